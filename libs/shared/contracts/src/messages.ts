@@ -1,0 +1,61 @@
+import type { ApiError } from './errors';
+
+/** What the gateway sends to a service for one integration-API request. */
+export interface ServiceRequest {
+  tenantId: string;
+  tenantSlug: string;
+  requestId: string;
+  traceparent?: string;
+  /** Percent-decoded `{identifier}` path segment (item routes only). */
+  identifier?: string;
+  /** First occurrence of each query parameter, URL-decoded. */
+  query: Record<string, string>;
+  /** Parsed JSON body; `{}` when the request had none. Top level is always an object. */
+  body: Record<string, unknown>;
+}
+
+export interface Pagination {
+  limit: number;
+  next_cursor: string | null;
+}
+
+/** A service's answer. Services never throw across the transport: failures are values. */
+export type ServiceReply =
+  | { ok: true; status: 200 | 201; data: unknown; pagination?: Pagination }
+  | { ok: false; error: ApiError };
+
+/** Message patterns on the @nestjs/microservices transport. */
+export const Patterns = {
+  orders: {
+    create: 'orders.create',
+    list: 'orders.list',
+    get: 'orders.get',
+    update: 'orders.update',
+    cancel: 'orders.cancel',
+  },
+  products: {
+    create: 'products.create',
+    list: 'products.list',
+    get: 'products.get',
+    update: 'products.update',
+    deactivate: 'products.deactivate',
+    /** orders → catalog: which of these SKUs are active products of the tenant. */
+    resolveSkus: 'products.resolve-skus',
+  },
+  health: 'health.check',
+} as const;
+
+export interface ResolveSkusRequest {
+  tenantId: string;
+  skus: string[];
+}
+/** SKUs that exist and are active. */
+export interface ResolveSkusReply {
+  active: string[];
+}
+
+export interface HealthReply {
+  service: string;
+  status: 'ok' | 'degraded';
+  checks: Record<string, 'ok' | string>;
+}
