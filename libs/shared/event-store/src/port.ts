@@ -1,0 +1,98 @@
+/**
+ * The event-store port. Adapters: PostgreSQL (embedded default) and EventStoreDB/KurrentDB.
+ * Both must pass the same contract suite (./testing-support/contract.ts).
+ *
+ * Stream revisions are 0-based (first event of a stream has revision 0n), as in EventStoreDB.
+ * Aggregate versions (events.md) are revision + 1.
+ */
+export type ExpectedRevision = 'no_stream' | 'stream_exists' | 'any' | bigint;
+
+export interface NewEvent {
+  /** Unique event id (UUID). Appending an id that already exists in the store fails. */
+  id: string;
+  type: string;
+  data: unknown;
+  metadata: Record<string, unknown>;
+}
+
+export interface RecordedEvent {
+  id: string;
+  type: string;
+  data: unknown;
+  metadata: Record<string, unknown>;
+  streamName: string;
+  revision: bigint;
+  /** Opaque global position, usable as a checkpoint: readAll({ after: position }) continues after this event. */
+  position: string;
+  recordedAt: Date;
+}
+
+export interface AppendResult {
+  /** Revision of the last appended event: the expected revision for the next append. */
+  nextExpectedRevision: bigint;
+  /** Global position of the last appended event. */
+  position: string;
+}
+
+export class WrongExpectedVersionError extends Error {
+  constructor(
+    readonly streamName: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: bigint | 'no_stream',
+  ) {
+    super(`Wrong expected version on stream '${streamName}': expected ${String(expected)}, actual ${String(actual)}`);
+    this.name = 'WrongExpectedVersionError';
+  }
+}
+
+/** The store could not be reached or failed in a way that says nothing about the request. */
+export class EventStoreUnavailableError extends Error {
+  constructor(message: string, readonly cause?: unknown) {
+    super(message);
+    this.name = 'EventStoreUnavailableError';
+  }
+}
+
+export interface ReadAllOptions {
+  /** Continue after this position (exclusive); null/undefined = from the beginning. */
+  after?: string | null;
+  maxCount: number;
+  /** Only streams whose category (text before the first '-') is one of these. */
+  categories?: readonly string[];
+}
+
+export abstract class EventStore {
+  /**
+   * Appends atomically: all events or none. Fails with WrongExpectedVersionError when the
+   * stream's current revision does not match `expectedRevision`.
+   */
+  abstract appendToStream(
+    streamName: string,
+    events: readonly NewEvent[],
+    options: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult>;
+
+  /** Events of one stream in revision order, from `fromRevision` (inclusive). [] if the stream does not exist. */
+  abstract readStream(streamName: string, options?: { fromRevision?: bigint; maxCount?: number }): Promise<RecordedEvent[]>;
+
+  /**
+   * Events of all streams in global order, after `after`. Never returns an event while an
+   * event that will end up before it in this order can still commit: a reader that
+   * checkpoints the last position it processed never skips a late-committing event.
+   */
+  abstract readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+
+  /**
+   * Resolves when new events may be available (or after `timeoutMs`), so catch-up readers
+   * need not poll tightly. Adapters without notifications simply wait for the timeout.
+   */
+  abstract waitForEvents(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+
+  abstract close(): Promise<void>;
+}
+
+/** Category of a stream name: the text before the first '-'. */
+export function streamCategory(streamName: string): string {
+  const i = streamName.indexOf('-');
+  return i < 0 ? streamName : streamName.slice(0, i);
+}

@@ -1,0 +1,117 @@
+/**
+ * Configuration, validated once at boot from environment variables (spec/platform.md).
+ * Every variable is optional; the defaults run the embedded mode. An invalid value stops the
+ * process with a message naming the variable.
+ */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`Invalid configuration: ${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+export interface PlatformConfig {
+  gatewayPort: number;
+  baseDomain: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  eventStore: 'postgres' | 'eventstoredb';
+  eventStoreConnectionString: string | null;
+  kafkaBrokers: string[] | null;
+  kafkaTopicPrefix: string;
+  logLevel: LogLevel;
+  ordersUrl: HostPort;
+  catalogUrl: HostPort;
+  inventoryUrl: HostPort;
+  /** Port of the embedded PostgreSQL server (embedded mode only). */
+  embeddedPostgresPort: number;
+  /** Processing-time limit of the gateway, in ms (limits-and-versioning.md §5). */
+  requestTimeoutMs: number;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+type Env = Record<string, string | undefined>;
+
+function port(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^[0-9]+$/.test(raw) || Number(raw) < 1 || Number(raw) > 65535) {
+    throw new ConfigError(name, `expected a TCP port (1-65535), got '${raw}'`);
+  }
+  return Number(raw);
+}
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^[0-9]+$/.test(raw) || Number(raw) < 1) throw new ConfigError(name, `expected a positive integer, got '${raw}'`);
+  return Number(raw);
+}
+
+function hostPort(env: Env, name: string, fallbackPort: number): HostPort {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return { host: '127.0.0.1', port: fallbackPort };
+  const m = /^(?:[a-z]+:\/\/)?([^:/\s]+):([0-9]{1,5})\/?$/i.exec(raw.trim());
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) throw new ConfigError(name, `expected host:port, got '${raw}'`);
+  return { host: m[1]!, port: Number(m[2]) };
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `expected one of ${allowed.join(', ')}, got '${raw}'`);
+  }
+  return raw as T;
+}
+
+export function loadConfig(env: Env = process.env): PlatformConfig {
+  const baseDomain = (env['BASE_DOMAIN'] ?? 'localhost').trim().toLowerCase().replace(/\.$/, '') || 'localhost';
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(baseDomain)) {
+    throw new ConfigError('BASE_DOMAIN', `not a domain name: '${env['BASE_DOMAIN']}'`);
+  }
+  const databaseUrl = env['DATABASE_URL']?.trim() || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', 'expected a postgres:// or postgresql:// URL');
+  }
+  const eventStore = oneOf(env, 'EVENT_STORE', ['postgres', 'eventstoredb'] as const, 'postgres');
+  const eventStoreConnectionString = env['EVENTSTORE_CONNECTION_STRING']?.trim() || null;
+  if (eventStore === 'eventstoredb' && !eventStoreConnectionString) {
+    throw new ConfigError('EVENTSTORE_CONNECTION_STRING', 'required when EVENT_STORE=eventstoredb');
+  }
+  const brokersRaw = env['KAFKA_BROKERS']?.trim();
+  let kafkaBrokers: string[] | null = null;
+  if (brokersRaw) {
+    kafkaBrokers = brokersRaw.split(',').map((b) => b.trim()).filter(Boolean);
+    if (kafkaBrokers.length === 0 || kafkaBrokers.some((b) => !/^[^:\s]+:[0-9]{1,5}$/.test(b))) {
+      throw new ConfigError('KAFKA_BROKERS', `expected comma-separated host:port pairs, got '${brokersRaw}'`);
+    }
+  }
+  const kafkaTopicPrefix = env['KAFKA_TOPIC_PREFIX']?.trim() || 'datamingle';
+  if (!/^[A-Za-z0-9._-]+$/.test(kafkaTopicPrefix)) {
+    throw new ConfigError('KAFKA_TOPIC_PREFIX', `only letters, digits, '.', '_' and '-' are allowed, got '${kafkaTopicPrefix}'`);
+  }
+  return {
+    gatewayPort: port(env, 'GATEWAY_PORT', 8080),
+    baseDomain,
+    dataDir: env['DATA_DIR']?.trim() || '.data',
+    databaseUrl,
+    eventStore,
+    eventStoreConnectionString,
+    kafkaBrokers,
+    kafkaTopicPrefix,
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    ordersUrl: hostPort(env, 'ORDERS_URL', 4001),
+    catalogUrl: hostPort(env, 'CATALOG_URL', 4002),
+    inventoryUrl: hostPort(env, 'INVENTORY_URL', 4003),
+    embeddedPostgresPort: port(env, 'EMBEDDED_POSTGRES_PORT', 54329),
+    requestTimeoutMs: positiveInt(env, 'REQUEST_TIMEOUT_MS', 60_000),
+  };
+}
