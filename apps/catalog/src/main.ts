@@ -1,0 +1,4 @@
+import { CatalogModule } from '@datamingle/catalog-infrastructure';
+import { serviceProcess } from '@datamingle/platform';
+
+serviceProcess('catalog', (config) => config.catalogUrl, (config, logger) => CatalogModule.forRoot(config, logger));

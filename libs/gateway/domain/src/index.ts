@@ -1,1 +1,14 @@
-export {};
+export * from './lib/pipeline';
+export * from './lib/api-keys';
+export * from './lib/authenticate';
+export * from './lib/headers';
+export * from './lib/host';
+export * from './lib/json-body';
+export * from './lib/media-type';
+export * from './lib/query';
+export * from './lib/request-id';
+export * from './lib/responses';
+export * from './lib/result';
+export * from './lib/routes';
+export * from './lib/scopes';
+export type { Action, Resource } from './lib/types';

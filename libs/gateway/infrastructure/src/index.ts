@@ -1,1 +1,2 @@
-export {};
+export * from './migrations';
+export * from './gateway-store';

@@ -1,1 +1,5 @@
-export {};
+export * from './commands';
+export * from './handlers';
+export * from './ports';
+export * from './streams';
+export * from './event-metadata';

@@ -1,1 +1,11 @@
-export {};
+export * from './lib/order-fields';
+export * from './lib/order-errors';
+export * from './lib/validate-create-order';
+export * from './lib/validate-update-order';
+export * from './lib/validate-cancel-order';
+export * from './lib/order-events';
+export * from './lib/order-commands';
+export * from './lib/order-representation';
+export * from './lib/order-decider';
+export * from './lib/sku-check';
+export * from './lib/order-list-query';

@@ -1,6 +1,6 @@
 /**
  * The event-store port. Adapters: PostgreSQL (embedded default) and EventStoreDB/KurrentDB.
- * Both must pass the same contract suite (./testing-support/contract.ts).
+ * Both must pass the same contract suite (./testing-support/event-store-contract.ts).
  *
  * Stream revisions are 0-based (first event of a stream has revision 0n), as in EventStoreDB.
  * Aggregate versions (events.md) are revision + 1.
@@ -22,7 +22,11 @@ export interface RecordedEvent {
   metadata: Record<string, unknown>;
   streamName: string;
   revision: bigint;
-  /** Opaque global position, usable as a checkpoint: readAll({ after: position }) continues after this event. */
+  /**
+   * Global position, usable as a checkpoint: readAll({ after: position }) continues after this event.
+   * Otherwise opaque, except that positions compare as plain strings in global order
+   * (`a < b` means a's event comes first in readAll), so checkpoints can be compared.
+   */
   position: string;
   recordedAt: Date;
 }
@@ -47,9 +51,21 @@ export class WrongExpectedVersionError extends Error {
 
 /** The store could not be reached or failed in a way that says nothing about the request. */
 export class EventStoreUnavailableError extends Error {
-  constructor(message: string, readonly cause?: unknown) {
+  constructor(message: string, override readonly cause?: unknown) {
     super(message);
     this.name = 'EventStoreUnavailableError';
+  }
+}
+
+/** An appended event's id is already used by an event in the store (or twice in the same append). Nothing was appended. */
+export class DuplicateEventIdError extends Error {
+  constructor(
+    readonly streamName: string,
+    /** The duplicate id, when the store reports it. */
+    readonly eventId?: string,
+  ) {
+    super(`Duplicate event id${eventId ? ` '${eventId}'` : ''} in append to stream '${streamName}'`);
+    this.name = 'DuplicateEventIdError';
   }
 }
 
@@ -64,7 +80,8 @@ export interface ReadAllOptions {
 export abstract class EventStore {
   /**
    * Appends atomically: all events or none. Fails with WrongExpectedVersionError when the
-   * stream's current revision does not match `expectedRevision`.
+   * stream's current revision does not match `expectedRevision`, with DuplicateEventIdError
+   * when an event id is already in the store. Appending no events only checks `expectedRevision`.
    */
   abstract appendToStream(
     streamName: string,

@@ -1,2 +1,6 @@
 export * from './config';
 export * from './logger';
+export * from './failures';
+export * from './health';
+export * from './service-bootstrap';
+export * from './runtime';

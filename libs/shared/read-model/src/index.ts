@@ -1,2 +1,4 @@
 export * from './data-source';
 export * from './migrations';
+export * from './document-projection';
+export * from './projection-runner';

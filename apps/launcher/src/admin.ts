@@ -1,0 +1,201 @@
+/**
+ * Administration CLI: `npm run -s admin -- <command>` (spec/platform.md). Works whether or not
+ * the platform is running: it uses DATABASE_URL, else the running embedded server of DATA_DIR,
+ * else starts that server for the duration of the command. stdout carries only the output;
+ * errors are one line on stderr with a non-zero exit code.
+ */
+import { canonicalizeScopes, generateApiKey, hashApiKey, keyPrefix } from '@datamingle/gateway-domain';
+import { AdminError, GatewayStore } from '@datamingle/gateway-infrastructure';
+import { loadConfig, type PlatformConfig } from '@datamingle/platform';
+import { createReadModelDataSource } from '@datamingle/read-model';
+import { embeddedUrl, runningEmbeddedPort, startEmbeddedPostgres, type EmbeddedDb } from './embedded-db';
+import { migrateAll } from './migrate';
+
+class UsageError extends Error {}
+
+const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface Parsed {
+  positional: string[];
+  flags: Map<string, string>;
+}
+
+function parseArgs(argv: string[], known: readonly string[]): Parsed {
+  const positional: string[] = [];
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+      if (!known.includes(name)) throw new UsageError(`unknown option --${name}`);
+      const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
+      if (value === undefined) throw new UsageError(`option --${name} needs a value`);
+      flags.set(name, value);
+    } else {
+      positional.push(a);
+    }
+  }
+  return { positional, flags };
+}
+
+function required(p: Parsed, flag: string): string {
+  const v = p.flags.get(flag);
+  if (v === undefined || v.trim() === '') throw new UsageError(`--${flag} is required`);
+  return v;
+}
+
+function tenantSlug(value: string | undefined): string {
+  if (!value) throw new UsageError('a tenant slug is required');
+  if (!SLUG.test(value)) throw new UsageError(`invalid tenant slug '${value}': use lower-case letters, digits and '-' (1-63 characters)`);
+  return value;
+}
+
+function keyId(p: Parsed): string {
+  const id = p.positional[0];
+  if (!id) throw new UsageError('a key id is required');
+  if (!UUID.test(id)) throw new AdminError(`key '${id}' does not exist`);
+  return id.toLowerCase();
+}
+
+function futureDate(value: string, flag: string): Date {
+  const d = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(d.getTime())) throw new UsageError(`--${flag}: not an ISO 8601 datetime: '${value}'`);
+  if (d.getTime() <= Date.now()) throw new UsageError(`--${flag} must be in the future`);
+  return d;
+}
+
+const out = (value: unknown) => process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+
+const USAGE = `usage: npm run -s admin -- <command>
+  tenant create <slug> [--name NAME] | tenant list | tenant disable <slug> | tenant enable <slug>
+  key create --tenant <slug> --name <name> [--scopes a,b] [--expires-at ISO8601] [--rate-limit N]
+  key list --tenant <slug> | key revoke|activate|delete --tenant <slug> <key-id>
+  key update --tenant <slug> <key-id> [--scopes a,b] [--expires-at ISO8601|none]
+  migrate`;
+
+async function run(argv: string[], store: GatewayStore): Promise<void> {
+  const [group, command, ...rest] = argv;
+  if (group === 'tenant') {
+    const p = parseArgs(rest, ['name']);
+    switch (command) {
+      case 'create': {
+        const slug = tenantSlug(p.positional[0]);
+        const name = p.flags.get('name') ?? slug;
+        if (name.length < 1 || name.length > 255) throw new UsageError('--name must have 1-255 characters');
+        return out(await store.createTenant(slug, name));
+      }
+      case 'list':
+        return out(await store.listTenants());
+      case 'disable':
+      case 'enable':
+        return out(await store.setIntegrationEnabled(tenantSlug(p.positional[0]), command === 'enable'));
+    }
+  }
+  if (group === 'key') {
+    const p = parseArgs(rest, ['tenant', 'name', 'scopes', 'expires-at', 'rate-limit', 'partner']);
+    switch (command) {
+      case 'create': {
+        const tenant = tenantSlug(required(p, 'tenant'));
+        const name = required(p, 'name');
+        if (name.length > 255) throw new UsageError('--name must have 1-255 characters');
+        const scopesFlag = p.flags.get('scopes');
+        const scopes = canonicalizeScopes(scopesFlag === undefined ? undefined : scopesFlag.split(',').map((s) => s.trim()).filter(Boolean));
+        if (!scopes.ok) throw new UsageError(`--scopes: ${scopes.error.value !== undefined ? `'${String(scopes.error.value)}': ` : ''}${scopes.error.message}`);
+        const expiresAt = p.flags.has('expires-at') ? futureDate(p.flags.get('expires-at')!, 'expires-at') : null;
+        let rateLimit: number | null = null;
+        if (p.flags.has('rate-limit')) {
+          const raw = p.flags.get('rate-limit')!;
+          if (!/^[0-9]+$/.test(raw) || Number(raw) < 1 || Number(raw) > 10_000) throw new UsageError('--rate-limit must be an integer from 1 to 10000');
+          rateLimit = Number(raw);
+        }
+        if (p.flags.has('partner')) throw new UsageError('--partner: partners are not available yet in this version');
+        const key = generateApiKey();
+        const view = await store.insertKey({
+          tenantSlug: tenant,
+          name,
+          prefix: keyPrefix(key),
+          keyHash: hashApiKey(await store.hmacSecret(), key),
+          scopes: scopes.value,
+          expiresAt,
+          rateLimitPerSecond: rateLimit,
+          partnerId: null,
+        });
+        process.stderr.write(JSON.stringify(view) + '\n');
+        process.stdout.write(key + '\n');
+        return;
+      }
+      case 'list':
+        return out(await store.listKeys(tenantSlug(required(p, 'tenant'))));
+      case 'revoke':
+      case 'activate':
+        return out(await store.setKeyActive(tenantSlug(required(p, 'tenant')), keyId(p), command === 'activate'));
+      case 'delete':
+        return out(await store.deleteKey(tenantSlug(required(p, 'tenant')), keyId(p)));
+      case 'update': {
+        const tenant = tenantSlug(required(p, 'tenant'));
+        const id = keyId(p);
+        let view = null;
+        if (p.flags.has('scopes')) {
+          const scopes = canonicalizeScopes(p.flags.get('scopes')!.split(',').map((s) => s.trim()).filter(Boolean));
+          if (!scopes.ok) throw new UsageError(`--scopes: ${scopes.error.value !== undefined ? `'${String(scopes.error.value)}': ` : ''}${scopes.error.message}`);
+          view = await store.setKeyScopes(tenant, id, scopes.value);
+        }
+        if (p.flags.has('expires-at')) {
+          const raw = p.flags.get('expires-at')!;
+          view = await store.setKeyExpiry(tenant, id, raw === 'none' ? null : futureDate(raw, 'expires-at'));
+        }
+        if (!view) throw new UsageError('key update needs --scopes or --expires-at');
+        return out(view);
+      }
+    }
+  }
+  throw new UsageError(USAGE);
+}
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help') {
+    process.stdout.write(USAGE + '\n');
+    return argv.length === 0 ? 2 : 0;
+  }
+  let config: PlatformConfig;
+  config = loadConfig();
+  let embedded: EmbeddedDb | null = null;
+  let url = config.databaseUrl;
+  if (!url) {
+    const port = runningEmbeddedPort(config.dataDir);
+    if (port !== null) url = embeddedUrl(port);
+    else {
+      embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPostgresPort, () => undefined);
+      url = embedded.url;
+    }
+  }
+  try {
+    const applied = await migrateAll(url, config);
+    if (argv[0] === 'migrate') {
+      out({ applied });
+      return 0;
+    }
+    const ds = createReadModelDataSource({ url, poolSize: 2, restricted: false, applicationName: 'datamingle-admin' });
+    await ds.initialize();
+    try {
+      await run(argv, new GatewayStore(ds));
+    } finally {
+      await ds.destroy();
+    }
+    return 0;
+  } finally {
+    await embedded?.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`admin: ${message.split('\n')[0]}\n`);
+    process.exit(error instanceof UsageError ? 2 : 1);
+  },
+);

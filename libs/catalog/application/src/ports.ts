@@ -1,0 +1,31 @@
+import type { ProductDto } from '@datamingle/contracts';
+
+export interface StoredProduct {
+  product: ProductDto;
+  streamName: string;
+}
+
+export interface ProductListQuery {
+  limit: number;
+  cursor: { c: string; i: string } | null;
+}
+
+/** The catalog read model (PostgreSQL). Every method is tenant-scoped. */
+export abstract class ProductReadModel {
+  abstract findBySku(tenantId: string, sku: string): Promise<StoredProduct | null>;
+  /** Active products only, newest first. */
+  abstract listActive(tenantId: string, query: ProductListQuery): Promise<{ items: ProductDto[]; nextCursor: string | null }>;
+  abstract activeSkus(tenantId: string, skus: readonly string[]): Promise<string[]>;
+  /** Runs `write` (an event-store append), then brings the stream's row up to date before returning. */
+  abstract writeAndProject<T>(tenantId: string, streamName: string, write: () => Promise<T>): Promise<T>;
+}
+
+export abstract class Clock {
+  abstract now(): Date;
+}
+
+export class SystemClock extends Clock {
+  now(): Date {
+    return new Date();
+  }
+}

@@ -1,0 +1,321 @@
+import { ERROR_STATUS, type ApiError, type ServiceReply, type ServiceRequest } from '@datamingle/contracts';
+import { authenticate, type AuthOutcome } from './authenticate';
+import { headerValue } from './headers';
+import { parseJsonBody } from './json-body';
+import { checkBodyMediaType } from './media-type';
+import { parseQuery } from './query';
+import { isValidTraceparent, resolveRequestId } from './request-id';
+import {
+  DEFAULT_RETRY_AFTER_SECONDS,
+  JSON_CONTENT_TYPE,
+  WWW_AUTHENTICATE,
+  authErrorEnvelope,
+  baseResponseHeaders,
+  errorEnvelope,
+  gatewayErrors,
+  serializeJson,
+  successEnvelope,
+  type AuthErrorCode,
+} from './responses';
+import {
+  OPENAPI_METHODS,
+  actionForMethod,
+  isIntegrationPath,
+  matchRoute,
+  operationFor,
+  splitRawUrl,
+  type IdentifierSegment,
+  type RouteDefinition,
+  type RouteMatch,
+} from './routes';
+import { requiredScope, scopeAllows } from './scopes';
+import { ServiceTimeoutError, ServiceUnavailableError } from './service-errors';
+import type { KeyRecord, Operation, PipelineDeps, RawRequest, RawResponse, SecurityEvent } from './types';
+
+export type { KeyRecord, Operation, PipelineDeps, RawRequest, RawResponse, SecurityEvent } from './types';
+export { ServiceTimeoutError, ServiceUnavailableError, isIntegrationPath };
+
+/** Per-request facts fixed at step 0. */
+interface RequestContext {
+  req: RawRequest;
+  deps: PipelineDeps;
+  requestId: string;
+  method: string;
+  /** Raw path, without query string. */
+  path: string;
+  rawQuery: string | null;
+}
+
+/** A response before the common headers and serialization are applied. */
+interface Outcome {
+  status: number;
+  /** A JSON value to serialize; `undefined` = no body. */
+  body?: unknown;
+  /** An already serialized JSON body. */
+  text?: string;
+  headers?: Record<string, string>;
+}
+
+/** Who passed the authentication layer. */
+interface AuthenticatedCaller {
+  key: KeyRecord;
+  tenantSlug: string;
+}
+
+/** Bodies of these methods are ignored without being parsed (conventions.md §6.1). */
+const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Runs one integration-API request through the processing order of conventions.md §5 and
+ * returns the complete response. Never throws.
+ */
+export async function handleIntegrationRequest(req: RawRequest, deps: PipelineDeps): Promise<RawResponse> {
+  // Step 0: request ID.
+  const requestId = resolveRequestId(headerValue(req.headers, 'x-request-id'), () => deps.newRequestId());
+  const { path, query } = splitRawUrl(req.rawUrl);
+  const ctx: RequestContext = { req, deps, requestId, method: req.method, path, rawQuery: query };
+  try {
+    return finalize(await processRequest(ctx), ctx);
+  } catch (error) {
+    return finalize(thrownOutcome(error, ctx), ctx);
+  }
+}
+
+async function processRequest(ctx: RequestContext): Promise<Outcome> {
+  // Step 1: body size (the HTTP layer measured it).
+  if (ctx.req.bodyTooLarge) return errorOutcome(ctx, gatewayErrors.payloadTooLarge());
+
+  const match = matchRoute(ctx.path);
+  // The OpenAPI document skips steps 2–10 (GET, and HEAD which behaves like GET).
+  if (match.type === 'openapi' && ctx.deps.openApiDocument && (ctx.method === 'GET' || ctx.method === 'HEAD')) {
+    const document = ctx.deps.openApiDocument();
+    return { status: 200, text: typeof document === 'string' ? document : serializeJson(document) };
+  }
+
+  // Steps 2–5: authentication layer.
+  const auth = await authenticate({ apiKey: ctx.req.headers['x-api-key'], host: headerValue(ctx.req.headers, 'host') }, ctx.deps);
+  if (!auth.ok) return authenticationFailure(ctx, auth);
+  const caller: AuthenticatedCaller = { key: auth.key, tenantSlug: auth.tenantSlug };
+
+  // Step 6 (per-key rate limit) and step 7 (per-key concurrency slot, held until the response is
+  // produced) wrap the call below; from here on every response is written to the integration log.
+  return routeAndHandle(ctx, caller, match);
+}
+
+/** Steps 8 onwards, for an authenticated caller. */
+async function routeAndHandle(ctx: RequestContext, caller: AuthenticatedCaller, match: RouteMatch): Promise<Outcome> {
+  const { method } = ctx;
+
+  // Step 8: route exists.
+  if (match.type === 'unknown' || (match.type === 'openapi' && !ctx.deps.openApiDocument)) {
+    return errorOutcome(ctx, gatewayErrors.routeNotFound());
+  }
+  if (match.type === 'openapi') {
+    // Only OPTIONS and unsupported methods get here; the route has no resource and no scope.
+    if (method === 'OPTIONS') return optionsOutcome(OPENAPI_METHODS);
+    return methodNotAllowed(ctx, OPENAPI_METHODS);
+  }
+  const { route, identifier } = match;
+
+  // Step 9: method allowed on the route.
+  const action = actionForMethod(method);
+  if (!route.methods.includes(method) || action === null) return methodNotAllowed(ctx, route.methods);
+
+  // Step 10: scope.
+  if (!scopeAllows(caller.key.scopes, route.resource, action)) {
+    emitSecurityEvent(ctx, 'PERMISSION_DENIED', caller.key, caller.tenantSlug);
+    return authLayerOutcome('PERMISSION_DENIED', ctx, { required_scope: requiredScope(route.resource, action) });
+  }
+
+  // OPTIONS does no other work.
+  if (method === 'OPTIONS') return optionsOutcome(route.methods);
+
+  // Step 11: query parameters. Services validate the ones they define; POST, PUT and DELETE ignore them.
+  const query = BODYLESS_METHODS.has(method) ? parseQuery(ctx.rawQuery) : {};
+
+  // Steps 12–13: media type and JSON body.
+  let body: Record<string, unknown> = {};
+  if (!BODYLESS_METHODS.has(method)) {
+    const parsed = readBody(ctx.req);
+    if (!parsed.ok) return errorOutcome(ctx, parsed.error);
+    body = parsed.value;
+  }
+
+  // Step 14 (forward field mapping for partner keys) goes here.
+
+  // Step 15 for identifiers that cannot be decoded: they resolve to no record.
+  if (identifier && identifier.value === null) return undecodableIdentifier(ctx, route, identifier, query);
+
+  const op = operationFor(route, method, identifier?.value ?? undefined);
+  if (op === null) return methodNotAllowed(ctx, route.methods); // unreachable: the method was checked above
+  return dispatch(ctx, caller, op, query, body);
+}
+
+type BodyResult = { ok: true; value: Record<string, unknown> } | { ok: false; error: ApiError };
+
+/** Steps 12 and 13. An empty body is `{}` whatever its headers say. */
+function readBody(req: RawRequest): BodyResult {
+  if (req.body === null || req.body.length === 0) return { ok: true, value: {} };
+  const media = checkBodyMediaType(headerValue(req.headers, 'content-type'), headerValue(req.headers, 'content-encoding'));
+  if (!media.ok) return { ok: false, error: gatewayErrors.unsupportedMediaType(media.error.contentType) };
+  return parseJsonBody(req.body);
+}
+
+/**
+ * The 404 of step 15 for an identifier segment that cannot be decoded, echoing the segment as
+ * received. Inventory items name a location, or a product with `?by=sku`; an invalid `by` is a
+ * step-11 error and wins.
+ */
+function undecodableIdentifier(
+  ctx: RequestContext,
+  route: RouteDefinition,
+  identifier: IdentifierSegment,
+  query: Record<string, string>,
+): Outcome {
+  if (route.resource !== 'inventory') return errorOutcome(ctx, gatewayErrors.recordNotFound(route.resource, identifier.raw));
+  const by = query['by'] ?? '';
+  if (by === '' || by === 'location') return errorOutcome(ctx, gatewayErrors.recordNotFound('locations', identifier.raw));
+  if (by === 'sku') return errorOutcome(ctx, gatewayErrors.recordNotFound('products', identifier.raw));
+  return errorOutcome(ctx, gatewayErrors.invalidChoice('by', by));
+}
+
+async function dispatch(
+  ctx: RequestContext,
+  caller: AuthenticatedCaller,
+  op: Operation,
+  query: Record<string, string>,
+  body: Record<string, unknown>,
+): Promise<Outcome> {
+  const traceparent = headerValue(ctx.req.headers, 'traceparent')?.trim();
+  const request: ServiceRequest = {
+    tenantId: caller.key.tenantId,
+    tenantSlug: caller.tenantSlug,
+    requestId: ctx.requestId,
+    ...(isValidTraceparent(traceparent) ? { traceparent } : {}),
+    ...(op.identifier !== undefined ? { identifier: op.identifier } : {}),
+    query,
+    body,
+  };
+  const reply = await ctx.deps.dispatch(op, request);
+  // Step 18's reverse field mapping (partner keys) goes here.
+  return replyOutcome(ctx, reply);
+}
+
+/** Maps a service's reply to a response; a reply that breaks the contract is an internal error. */
+function replyOutcome(ctx: RequestContext, reply: ServiceReply): Outcome {
+  if (reply !== null && typeof reply === 'object') {
+    if (reply.ok === true) {
+      return { status: reply.status === 201 ? 201 : 200, body: successEnvelope(reply.data, reply.pagination) };
+    }
+    if (reply.ok === false && reply.error && Object.prototype.hasOwnProperty.call(ERROR_STATUS, reply.error.code)) {
+      return errorOutcome(ctx, reply.error);
+    }
+  }
+  throw new Error('The service reply does not follow the ServiceReply contract.');
+}
+
+function positiveSeconds(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.ceil(value) : null;
+}
+
+/** An error envelope with the status of its code and the headers the code requires. */
+function errorOutcome(ctx: RequestContext, error: ApiError, extraHeaders: Record<string, string> = {}): Outcome {
+  const headers = { ...extraHeaders };
+  let err = error;
+  if (err.code === 'SERVICE_UNAVAILABLE') {
+    const retryAfter = positiveSeconds(err.details?.['retry_after']) ?? DEFAULT_RETRY_AFTER_SECONDS;
+    err = { ...err, details: { ...err.details, retry_after: retryAfter } };
+    headers['Retry-After'] = String(retryAfter);
+  } else if (err.code === 'RATE_LIMITED') {
+    const retryAfter = positiveSeconds(err.details?.['retry_after']);
+    if (retryAfter !== null) headers['Retry-After'] = String(retryAfter);
+  }
+  if (ERROR_STATUS[err.code] === 401) headers['WWW-Authenticate'] = WWW_AUTHENTICATE;
+  return { status: ERROR_STATUS[err.code], body: errorEnvelope(err, ctx.requestId), headers };
+}
+
+function methodNotAllowed(ctx: RequestContext, allowed: readonly string[]): Outcome {
+  return errorOutcome(ctx, gatewayErrors.methodNotAllowed(ctx.method, allowed), { Allow: allowed.join(', ') });
+}
+
+function optionsOutcome(allowed: readonly string[]): Outcome {
+  return { status: 204, headers: { Allow: allowed.join(', ') } };
+}
+
+/** An authentication-layer failure: `detail` plus envelope, 401s with `WWW-Authenticate`. */
+function authLayerOutcome(code: AuthErrorCode, ctx: RequestContext, details?: Record<string, unknown>): Outcome {
+  const status = ERROR_STATUS[code];
+  return {
+    status,
+    body: authErrorEnvelope(code, ctx.requestId, details),
+    headers: status === 401 ? { 'WWW-Authenticate': WWW_AUTHENTICATE } : {},
+  };
+}
+
+function authenticationFailure(ctx: RequestContext, auth: Extract<AuthOutcome, { ok: false }>): Outcome {
+  emitSecurityEvent(ctx, auth.code, auth.key, auth.tenantSlug);
+  return authLayerOutcome(auth.code, ctx);
+}
+
+function emitSecurityEvent(ctx: RequestContext, reason: SecurityEvent['reason'], key: KeyRecord | null, hostTenantSlug: string | null): void {
+  if (!ctx.deps.onSecurityEvent) return;
+  const event: SecurityEvent = {
+    reason,
+    requestId: ctx.requestId,
+    keyId: key?.id ?? null,
+    keyName: key?.name ?? null,
+    tenantId: key?.tenantId ?? null,
+    hostTenantSlug,
+    method: ctx.method,
+    path: ctx.path,
+    clientIp: ctx.req.remoteAddress ?? null,
+    occurredAt: ctx.deps.now(),
+  };
+  try {
+    ctx.deps.onSecurityEvent(event);
+  } catch (error) {
+    // Recording must not change the answer the caller gets.
+    reportUnexpected(ctx, error);
+  }
+}
+
+function reportUnexpected(ctx: RequestContext, error: unknown): void {
+  try {
+    ctx.deps.onUnexpectedError?.(error, ctx.requestId);
+  } catch {
+    // nothing left to tell
+  }
+}
+
+function isNamedError(error: unknown, name: string): error is Error {
+  return error instanceof Error && error.name === name;
+}
+
+/** Exceptions: 503 and 504 for the dispatcher's infrastructure errors, 500 for anything else. */
+function thrownOutcome(error: unknown, ctx: RequestContext): Outcome {
+  if (error instanceof ServiceUnavailableError || isNamedError(error, 'ServiceUnavailableError')) {
+    const retryAfter = positiveSeconds((error as Partial<ServiceUnavailableError>).retryAfterSeconds) ?? DEFAULT_RETRY_AFTER_SECONDS;
+    return errorOutcome(ctx, gatewayErrors.serviceUnavailable(retryAfter));
+  }
+  if (error instanceof ServiceTimeoutError || isNamedError(error, 'ServiceTimeoutError')) return errorOutcome(ctx, gatewayErrors.gatewayTimeout());
+  reportUnexpected(ctx, error);
+  return errorOutcome(ctx, gatewayErrors.internal());
+}
+
+/** Adds the common headers, fills in `request_id`, serializes, and drops the body for HEAD and 204. */
+function finalize(outcome: Outcome, ctx: RequestContext): RawResponse {
+  const headers = { ...baseResponseHeaders(ctx.requestId, ctx.deps.baseDomain), ...outcome.headers };
+  let text: string | undefined = outcome.text;
+  if (text === undefined && outcome.body !== undefined) {
+    try {
+      text = serializeJson(outcome.body);
+    } catch (error) {
+      // e.g. a service returned data JSON cannot represent
+      reportUnexpected(ctx, error);
+      return finalize(errorOutcome(ctx, gatewayErrors.internal()), ctx);
+    }
+  }
+  if (text === undefined || outcome.status === 204) return { status: outcome.status, headers, body: null };
+  headers['Content-Type'] = JSON_CONTENT_TYPE;
+  return { status: outcome.status, headers, body: ctx.method === 'HEAD' ? null : text };
+}

@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import type { ServiceReply } from '@datamingle/contracts';
+import { EventStore, handleStreamCommand, WrongExpectedVersionError } from '@datamingle/event-store';
+import { apiError, toValidationError } from '@datamingle/kernel';
+import {
+  decideOrder,
+  evolveOrder,
+  extractCreateKeys,
+  initialOrderState,
+  notFoundOrder,
+  orderRepresentation,
+  skuCheckError,
+  validateCancelOrder,
+  validateCreateOrder,
+  validateOrderListQuery,
+  validateUpdateOrder,
+  type OrderCommand,
+  type OrderEvent,
+  type OrderState,
+} from '@datamingle/orders-domain';
+import { CancelOrderCommand, CreateOrderCommand, GetOrderQuery, ListOrdersQuery, UpdateOrderCommand } from './commands';
+import { orderEventMetadata } from './event-metadata';
+import { Clock, OrderReadModel, ProductCatalog } from './ports';
+import { orderStreamName } from './streams';
+
+const orderDecider = {
+  initialState: initialOrderState,
+  evolve: evolveOrder,
+  decide: (command: OrderCommand, state: OrderState) => decideOrder(command, state),
+};
+
+const conflict = (): ServiceReply => ({
+  ok: false,
+  error: apiError('CONFLICT', 'The record was modified concurrently and the request could not be applied. Retry the request.'),
+});
+
+function duplicateOrder(field: 'order_number' | 'external_order_id'): ServiceReply {
+  return { ok: false, error: toValidationError({ [field]: [`An order with this ${field} already exists.`] }) };
+}
+
+@CommandHandler(CreateOrderCommand)
+export class CreateOrderHandler implements ICommandHandler<CreateOrderCommand> {
+  constructor(
+    private readonly store: EventStore,
+    private readonly readModel: OrderReadModel,
+    private readonly catalog: ProductCatalog,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute({ request }: CreateOrderCommand): Promise<ServiceReply> {
+    const { tenantId } = request;
+    // Field validation, with uniqueness of order_number / external_order_id reported among the field errors.
+    const keys = extractCreateKeys(request.body);
+    const taken =
+      keys.order_number !== undefined || keys.external_order_id
+        ? await this.readModel.keysTaken(tenantId, {
+            orderNumber: keys.order_number,
+            externalOrderId: keys.external_order_id ?? undefined,
+          })
+        : { order_number: false, external_order_id: false };
+    const validated = validateCreateOrder(request.body, taken);
+    if (!validated.ok) return { ok: false, error: toValidationError(validated.error) };
+    const input = validated.value;
+
+    // Business rule: every SKU is an active product of the tenant.
+    const skus = [...new Set(input.items.map((i) => i.sku_code))];
+    const active = await this.catalog.activeSkus(tenantId, skus);
+    const skuError = skuCheckError(input.items, active);
+    if (skuError) return { ok: false, error: skuError };
+
+    const now = this.clock.now().toISOString();
+    const orderId = randomUUID();
+    const command: OrderCommand = {
+      type: 'CreateOrder',
+      data: { input, orderId, lineIds: input.items.map(() => randomUUID()), now },
+    };
+    const decision = decideOrder(command, initialOrderState());
+    if (!decision.ok) return { ok: false, error: decision.error };
+    const events = decision.value;
+    const streamName = orderStreamName(tenantId, input.order_number);
+    const claim = input.external_order_id ? { externalOrderId: input.external_order_id } : null;
+    try {
+      const written = await this.readModel.writeAndProject(tenantId, streamName, claim, () =>
+        this.store.appendToStream(
+          streamName,
+          events.map((e, i) => ({
+            id: randomUUID(),
+            type: e.type,
+            data: e.data,
+            metadata: orderEventMetadata(request, e.type, orderId, i + 1, now),
+          })),
+          { expectedRevision: 'no_stream' },
+        ),
+      );
+      if (written.taken) return duplicateOrder('external_order_id');
+    } catch (error) {
+      // The order_number's stream exists: a concurrent or earlier create won.
+      if (error instanceof WrongExpectedVersionError) return duplicateOrder('order_number');
+      throw error;
+    }
+    let state = initialOrderState();
+    for (const e of events) state = evolveOrder(state, e);
+    return { ok: true, status: 201, data: orderRepresentation(state) };
+  }
+}
+
+abstract class ExistingOrderHandler {
+  constructor(
+    protected readonly store: EventStore,
+    protected readonly readModel: OrderReadModel,
+    protected readonly clock: Clock,
+  ) {}
+
+  protected async apply(
+    request: CreateOrderCommand['request'],
+    streamName: string,
+    orderId: string,
+    command: OrderCommand,
+    claim: { externalOrderId: string; exceptOrderId: string } | null,
+  ): Promise<ServiceReply> {
+    const run = () =>
+      handleStreamCommand<OrderCommand, OrderState, OrderEvent, ReturnType<typeof apiError>>(store, streamName, orderDecider, command, {
+        metadata: (e, version) => orderEventMetadata(request, e.type, orderId, version, (command.data as { now: string }).now),
+      });
+    const store = this.store;
+    const written = await this.readModel.writeAndProject(request.tenantId, streamName, claim, run);
+    if (written.taken) return duplicateOrder('external_order_id');
+    const outcome = written.result;
+    switch (outcome.kind) {
+      case 'rejected':
+        return { ok: false, error: outcome.error };
+      case 'conflict':
+        return conflict();
+      case 'unchanged':
+      case 'applied':
+        return { ok: true, status: 200, data: orderRepresentation(outcome.state) };
+    }
+  }
+}
+
+@CommandHandler(UpdateOrderCommand)
+export class UpdateOrderHandler extends ExistingOrderHandler implements ICommandHandler<UpdateOrderCommand> {
+  constructor(store: EventStore, readModel: OrderReadModel, clock: Clock) {
+    super(store, readModel, clock);
+  }
+
+  async execute({ request }: UpdateOrderCommand): Promise<ServiceReply> {
+    const found = await this.readModel.findByIdentifier(request.tenantId, request.identifier ?? '');
+    if (!found) return { ok: false, error: notFoundOrder(request.identifier ?? '') };
+    const current = found.order;
+    let validated = validateUpdateOrder(request.body, current);
+    const newExternalId = validated.ok ? validated.value.external_order_id : extractCreateKeys(request.body).external_order_id;
+    const changesExternalId = typeof newExternalId === 'string' && newExternalId !== current.external_order_id;
+    if (changesExternalId) {
+      const taken = await this.readModel.keysTaken(request.tenantId, { externalOrderId: newExternalId }, current.id);
+      if (taken.external_order_id) validated = validateUpdateOrder(request.body, current, { external_order_id: true });
+    }
+    if (!validated.ok) return { ok: false, error: toValidationError(validated.error) };
+    const now = this.clock.now().toISOString();
+    const claim = changesExternalId ? { externalOrderId: newExternalId as string, exceptOrderId: current.id } : null;
+    return this.apply(request, found.streamName, current.id, { type: 'UpdateOrder', data: { input: validated.value, now } }, claim);
+  }
+}
+
+@CommandHandler(CancelOrderCommand)
+export class CancelOrderHandler extends ExistingOrderHandler implements ICommandHandler<CancelOrderCommand> {
+  constructor(store: EventStore, readModel: OrderReadModel, clock: Clock) {
+    super(store, readModel, clock);
+  }
+
+  async execute({ request }: CancelOrderCommand): Promise<ServiceReply> {
+    const found = await this.readModel.findByIdentifier(request.tenantId, request.identifier ?? '');
+    if (!found) return { ok: false, error: notFoundOrder(request.identifier ?? '') };
+    const validated = validateCancelOrder(request.body);
+    if (!validated.ok) return { ok: false, error: toValidationError(validated.error) };
+    const now = this.clock.now().toISOString();
+    return this.apply(request, found.streamName, found.order.id, { type: 'CancelOrder', data: { reason: validated.value.reason, now } }, null);
+  }
+}
+
+@QueryHandler(GetOrderQuery)
+export class GetOrderHandler implements IQueryHandler<GetOrderQuery> {
+  constructor(private readonly readModel: OrderReadModel) {}
+
+  async execute({ request }: GetOrderQuery): Promise<ServiceReply> {
+    const found = await this.readModel.findByIdentifier(request.tenantId, request.identifier ?? '');
+    if (!found) return { ok: false, error: notFoundOrder(request.identifier ?? '') };
+    return { ok: true, status: 200, data: found.order };
+  }
+}
+
+@QueryHandler(ListOrdersQuery)
+export class ListOrdersHandler implements IQueryHandler<ListOrdersQuery> {
+  constructor(private readonly readModel: OrderReadModel) {}
+
+  async execute({ request }: ListOrdersQuery): Promise<ServiceReply> {
+    const query = validateOrderListQuery(request.query);
+    if (!query.ok) return { ok: false, error: query.error };
+    const page = await this.readModel.list(request.tenantId, query.value);
+    return { ok: true, status: 200, data: page.items, pagination: { limit: query.value.limit, next_cursor: page.nextCursor } };
+  }
+}
+
+export const ORDER_HANDLERS = [CreateOrderHandler, UpdateOrderHandler, CancelOrderHandler, GetOrderHandler, ListOrdersHandler];

@@ -1,0 +1,61 @@
+import type { OrderDto, OrderStatus } from '@datamingle/contracts';
+
+export interface StoredOrder {
+  order: OrderDto;
+  streamName: string;
+}
+
+export interface OrderListQuery {
+  limit: number;
+  cursor: { c: string; i: string } | null;
+  statuses: OrderStatus[] | null;
+  updatedSince: string | null;
+}
+
+/** A claim on an external_order_id, held while a write that sets it is stored and projected. */
+export interface ExternalIdClaim {
+  externalOrderId: string;
+  /** The order that may already hold it (updates of that order keep their own id). */
+  exceptOrderId?: string;
+}
+
+export type ClaimedWrite<T> = { taken: true } | { taken: false; result: T };
+
+/** The orders read model (PostgreSQL). Every method is tenant-scoped. */
+export abstract class OrderReadModel {
+  /** external_order_id first, then order_number (identifiers.md §3). */
+  abstract findByIdentifier(tenantId: string, identifier: string): Promise<StoredOrder | null>;
+  abstract keysTaken(
+    tenantId: string,
+    keys: { orderNumber?: string; externalOrderId?: string },
+    exceptOrderId?: string,
+  ): Promise<{ order_number: boolean; external_order_id: boolean }>;
+  abstract list(tenantId: string, query: OrderListQuery): Promise<{ items: OrderDto[]; nextCursor: string | null }>;
+  /**
+   * Runs `write` (which appends to the event store), then brings the stream's read-model row
+   * up to date before returning, so the caller can answer with read-your-writes. With a claim,
+   * the check that no other order holds the external_order_id, the write and the projection
+   * happen under one lock on that value, so of two racing writes exactly one gets it.
+   */
+  abstract writeAndProject<T>(
+    tenantId: string,
+    streamName: string,
+    claim: ExternalIdClaim | null,
+    write: () => Promise<T>,
+  ): Promise<ClaimedWrite<T>>;
+}
+
+/** Asks the catalog which SKUs are active products of the tenant. */
+export abstract class ProductCatalog {
+  abstract activeSkus(tenantId: string, skus: readonly string[]): Promise<Set<string>>;
+}
+
+export abstract class Clock {
+  abstract now(): Date;
+}
+
+export class SystemClock extends Clock {
+  now(): Date {
+    return new Date();
+  }
+}

@@ -1,0 +1,108 @@
+import type { DataSource } from 'typeorm';
+import type { OrderDto } from '@datamingle/contracts';
+import { encodeCursor } from '@datamingle/kernel';
+import type { ClaimedWrite, ExternalIdClaim, OrderListQuery, StoredOrder } from '@datamingle/orders-application';
+import { OrderReadModel } from '@datamingle/orders-application';
+import { type DocumentProjection, withTenant } from '@datamingle/read-model';
+
+const MAX_IDENTIFIER = 100;
+const usable = (identifier: string) => identifier.length > 0 && [...identifier].length <= MAX_IDENTIFIER && !identifier.includes('\u0000');
+
+export class PgOrderReadModel extends OrderReadModel {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly projection: DocumentProjection<OrderDto>,
+  ) {
+    super();
+  }
+
+  async findByIdentifier(tenantId: string, identifier: string): Promise<StoredOrder | null> {
+    if (!usable(identifier)) return null;
+    const rows: Array<{ stream_name: string; doc: OrderDto }> = await withTenant(this.ds, tenantId, (qr) =>
+      qr.query(
+        `SELECT stream_name, doc FROM orders.orders
+          WHERE tenant_id = $1 AND (external_order_id = $2 OR order_number = $2)
+          ORDER BY (external_order_id = $2) DESC NULLS LAST
+          LIMIT 1`,
+        [tenantId, identifier],
+      ),
+    );
+    return rows[0] ? { order: rows[0].doc, streamName: rows[0].stream_name } : null;
+  }
+
+  async keysTaken(
+    tenantId: string,
+    keys: { orderNumber?: string; externalOrderId?: string },
+    exceptOrderId?: string,
+  ): Promise<{ order_number: boolean; external_order_id: boolean }> {
+    const rows: Array<{ on_taken: boolean; ext_taken: boolean }> = await withTenant(this.ds, tenantId, (qr) =>
+      qr.query(
+        `SELECT
+           EXISTS (SELECT 1 FROM orders.orders WHERE tenant_id = $1 AND order_number = $2) AS on_taken,
+           EXISTS (SELECT 1 FROM orders.orders WHERE tenant_id = $1 AND external_order_id = $3
+                     AND ($4::uuid IS NULL OR id <> $4::uuid)) AS ext_taken`,
+        [tenantId, keys.orderNumber ?? null, keys.externalOrderId ?? null, exceptOrderId ?? null],
+      ),
+    );
+    return { order_number: rows[0]!.on_taken, external_order_id: rows[0]!.ext_taken };
+  }
+
+  async list(tenantId: string, query: OrderListQuery): Promise<{ items: OrderDto[]; nextCursor: string | null }> {
+    const params: unknown[] = [tenantId];
+    const where = ['tenant_id = $1'];
+    if (query.statuses) {
+      params.push(query.statuses);
+      where.push(`status = ANY($${params.length}::text[])`);
+    }
+    if (query.updatedSince) {
+      params.push(query.updatedSince);
+      where.push(`updated_at >= $${params.length}::timestamptz`);
+    }
+    if (query.cursor) {
+      params.push(query.cursor.c, query.cursor.i);
+      where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(query.limit + 1);
+    const rows: Array<{ doc: OrderDto; cursor_c: string; id: string }> = await withTenant(this.ds, tenantId, (qr) =>
+      qr.query(
+        `SELECT doc, id, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_c
+           FROM orders.orders WHERE ${where.join(' AND ')}
+          ORDER BY created_at DESC, id DESC
+          LIMIT $${params.length}`,
+        params,
+      ),
+    );
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    const nextCursor = rows.length > query.limit && last ? encodeCursor({ c: last.cursor_c, i: last.id }) : null;
+    return { items: page.map((r) => r.doc), nextCursor };
+  }
+
+  async writeAndProject<T>(
+    tenantId: string,
+    streamName: string,
+    claim: ExternalIdClaim | null,
+    write: () => Promise<T>,
+  ): Promise<ClaimedWrite<T>> {
+    if (!claim) {
+      const result = await write();
+      await withTenant(this.ds, tenantId, (qr) => this.projection.catchUpStream(qr, tenantId, streamName));
+      return { taken: false, result };
+    }
+    return withTenant(this.ds, tenantId, async (qr) => {
+      // Serializes every write that claims this external_order_id; released at commit, after the
+      // projection made the claim visible to the next writer.
+      await qr.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+        `orders.external_order_id:${tenantId}:${claim.externalOrderId}`,
+      ]);
+      const holders: unknown[] = await qr.query(
+        `SELECT 1 FROM orders.orders WHERE tenant_id = $1 AND external_order_id = $2 AND ($3::uuid IS NULL OR id <> $3::uuid) LIMIT 1`,
+        [tenantId, claim.externalOrderId, claim.exceptOrderId ?? null],
+      );
+      if (holders.length > 0) return { taken: true } as const;
+      const result = await write();
+      await this.projection.catchUpStream(qr, tenantId, streamName);
+      return { taken: false, result } as const;
+    });
+  }
+}

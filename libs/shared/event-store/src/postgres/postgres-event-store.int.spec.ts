@@ -1,0 +1,326 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { Pool, type PoolClient } from 'pg';
+import { createTestDatabase, eventually } from '@datamingle/testing';
+import { catchUpOnce } from '../catch-up';
+import { EventStoreUnavailableError, type NewEvent, type RecordedEvent } from '../port';
+import { describeEventStoreContract } from '../testing-support/event-store-contract';
+import { decodePosition, START_POSITION } from './position';
+import { PostgresEventStore } from './postgres-event-store';
+
+jest.setTimeout(20_000);
+
+let databaseUrl: string | undefined;
+const testDatabase = async (): Promise<string> => (databaseUrl ??= await createTestDatabase('event_store'));
+
+describeEventStoreContract('postgres', async () => {
+  const store = new PostgresEventStore({ pool: new Pool({ connectionString: await testDatabase(), max: 12 }) });
+  await store.ensureSchema();
+  return { store, cleanup: () => store.close() };
+});
+
+describe('PostgresEventStore (PostgreSQL specifics)', () => {
+  let pool: Pool;
+  let store: PostgresEventStore;
+  const opened: { close(): Promise<void> }[] = [];
+
+  beforeAll(async () => {
+    pool = new Pool({ connectionString: await testDatabase(), max: 6 });
+    store = new PostgresEventStore({ pool, schema: 'es_specifics' });
+    await store.ensureSchema();
+  });
+
+  afterAll(async () => {
+    await Promise.all(opened.map((s) => s.close()));
+    await store.close();
+  });
+
+  const event = (type: string): NewEvent => ({ id: randomUUID(), type, data: { type }, metadata: {} });
+  const stream = (): string => `late${randomUUID().replace(/-/g, '')}-1`;
+  const marker = async (): Promise<string> =>
+    (await store.appendToStream(stream(), [event('Marker')], { expectedRevision: 'no_stream' })).position;
+
+  /** readAll after `after`, only events with these ids. */
+  const readOwn = async (after: string, ids: readonly string[]): Promise<RecordedEvent[]> =>
+    (await store.readAll({ after, maxCount: 1000 })).filter((e) => ids.includes(e.id));
+
+  async function inTransaction(): Promise<PoolClient> {
+    const client = await pool.connect();
+    await client.query('BEGIN');
+    return client;
+  }
+
+  async function finish(client: PoolClient, command: 'COMMIT' | 'ROLLBACK'): Promise<void> {
+    try {
+      await client.query(command);
+    } finally {
+      client.release();
+    }
+  }
+
+  it('holds back events committed after a still-open earlier transaction, then returns both in order; a checkpointing reader skips nothing', async () => {
+    const start = await marker();
+    const e1 = event('E1');
+    const e2 = event('E2');
+    const streamA = stream();
+    const streamB = stream();
+    // A reader that checkpoints whatever it handles.
+    const handled: RecordedEvent[] = [];
+    let checkpoint: string | null = start;
+    const catchUp = async (): Promise<void> => {
+      const result = await catchUpOnce({
+        store,
+        from: async () => checkpoint,
+        batchSize: 1,
+        handle: async (events) => void handled.push(...events),
+      });
+      checkpoint = result.position;
+    };
+
+    const a = await inTransaction();
+    let aOpen = true;
+    try {
+      await store.appendToStreamInTransaction(a, streamA, [e1], { expectedRevision: 'no_stream' });
+      const e2Result = await store.appendToStream(streamB, [e2], { expectedRevision: 'no_stream' });
+
+      // E2 is committed and visible to plain queries, and took a later sequence value than E1...
+      const committed = await pool.query<{ global_position: string }>(
+        'SELECT global_position::text AS global_position FROM es_specifics.events WHERE event_id = $1',
+        [e2.id],
+      );
+      expect(committed.rows).toHaveLength(1);
+      expect(e2Result.position).toBe(
+        (await store.readStream(streamB))[0]!.position,
+      );
+      // ...but readAll must not return it while A, with a lower transaction id, can still commit.
+      for (let i = 0; i < 3; i++) {
+        expect(await readOwn(start, [e1.id, e2.id])).toEqual([]);
+        await catchUp();
+      }
+      expect(handled.filter((e) => e.id === e2.id)).toEqual([]);
+
+      await finish(a, 'COMMIT');
+      aOpen = false;
+    } finally {
+      if (aOpen) await finish(a, 'ROLLBACK');
+    }
+
+    await eventually(async () => expect((await readOwn(start, [e1.id, e2.id])).map((e) => e.type)).toEqual(['E1', 'E2']));
+    await eventually(async () => {
+      await catchUp();
+      expect(handled.filter((e) => [e1.id, e2.id].includes(e.id)).map((e) => e.type)).toEqual(['E1', 'E2']);
+    });
+  });
+
+  it('orders by transaction first: a transaction that began earlier but inserted later still comes first and is not skipped', async () => {
+    const start = await marker();
+    const early = event('EarlyTransaction');
+    const late = event('LateTransaction');
+    const a = await inTransaction();
+    let aOpen = true;
+    try {
+      await a.query('SELECT pg_current_xact_id()'); // A takes its transaction id now
+      const lateResult = await store.appendToStream(stream(), [late], { expectedRevision: 'no_stream' });
+      const earlyResult = await store.appendToStreamInTransaction(a, stream(), [early], { expectedRevision: 'no_stream' });
+      // A's sequence value is the higher one, its transaction id the lower one.
+      expect(decodePosition(earlyResult.position).globalPosition).toBeGreaterThan(decodePosition(lateResult.position).globalPosition);
+      expect(earlyResult.position < lateResult.position).toBe(true);
+      expect(await readOwn(start, [early.id, late.id])).toEqual([]);
+      await finish(a, 'COMMIT');
+      aOpen = false;
+    } finally {
+      if (aOpen) await finish(a, 'ROLLBACK');
+    }
+    await eventually(async () =>
+      expect((await readOwn(start, [early.id, late.id])).map((e) => e.type)).toEqual(['EarlyTransaction', 'LateTransaction']),
+    );
+  });
+
+  it('a rolled-back transaction leaves no event and does not block readers afterwards', async () => {
+    const start = await marker();
+    const rolledBack = event('RolledBack');
+    const kept = event('Kept');
+    const streamA = stream();
+    const a = await inTransaction();
+    await store.appendToStreamInTransaction(a, streamA, [rolledBack], { expectedRevision: 'no_stream' });
+    await store.appendToStream(stream(), [kept], { expectedRevision: 'no_stream' });
+    await finish(a, 'ROLLBACK');
+
+    await eventually(async () => expect((await readOwn(start, [rolledBack.id, kept.id])).map((e) => e.type)).toEqual(['Kept']));
+    expect(await store.readStream(streamA)).toEqual([]);
+    // The stream row was rolled back too.
+    await store.appendToStream(streamA, [event('AfterRollback')], { expectedRevision: 'no_stream' });
+  });
+
+  it('appendToStreamInTransaction keeps the caller transaction usable after a failed append, and needs a transaction', async () => {
+    const streamA = stream();
+    await store.appendToStream(streamA, [event('First')], { expectedRevision: 'no_stream' });
+    const a = await inTransaction();
+    try {
+      await expect(
+        store.appendToStreamInTransaction(a, streamA, [event('Conflict')], { expectedRevision: 'no_stream' }),
+      ).rejects.toMatchObject({ name: 'WrongExpectedVersionError', actual: 0n });
+      await store.appendToStreamInTransaction(a, streamA, [event('Second')], { expectedRevision: 0n });
+      await finish(a, 'COMMIT');
+    } catch (error) {
+      await finish(a, 'ROLLBACK');
+      throw error;
+    }
+    expect((await store.readStream(streamA)).map((e) => e.type)).toEqual(['First', 'Second']);
+
+    const idle = await pool.connect();
+    try {
+      await expect(
+        store.appendToStreamInTransaction(idle, streamA, [event('NoTransaction')], { expectedRevision: 1n }),
+      ).rejects.toThrow(/open transaction/);
+    } finally {
+      idle.release();
+    }
+    expect(await store.readStream(streamA, { fromRevision: 2n })).toEqual([]);
+  });
+
+  it('waitForEvents wakes up on a committed append, long before its timeout', async () => {
+    const listening = new PostgresEventStore({ pool: new Pool({ connectionString: await testDatabase(), max: 1 }), schema: 'es_specifics' });
+    opened.push(listening);
+    // Establish the LISTEN connection first; its set-up wakes waiters on purpose.
+    await eventually(async () => {
+      await listening.waitForEvents(50);
+      expect(listening.listening).toBe(true);
+    });
+    await listening.waitForEvents(20); // consume a wake-up pending from the set-up, if any
+
+    // Without an append, a wait lasts its timeout...
+    const quietStart = Date.now();
+    await listening.waitForEvents(300);
+    expect(Date.now() - quietStart).toBeGreaterThanOrEqual(250);
+
+    // ...with one, it ends at the commit.
+    const started = Date.now();
+    let woke = false;
+    const waiting = listening.waitForEvents(20_000).then(() => {
+      woke = true;
+    });
+    await Promise.resolve();
+    expect(woke).toBe(false);
+    await store.appendToStream(stream(), [event('WakeUp')], { expectedRevision: 'no_stream' });
+    await waiting;
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('waitForEvents is not woken by an append that is not committed yet', async () => {
+    const listening = new PostgresEventStore({ pool: new Pool({ connectionString: await testDatabase(), max: 1 }), schema: 'es_specifics' });
+    opened.push(listening);
+    await eventually(async () => {
+      await listening.waitForEvents(50);
+      expect(listening.listening).toBe(true);
+    });
+    await listening.waitForEvents(20);
+
+    const a = await inTransaction();
+    let aOpen = true;
+    try {
+      await store.appendToStreamInTransaction(a, stream(), [event('Uncommitted')], { expectedRevision: 'no_stream' });
+      const quietStart = Date.now();
+      await listening.waitForEvents(300);
+      expect(Date.now() - quietStart).toBeGreaterThanOrEqual(250);
+      const waiting = listening.waitForEvents(20_000);
+      const started = Date.now();
+      await finish(a, 'COMMIT');
+      aOpen = false;
+      await waiting;
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      if (aOpen) await finish(a, 'ROLLBACK');
+    }
+  });
+
+  it('orders numerically, not as text, across a change in digit count (revisions 9 → 10, positions 99 → 100)', async () => {
+    const ordering = new PostgresEventStore({ pool: new Pool({ connectionString: await testDatabase(), max: 2 }), schema: 'es_ordering' });
+    opened.push(ordering);
+    await ordering.ensureSchema();
+    await ordering.appendToStream('padding-1', Array.from({ length: 97 }, (_, i) => event(`P${i}`)), { expectedRevision: 'no_stream' });
+    const s = stream();
+    const types = Array.from({ length: 12 }, (_, i) => `R${i}`);
+    await ordering.appendToStream(s, types.map(event), { expectedRevision: 'no_stream' }); // global positions 98…109
+    expect((await ordering.readStream(s)).map((e) => e.type)).toEqual(types);
+    expect((await ordering.readStream(s, { fromRevision: 9n, maxCount: 2 })).map((e) => e.type)).toEqual(['R9', 'R10']);
+    await eventually(async () => {
+      const all = await ordering.readAll({ after: null, maxCount: 1000 });
+      expect(all.filter((e) => e.streamName === s).map((e) => e.type)).toEqual(types);
+      expect(all.map((e) => decodePosition(e.position).globalPosition)).toEqual(Array.from({ length: 109 }, (_, i) => BigInt(i + 1)));
+    });
+  });
+
+  it('keeps 64-bit positions exact beyond Number.MAX_SAFE_INTEGER', async () => {
+    await pool.query(`SELECT setval(pg_get_serial_sequence('es_specifics.events', 'global_position'), 9007199254740993)`);
+    const s = stream();
+    const result = await store.appendToStream(s, [event('Big1'), event('Big2')], { expectedRevision: 'no_stream' });
+    const read = await store.readStream(s);
+    expect(read.map((e) => decodePosition(e.position).globalPosition)).toEqual([9007199254740994n, 9007199254740995n]);
+    expect(result.position).toBe(read[1]!.position);
+    expect(result.position).toMatch(/^\d{20}:00009007199254740995$/);
+  });
+
+  it('an empty append to a missing stream reports revision -1n and the start position', async () => {
+    const result = await store.appendToStream(stream(), [], { expectedRevision: 'any' });
+    expect(result).toEqual({ nextExpectedRevision: -1n, position: START_POSITION });
+    const s = stream();
+    const appended = await store.appendToStream(s, [event('A')], { expectedRevision: -1n });
+    expect(await store.appendToStream(s, [], { expectedRevision: 0n })).toEqual(appended);
+  });
+
+  it('ensureSchema is idempotent and safe to run concurrently; schemas are independent', async () => {
+    await Promise.all([store.ensureSchema(), store.ensureSchema()]);
+    const other = new PostgresEventStore({ pool: new Pool({ connectionString: await testDatabase(), max: 2 }), schema: 'es_other' });
+    opened.push(other);
+    await Promise.all([other.ensureSchema(), other.ensureSchema()]);
+    const s = stream();
+    await other.appendToStream(s, [event('InOther')], { expectedRevision: 'no_stream' });
+    expect(await store.readStream(s)).toEqual([]);
+    expect((await other.readStream(s)).map((e) => e.type)).toEqual(['InOther']);
+    expect(() => new PostgresEventStore({ pool, schema: 'bad"schema', endPoolOnClose: false })).toThrow(RangeError);
+  });
+
+  it('rejects malformed positions and ids', async () => {
+    await expect(store.readAll({ after: '42', maxCount: 1 })).rejects.toThrow(RangeError);
+    await expect(store.appendToStream(stream(), [{ ...event('A'), id: 'not-a-uuid' }], { expectedRevision: 'any' })).rejects.toThrow(
+      TypeError,
+    );
+  });
+
+  it('fails with EventStoreUnavailableError when the database cannot be reached, and after close', async () => {
+    const port = await closedPort();
+    const unreachable = new PostgresEventStore({
+      pool: new Pool({ connectionString: `postgres://postgres:postgres@127.0.0.1:${port}/none`, connectionTimeoutMillis: 2_000 }),
+    });
+    try {
+      await expect(unreachable.appendToStream(stream(), [event('A')], { expectedRevision: 'any' })).rejects.toBeInstanceOf(
+        EventStoreUnavailableError,
+      );
+      await expect(unreachable.readAll({ maxCount: 1 })).rejects.toBeInstanceOf(EventStoreUnavailableError);
+      await expect(unreachable.readStream(stream())).rejects.toBeInstanceOf(EventStoreUnavailableError);
+      // waitForEvents falls back to its timeout.
+      await unreachable.waitForEvents(50);
+    } finally {
+      await unreachable.close();
+    }
+
+    const closing = new PostgresEventStore({ pool: new Pool({ connectionString: await testDatabase(), max: 1 }), schema: 'es_specifics' });
+    const pendingWait = closing.waitForEvents(60_000);
+    await closing.close();
+    await pendingWait; // close() resolves pending waits
+    await closing.waitForEvents(60_000); // and later ones at once
+    await expect(closing.readStream(stream())).rejects.toBeInstanceOf(EventStoreUnavailableError);
+  });
+});
+
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}

@@ -1,0 +1,438 @@
+import { Client, type ClientBase, type Pool, type PoolClient } from 'pg';
+import {
+  DuplicateEventIdError,
+  EventStore,
+  streamCategory,
+  WrongExpectedVersionError,
+  type AppendResult,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type RecordedEvent,
+} from '../port';
+import { duplicateEventIdFromDetail, isConnectionError, toEventStoreError } from './errors';
+import { assertValidSchemaName, postgresEventStoreChannel, postgresEventStoreMigration } from './migration';
+import { NotificationListener } from './notification-listener';
+import { decodePosition, encodePosition, START_POSITION } from './position';
+
+export const DEFAULT_EVENT_STORE_SCHEMA = 'event_store';
+
+export interface PostgresEventStoreOptions {
+  /** Connections for appends and reads; one connection per call in flight. */
+  pool: Pool;
+  /** Schema holding the tables (default 'event_store'); see postgresEventStoreMigration. */
+  schema?: string;
+  /** close() ends the pool too (default true: the store owns the pool it is given). */
+  endPoolOnClose?: boolean;
+  /** Creates the dedicated LISTEN connection of waitForEvents (default: a pg.Client with the pool's settings). */
+  createListenerClient?: () => Client;
+  /** Errors with no caller to throw to: the LISTEN connection failed or broke, an idle pooled connection broke. */
+  onBackgroundError?: (error: unknown) => void;
+}
+
+interface EventRow {
+  event_id: string;
+  event_type: string;
+  data: unknown;
+  metadata: Record<string, unknown>;
+  stream_name: string;
+  stream_revision: string;
+  transaction_id: string;
+  global_position: string;
+  recorded_at: Date | string;
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SAVEPOINT = 'event_store_append';
+
+/**
+ * EventStore on PostgreSQL. Global order is (transaction id, sequence value); readAll only
+ * returns events of transactions below the snapshot's xmin horizon, so an event of a
+ * transaction that commits late is never overtaken by one a checkpointing reader already saw.
+ * A long-open transaction anywhere on the server therefore pauses readAll (not appends).
+ */
+export class PostgresEventStore extends EventStore {
+  /** Idempotent DDL for the platform's migration runner. */
+  static migrationSql(schema: string = DEFAULT_EVENT_STORE_SCHEMA): string {
+    return postgresEventStoreMigration(schema);
+  }
+
+  readonly schema: string;
+  private readonly pool: Pool;
+  private readonly endPoolOnClose: boolean;
+  private readonly listener: NotificationListener;
+  private readonly onBackgroundError: (error: unknown) => void;
+  private readonly poolErrorHandler: (error: Error) => void;
+  private closed: Promise<void> | null = null;
+  private readonly sql: ReturnType<typeof statements>;
+
+  constructor(options: PostgresEventStoreOptions) {
+    super();
+    this.schema = options.schema ?? DEFAULT_EVENT_STORE_SCHEMA;
+    assertValidSchemaName(this.schema);
+    this.pool = options.pool;
+    this.endPoolOnClose = options.endPoolOnClose ?? true;
+    this.onBackgroundError = options.onBackgroundError ?? (() => {});
+    this.sql = statements(`"${this.schema}"`);
+    const createListenerClient = options.createListenerClient ?? (() => new Client(this.pool.options));
+    this.listener = new NotificationListener(postgresEventStoreChannel(this.schema), createListenerClient, (error) =>
+      this.onBackgroundError(error),
+    );
+    // An idle pooled connection that breaks emits 'error' on the pool; unhandled, it would crash the process.
+    this.poolErrorHandler = (error) => this.onBackgroundError(error);
+    if (this.endPoolOnClose) this.pool.on('error', this.poolErrorHandler);
+  }
+
+  /** Runs the migration (serialized by an advisory lock, so concurrent callers are safe). For tests and the embedded mode. */
+  async ensureSchema(): Promise<void> {
+    await this.withClient(async (client) => {
+      await client.query('BEGIN');
+      try {
+        await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`event_store_migration:${this.schema}`]);
+        await client.query(postgresEventStoreMigration(this.schema));
+        await client.query('COMMIT');
+      } catch (error) {
+        await rollbackQuietly(client);
+        throw error;
+      }
+    });
+  }
+
+  override async appendToStream(
+    streamName: string,
+    events: readonly NewEvent[],
+    options: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult> {
+    const prepared = prepareAppend(streamName, events, options.expectedRevision);
+    if (events.length === 0) return this.withClient((client) => this.checkRevision(client, streamName, options.expectedRevision));
+    return this.withClient(async (client) => {
+      await client.query('BEGIN');
+      try {
+        const result = await this.append(client, streamName, prepared, options.expectedRevision);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await rollbackQuietly(client);
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Appends inside the caller's open transaction (the caller commits), so events and other
+   * writes of that transaction commit together. Runs under a savepoint: on failure nothing of
+   * the append remains and the caller's transaction stays usable. Readers see the events only
+   * after the caller commits; until then the transaction holds readAll's horizon back.
+   */
+  async appendToStreamInTransaction(
+    client: ClientBase,
+    streamName: string,
+    events: readonly NewEvent[],
+    options: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult> {
+    const prepared = prepareAppend(streamName, events, options.expectedRevision);
+    try {
+      if (events.length === 0) return await this.checkRevision(client, streamName, options.expectedRevision);
+      try {
+        await client.query(`SAVEPOINT ${SAVEPOINT}`);
+      } catch (error) {
+        if (databaseError(error)?.code === '25P01') {
+          throw new Error('appendToStreamInTransaction needs an open transaction on the client (BEGIN first)', { cause: error });
+        }
+        throw error;
+      }
+      try {
+        const result = await this.append(client, streamName, prepared, options.expectedRevision);
+        await client.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+        return result;
+      } catch (error) {
+        await client.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`).catch(() => {});
+        throw error;
+      }
+    } catch (error) {
+      throw toEventStoreError(error);
+    }
+  }
+
+  override async readStream(
+    streamName: string,
+    options: { fromRevision?: bigint; maxCount?: number } = {},
+  ): Promise<RecordedEvent[]> {
+    const fromRevision = options.fromRevision ?? 0n;
+    if (typeof fromRevision !== 'bigint' || fromRevision < 0n) throw new RangeError(`fromRevision must be a bigint >= 0n`);
+    const maxCount = options.maxCount;
+    if (maxCount !== undefined) assertCount(maxCount, 'maxCount');
+    if (maxCount === 0) return [];
+    const result = await this.query<EventRow>(this.sql.readStream, [streamName, fromRevision.toString(), maxCount ?? null]);
+    return result.rows.map(toRecordedEvent);
+  }
+
+  override async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    assertCount(options.maxCount, 'maxCount');
+    const { transactionId, globalPosition } = decodePosition(options.after ?? START_POSITION);
+    if (options.maxCount === 0 || options.categories?.length === 0) return [];
+    const params: unknown[] = [transactionId.toString(), globalPosition.toString(), options.maxCount];
+    const text = options.categories ? this.sql.readAllInCategories : this.sql.readAll;
+    if (options.categories) params.push([...options.categories]);
+    const result = await this.query<EventRow>(text, params);
+    return result.rows.map(toRecordedEvent);
+  }
+
+  /**
+   * Resolves on the next NOTIFY of a committed append (any stream of this schema), after
+   * `timeoutMs`, when `signal` aborts, or at close(); never rejects. The LISTEN connection is
+   * opened by the first call. Wake-ups can be spurious, and an event can be announced before
+   * readAll may return it (while an older transaction is still open): callers re-read.
+   */
+  override waitForEvents(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return this.listener.wait(timeoutMs, signal);
+  }
+
+  /** True while the LISTEN connection of waitForEvents is up (it opens on the first wait). */
+  get listening(): boolean {
+    return this.listener.listening;
+  }
+
+  /** Ends the LISTEN connection, resolves pending waits, and ends the pool unless endPoolOnClose is false. Idempotent. */
+  override close(): Promise<void> {
+    this.closed ??= (async () => {
+      await this.listener.close();
+      if (this.endPoolOnClose) {
+        if (!this.pool.ending && !this.pool.ended) await this.pool.end();
+        this.pool.off('error', this.poolErrorHandler);
+      }
+    })();
+    return this.closed;
+  }
+
+  private async append(
+    client: ClientBase,
+    streamName: string,
+    prepared: PreparedEvents,
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendResult> {
+    const count = BigInt(prepared.ids.length);
+    const lastRevision = await this.advanceStream(client, streamName, count, expectedRevision);
+    const firstRevision = lastRevision - count + 1n;
+    let inserted: { transaction_id: string; global_position: string }[];
+    try {
+      const result = await client.query<{ transaction_id: string; global_position: string }>(this.sql.insertEvents, [
+        streamName,
+        firstRevision.toString(),
+        streamCategory(streamName),
+        prepared.ids,
+        prepared.types,
+        prepared.data,
+        prepared.metadata,
+      ]);
+      inserted = result.rows;
+    } catch (error) {
+      const dbError = databaseError(error);
+      if (dbError?.code === '23505' && dbError.constraint === 'events_event_id_key') {
+        throw new DuplicateEventIdError(streamName, duplicateEventIdFromDetail(dbError.detail));
+      }
+      throw error;
+    }
+    let last = inserted[0]!;
+    for (const row of inserted) if (BigInt(row.global_position) > BigInt(last.global_position)) last = row;
+    return {
+      nextExpectedRevision: lastRevision,
+      position: encodePosition({ transactionId: BigInt(last.transaction_id), globalPosition: BigInt(last.global_position) }),
+    };
+  }
+
+  /** Moves the stream's revision by `count` under the expected-revision rule; returns the new last revision. */
+  private async advanceStream(
+    client: ClientBase,
+    streamName: string,
+    count: bigint,
+    expectedRevision: ExpectedRevision,
+  ): Promise<bigint> {
+    const n = count.toString();
+    let rows: { revision: string }[];
+    if (expectedRevision === 'no_stream' || expectedRevision === -1n) {
+      rows = (await client.query<{ revision: string }>(this.sql.createStream, [streamName, (count - 1n).toString()])).rows;
+    } else if (expectedRevision === 'stream_exists') {
+      rows = (await client.query<{ revision: string }>(this.sql.advanceExistingStream, [streamName, n])).rows;
+    } else if (expectedRevision === 'any') {
+      rows = (await client.query<{ revision: string }>(this.sql.upsertStream, [streamName, n])).rows;
+    } else {
+      rows = (await client.query<{ revision: string }>(this.sql.advanceStreamAt, [streamName, n, expectedRevision.toString()]))
+        .rows;
+    }
+    if (rows.length === 1) return BigInt(rows[0]!.revision);
+    const { revision } = await this.currentState(client, streamName);
+    throw new WrongExpectedVersionError(streamName, expectedRevision, revision);
+  }
+
+  /** An append of no events: checks the expected revision, writes nothing. */
+  private async checkRevision(
+    client: ClientBase,
+    streamName: string,
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendResult> {
+    const { revision, position } = await this.currentState(client, streamName);
+    const matches =
+      expectedRevision === 'any' ||
+      (expectedRevision === 'stream_exists' && revision !== 'no_stream') ||
+      ((expectedRevision === 'no_stream' || expectedRevision === -1n) && revision === 'no_stream') ||
+      (typeof expectedRevision === 'bigint' && expectedRevision === revision);
+    if (!matches) throw new WrongExpectedVersionError(streamName, expectedRevision, revision);
+    return { nextExpectedRevision: revision === 'no_stream' ? -1n : revision, position };
+  }
+
+  private async currentState(
+    client: ClientBase,
+    streamName: string,
+  ): Promise<{ revision: bigint | 'no_stream'; position: string }> {
+    const { rows } = await client.query<{ revision: string; transaction_id: string | null; global_position: string | null }>(
+      this.sql.streamState,
+      [streamName],
+    );
+    const row = rows[0];
+    if (!row) return { revision: 'no_stream', position: START_POSITION };
+    const position =
+      row.transaction_id !== null && row.global_position !== null
+        ? encodePosition({ transactionId: BigInt(row.transaction_id), globalPosition: BigInt(row.global_position) })
+        : START_POSITION;
+    return { revision: BigInt(row.revision), position };
+  }
+
+  private async query<R extends object>(text: string, params: unknown[]): Promise<{ rows: R[] }> {
+    try {
+      return await this.pool.query<R & Record<string, unknown>>(text, params);
+    } catch (error) {
+      throw toEventStoreError(error);
+    }
+  }
+
+  private async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw toEventStoreError(error);
+    }
+    let broken = false;
+    try {
+      return await work(client);
+    } catch (error) {
+      broken = isConnectionError(error);
+      throw toEventStoreError(error);
+    } finally {
+      client.release(broken); // a broken connection is destroyed, not returned to the pool
+    }
+  }
+}
+
+interface PreparedEvents {
+  ids: string[];
+  types: string[];
+  data: string[];
+  metadata: string[];
+}
+
+function prepareAppend(streamName: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): PreparedEvents {
+  if (typeof streamName !== 'string' || streamName.length === 0) throw new TypeError('streamName must be a non-empty string');
+  if (typeof expectedRevision === 'bigint') {
+    if (expectedRevision < -1n) throw new RangeError(`expectedRevision must be >= 0n (or -1n for no_stream): ${expectedRevision}`);
+  } else if (expectedRevision !== 'no_stream' && expectedRevision !== 'stream_exists' && expectedRevision !== 'any') {
+    throw new TypeError(`Unknown expectedRevision: ${String(expectedRevision)}`);
+  }
+  const prepared: PreparedEvents = { ids: [], types: [], data: [], metadata: [] };
+  const seen = new Set<string>();
+  for (const event of events) {
+    if (typeof event.id !== 'string' || !UUID_PATTERN.test(event.id)) throw new TypeError(`Event id must be a UUID: '${event.id}'`);
+    const id = event.id.toLowerCase();
+    if (seen.has(id)) throw new DuplicateEventIdError(streamName, id);
+    seen.add(id);
+    if (typeof event.type !== 'string' || event.type.length === 0) throw new TypeError('Event type must be a non-empty string');
+    if (event.metadata === null || typeof event.metadata !== 'object' || Array.isArray(event.metadata)) {
+      throw new TypeError('Event metadata must be an object');
+    }
+    const data = JSON.stringify(event.data);
+    if (data === undefined) throw new TypeError(`Event data of '${event.type}' is not JSON-serializable`);
+    prepared.ids.push(id);
+    prepared.types.push(event.type);
+    prepared.data.push(data);
+    prepared.metadata.push(JSON.stringify(event.metadata));
+  }
+  return prepared;
+}
+
+function assertCount(value: number, name: string): void {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer: ${value}`);
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    type: row.event_type,
+    data: row.data,
+    metadata: row.metadata,
+    streamName: row.stream_name,
+    revision: BigInt(row.stream_revision),
+    position: encodePosition({ transactionId: BigInt(row.transaction_id), globalPosition: BigInt(row.global_position) }),
+    recordedAt: row.recorded_at instanceof Date ? row.recorded_at : new Date(row.recorded_at),
+  };
+}
+
+/** Fields of a server error (pg's DatabaseError, checked structurally in case of several pg copies). */
+function databaseError(error: unknown): { code?: string; constraint?: string; detail?: string } | undefined {
+  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
+    ? (error as { code?: string; constraint?: string; detail?: string })
+    : undefined;
+}
+
+async function rollbackQuietly(client: ClientBase): Promise<void> {
+  try {
+    await client.query('ROLLBACK');
+  } catch {
+    // the connection is gone: the server rolls the transaction back
+  }
+}
+
+/** 64-bit columns are cast to text so no value passes through a JS number, whatever type parsers are installed. */
+function statements(s: string) {
+  // Output names equal column names, so ORDER BY and WHERE use the table alias: an unqualified
+  // ORDER BY name would sort by the text output column ('10' < '9').
+  const columns = `ev.event_id::text AS event_id, ev.event_type, ev.data, ev.metadata, ev.stream_name,
+    ev.stream_revision::text AS stream_revision, ev.transaction_id::text AS transaction_id,
+    ev.global_position::text AS global_position, ev.recorded_at`;
+  // Only transactions below the horizon are settled (committed or rolled back); ordering by
+  // the transaction id first puts a late-committing transaction's events where a reader
+  // that has checkpointed past newer transactions can still not have been.
+  const settledAfter = `ev.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+    AND (ev.transaction_id, ev.global_position) > ($1::xid8, $2::bigint)`;
+  return {
+    createStream: `INSERT INTO ${s}.streams (stream_name, revision) VALUES ($1, $2::bigint)
+      ON CONFLICT (stream_name) DO NOTHING RETURNING revision::text AS revision`,
+    advanceExistingStream: `UPDATE ${s}.streams SET revision = revision + $2::bigint
+      WHERE stream_name = $1 RETURNING revision::text AS revision`,
+    advanceStreamAt: `UPDATE ${s}.streams SET revision = revision + $2::bigint
+      WHERE stream_name = $1 AND revision = $3::bigint RETURNING revision::text AS revision`,
+    upsertStream: `INSERT INTO ${s}.streams AS st (stream_name, revision) VALUES ($1, $2::bigint - 1)
+      ON CONFLICT (stream_name) DO UPDATE SET revision = st.revision + $2::bigint
+      RETURNING revision::text AS revision`,
+    streamState: `SELECT st.revision::text AS revision, e.transaction_id::text AS transaction_id,
+        e.global_position::text AS global_position
+      FROM ${s}.streams st
+      LEFT JOIN ${s}.events e ON e.stream_name = st.stream_name AND e.stream_revision = st.revision
+      WHERE st.stream_name = $1`,
+    insertEvents: `INSERT INTO ${s}.events (event_id, stream_name, stream_revision, event_type, data, metadata, category)
+      SELECT e.event_id, $1, $2::bigint + e.ord - 1, e.event_type, e.data, e.metadata, $3
+      FROM unnest($4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[]) WITH ORDINALITY AS e(event_id, event_type, data, metadata, ord)
+      ORDER BY e.ord
+      RETURNING transaction_id::text AS transaction_id, global_position::text AS global_position`,
+    readStream: `SELECT ${columns} FROM ${s}.events ev
+      WHERE ev.stream_name = $1 AND ev.stream_revision >= $2::bigint
+      ORDER BY ev.stream_revision LIMIT $3`,
+    readAll: `SELECT ${columns} FROM ${s}.events ev
+      WHERE ${settledAfter}
+      ORDER BY ev.transaction_id, ev.global_position LIMIT $3`,
+    readAllInCategories: `SELECT ${columns} FROM ${s}.events ev
+      WHERE ev.category = ANY($4::text[]) AND ${settledAfter}
+      ORDER BY ev.transaction_id, ev.global_position LIMIT $3`,
+  };
+}

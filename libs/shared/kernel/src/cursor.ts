@@ -1,0 +1,93 @@
+/**
+ * Cursor pagination helpers (spec/pagination.md).
+ *
+ * A cursor is the unpadded base64url encoding of the compact JSON object
+ * `{"c":"<created_at, RFC 3339 UTC with 6 fractional digits>","i":"<uuid>"}`.
+ */
+import type { ApiError } from '@datamingle/contracts';
+import { apiError, cutForMessage } from './errors';
+import { formatInstant, formatTimestampMicros, parseInstant } from './datetime';
+import { err, ok, type Result } from './result';
+
+export const CURSOR_MAX_LENGTH = 512;
+export const DEFAULT_LIMIT = 50;
+export const MIN_LIMIT = 1;
+export const MAX_LIMIT = 200;
+export const INVALID_CURSOR_MESSAGE = 'Invalid cursor.';
+
+/** A decoded cursor: `c` normalised to RFC 3339 UTC with 6 fractional digits, `i` a lower-case UUID. */
+export interface CursorPosition {
+  c: string;
+  i: string;
+}
+
+const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const BASE64URL_RE = /^[A-Za-z0-9_-]+$/;
+
+export function isUuid(value: string): boolean {
+  return UUID_RE.test(value);
+}
+
+/** Encodes a position; `c` may be a Date or any accepted datetime text (stored precision is kept). */
+export function encodeCursor(position: { c: Date | string; i: string }): string {
+  const json = JSON.stringify({ c: formatTimestampMicros(position.c), i: position.i.toLowerCase() });
+  return Buffer.from(json, 'utf8').toString('base64url');
+}
+
+/** Decodes and validates a cursor (pagination.md §5). */
+export function decodeCursor(raw: string): Result<CursorPosition, 'invalid'> {
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > CURSOR_MAX_LENGTH) return err('invalid');
+  if (!BASE64URL_RE.test(raw) || raw.length % 4 === 1) return err('invalid');
+  const bytes = Buffer.from(raw, 'base64url');
+  // Reject non-canonical encodings (stray trailing bits).
+  if (bytes.toString('base64url') !== raw) return err('invalid');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return err('invalid');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return err('invalid');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return err('invalid');
+  const keys = Object.keys(parsed);
+  if (keys.length !== 2 || !keys.includes('c') || !keys.includes('i')) return err('invalid');
+  const { c, i } = parsed as Record<string, unknown>;
+  if (typeof c !== 'string' || typeof i !== 'string') return err('invalid');
+  const instant = parseInstant(c);
+  if (instant === null || !UUID_RE.test(i)) return err('invalid');
+  return ok({ c: formatInstant(instant, { fraction: 'micros' }), i: i.toLowerCase() });
+}
+
+/** `400 VALIDATION_ERROR`, message exactly `Invalid cursor: '<value cut to 200 chars>'`. */
+export function invalidCursorError(value: string): ApiError {
+  return apiError('VALIDATION_ERROR', `Invalid cursor: '${cutForMessage(value)}'`, {
+    cursor: [INVALID_CURSOR_MESSAGE],
+  });
+}
+
+/**
+ * The `cursor` query parameter: absent or empty → `null` (first page); invalid → the
+ * invalid-cursor error.
+ */
+export function parseCursorParam(raw: string | undefined | null): Result<CursorPosition | null, ApiError> {
+  if (raw === undefined || raw === null || raw === '') return ok(null);
+  const decoded = decodeCursor(raw);
+  return decoded.ok ? ok(decoded.value) : err(invalidCursorError(raw));
+}
+
+/**
+ * The `limit` query parameter (pagination.md §1): parsed only when it matches `^-?[0-9]+$`,
+ * then clamped to 1–200; anything else (absent, empty, `abc`, `10.5`, `+5`, ` 5`, `1e2`) → 50.
+ */
+export function parseLimit(raw: string | undefined | null): number {
+  if (typeof raw !== 'string' || !/^-?[0-9]+$/.test(raw)) return DEFAULT_LIMIT;
+  const n = Number(raw);
+  if (n < MIN_LIMIT) return MIN_LIMIT;
+  if (n > MAX_LIMIT) return MAX_LIMIT;
+  return n;
+}

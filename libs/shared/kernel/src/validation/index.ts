@@ -1,0 +1,3 @@
+export * from './messages';
+export * from './parsers';
+export * from './collector';

@@ -1,0 +1,72 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { MessagePattern } from '@nestjs/microservices';
+import { Patterns, type HealthReply } from '@datamingle/contracts';
+
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
+
+/** Runs every check with a time limit; returns the failing ones. */
+export async function runReadinessChecks(checks: readonly ReadinessCheck[], timeoutMs = 2_000): Promise<{ ready: boolean; checks: Record<string, string> }> {
+  const results: Record<string, string> = {};
+  await Promise.all(
+    checks.map(async (c) => {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          c.check(),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error('timed out')), timeoutMs);
+          }),
+        ]);
+        results[c.name] = 'ok';
+      } catch (error) {
+        results[c.name] = error instanceof Error ? error.message || error.name : 'failed';
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+  );
+  return { ready: Object.values(results).every((v) => v === 'ok'), checks: results };
+}
+
+interface ReplyLike {
+  status(code: number): ReplyLike;
+  header(name: string, value: string): ReplyLike;
+  send(body: unknown): void;
+}
+
+/** GET /healthz (the process runs) and GET /readyz (its dependencies answer), for Kubernetes probes. */
+@Controller()
+export class HealthController {
+  constructor(@Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[]) {}
+
+  @Get('healthz')
+  health(@Res() reply: ReplyLike): void {
+    reply.status(200).header('cache-control', 'no-store').send({ status: 'ok' });
+  }
+
+  @Get('readyz')
+  async ready(@Res() reply: ReplyLike): Promise<void> {
+    const result = await runReadinessChecks(this.checks);
+    reply
+      .status(result.ready ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send({ status: result.ready ? 'ready' : 'unavailable', checks: result.checks });
+  }
+}
+
+/** The `health.check` message the gateway's /readyz sends to every service. */
+@Controller()
+export class HealthMessageController {
+  constructor(@Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[]) {}
+
+  @MessagePattern(Patterns.health)
+  async health(): Promise<HealthReply> {
+    const result = await runReadinessChecks(this.checks);
+    return { service: process.title, status: result.ready ? 'ok' : 'degraded', checks: result.checks };
+  }
+}

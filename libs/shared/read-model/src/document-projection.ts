@@ -1,0 +1,135 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import type { EventStore, RecordedEvent } from '@datamingle/event-store';
+import { setTenant } from './data-source';
+
+/** The part of a stored event a projection needs. */
+export interface ProjectableEvent {
+  type: string;
+  data: unknown;
+  revision: bigint;
+  tenantId: string;
+}
+
+/**
+ * A read model that keeps one JSON document per stream (the record's API representation)
+ * plus a few indexed columns. Rows remember the stream revision they reflect, so applying an
+ * event twice, or out of turn, never changes a row twice (idempotent by revision).
+ */
+export interface DocumentProjectionSpec<Doc> {
+  /** Projection name, used as checkpoint key. */
+  name: string;
+  /** Schema-qualified table with columns tenant_id, stream_name, revision, doc + `columns()`. */
+  table: string;
+  /** Schema-qualified checkpoint table (projection text primary key, position text). */
+  checkpointTable: string;
+  /** Event-store category of the streams it follows. */
+  category: string;
+  /** Pure: the document after `event`. Must not throw on a valid event. */
+  evolve(doc: Doc | null, event: { type: string; data: unknown }): Doc | null;
+  /** Indexed columns derived from the document (besides tenant_id, stream_name, revision, doc). */
+  columns(doc: Doc): Record<string, unknown>;
+}
+
+export function tenantOf(event: RecordedEvent): string {
+  const t = event.metadata['tenant_id'];
+  if (typeof t !== 'string') throw new Error(`event ${event.id} has no tenant_id metadata`);
+  return t;
+}
+
+export class DocumentProjection<Doc> {
+  private readonly columnNames: string[];
+
+  constructor(
+    readonly spec: DocumentProjectionSpec<Doc>,
+    private readonly store: EventStore,
+    sampleColumns: string[],
+  ) {
+    this.columnNames = sampleColumns;
+  }
+
+  /**
+   * Brings the row of one stream up to date with the event store, inside `qr`'s transaction
+   * (which must have the stream's tenant set). Used after every write, before answering, so
+   * a GET right after a 2xx sees it (read-your-writes).
+   */
+  async catchUpStream(qr: QueryRunner, tenantId: string, streamName: string): Promise<Doc | null> {
+    const row = await this.lockRow(qr, streamName);
+    const from = row ? row.revision + 1n : 0n;
+    const events = await this.store.readStream(streamName, { fromRevision: from });
+    let doc = row ? row.doc : null;
+    let revision = row ? row.revision : -1n;
+    for (const e of events) {
+      if (e.revision !== revision + 1n) break;
+      doc = this.spec.evolve(doc, e);
+      revision = e.revision;
+    }
+    if (revision >= from) await this.writeRow(qr, tenantId, streamName, doc, revision, row !== null);
+    return doc;
+  }
+
+  /**
+   * Applies events in global order (catch-up subscription). Each event is applied only when
+   * it is the next revision of its row; earlier revisions are skipped (already applied), and
+   * a gap is filled from the stream itself.
+   */
+  async applyBatch(qr: QueryRunner, events: readonly RecordedEvent[]): Promise<void> {
+    for (const e of events) {
+      const tenantId = tenantOf(e);
+      await setTenant(qr, tenantId);
+      const row = await this.lockRow(qr, e.streamName);
+      const current = row ? row.revision : -1n;
+      if (e.revision <= current) continue;
+      if (e.revision === current + 1n) {
+        await this.writeRow(qr, tenantId, e.streamName, this.spec.evolve(row ? row.doc : null, e), e.revision, row !== null);
+      } else {
+        await this.catchUpStream(qr, tenantId, e.streamName);
+      }
+    }
+  }
+
+  async readCheckpoint(qr: QueryRunner | DataSource): Promise<string | null> {
+    const rows: Array<{ position: string }> = await qr.query(`SELECT position FROM ${this.spec.checkpointTable} WHERE projection = $1`, [this.spec.name]);
+    return rows[0]?.position ?? null;
+  }
+
+  async writeCheckpoint(qr: QueryRunner, position: string): Promise<void> {
+    await qr.query(
+      `INSERT INTO ${this.spec.checkpointTable} (projection, position) VALUES ($1, $2)
+       ON CONFLICT (projection) DO UPDATE SET position = EXCLUDED.position
+       WHERE ${this.spec.checkpointTable}.position < EXCLUDED.position`,
+      [this.spec.name, position],
+    );
+  }
+
+  private async lockRow(qr: QueryRunner, streamName: string): Promise<{ doc: Doc; revision: bigint } | null> {
+    const rows: Array<{ doc: Doc; revision: string }> = await qr.query(
+      `SELECT doc, revision FROM ${this.spec.table} WHERE stream_name = $1 FOR UPDATE`,
+      [streamName],
+    );
+    return rows[0] ? { doc: rows[0].doc, revision: BigInt(rows[0].revision) } : null;
+  }
+
+  private async writeRow(qr: QueryRunner, tenantId: string, streamName: string, doc: Doc | null, revision: bigint, exists: boolean): Promise<void> {
+    if (doc === null) {
+      if (exists) await qr.query(`DELETE FROM ${this.spec.table} WHERE stream_name = $1`, [streamName]);
+      return;
+    }
+    const cols = this.spec.columns(doc);
+    const names = this.columnNames;
+    const values = names.map((n) => cols[n]);
+    if (exists) {
+      const sets = names.map((n, i) => `${n} = $${i + 4}`).join(', ');
+      await qr.query(
+        `UPDATE ${this.spec.table} SET doc = $2, revision = $3${sets ? ', ' + sets : ''} WHERE stream_name = $1`,
+        [streamName, JSON.stringify(doc), revision.toString(), ...values],
+      );
+    } else {
+      const placeholders = names.map((_, i) => `$${i + 5}`).join(', ');
+      await qr.query(
+        `INSERT INTO ${this.spec.table} (stream_name, tenant_id, doc, revision${names.length ? ', ' + names.join(', ') : ''})
+         VALUES ($1, $2, $3, $4${placeholders ? ', ' + placeholders : ''})`,
+        [streamName, tenantId, JSON.stringify(doc), revision.toString(), ...values],
+      );
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import { catchUpOnce, runCatchUp, type EventStore, type RecordedEvent } from '@datamingle/event-store';
+import { inTransaction } from './data-source';
+import type { DocumentProjection } from './document-projection';
+
+export interface ProjectionRunnerLogger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/**
+ * Keeps a document projection up to date from the event store's global order (the catch-up
+ * subscription). The read-model change and the checkpoint commit in one transaction. Only one
+ * process runs it at a time: it holds a PostgreSQL advisory lock (the lease) on a dedicated
+ * connection; another replica takes over when that connection goes away.
+ */
+export class ProjectionRunner {
+  private abort = new AbortController();
+  private running: Promise<void> | null = null;
+  private leaseHolder: QueryRunner | null = null;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly store: EventStore,
+    private readonly projection: DocumentProjection<unknown>,
+    private readonly logger: ProjectionRunnerLogger,
+    private readonly options: { leaseRetryMs?: number; batchSize?: number } = {},
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.abort = new AbortController();
+    this.running = this.loop(this.abort.signal).catch((error) => {
+      this.logger.error('projection runner stopped', { projection: this.projection.spec.name, error });
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.running;
+    this.running = null;
+  }
+
+  /** Processes every event up to now (used by rebuilds and tests). */
+  async catchUpNow(): Promise<void> {
+    await catchUpOnce({
+      store: this.store,
+      categories: [this.projection.spec.category],
+      from: () => this.projection.readCheckpoint(this.ds),
+      handle: (events) => this.handle(events),
+      batchSize: this.options.batchSize ?? 500,
+    });
+  }
+
+  private async handle(events: RecordedEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await inTransaction(this.ds, async (qr) => {
+      await this.projection.applyBatch(qr, events);
+      await this.projection.writeCheckpoint(qr, events[events.length - 1]!.position);
+    });
+  }
+
+  private async loop(signal: AbortSignal): Promise<void> {
+    const lockKey = `projection:${this.projection.spec.name}`;
+    while (!signal.aborted) {
+      const holder = this.ds.createQueryRunner();
+      try {
+        await holder.connect();
+        const [row] = await holder.query(`SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS acquired`, [lockKey]);
+        if (!row.acquired) {
+          await holder.release();
+          await sleep(this.options.leaseRetryMs ?? 2_000, signal);
+          continue;
+        }
+        this.leaseHolder = holder;
+        this.logger.info('projection lease acquired', { projection: this.projection.spec.name });
+        await runCatchUp({
+          store: this.store,
+          categories: [this.projection.spec.category],
+          from: () => this.projection.readCheckpoint(this.ds),
+          handle: (events) => this.handle(events),
+          batchSize: this.options.batchSize ?? 500,
+          signal,
+          idleWaitMs: 1_000,
+          onError: (error) => this.logger.warn('projection batch failed; retrying', { projection: this.projection.spec.name, error }),
+        });
+      } catch (error) {
+        if (!signal.aborted) {
+          this.logger.warn('projection lease lost or failed; retrying', { projection: this.projection.spec.name, error });
+          await sleep(this.options.leaseRetryMs ?? 2_000, signal);
+        }
+      } finally {
+        if (this.leaseHolder === holder) {
+          this.leaseHolder = null;
+          await holder.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [lockKey]).catch(() => undefined);
+        }
+        if (!holder.isReleased) await holder.release().catch(() => undefined);
+      }
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,199 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { createTestDatabase } from './database';
+
+const exec = promisify(execFile);
+const ROOT = resolve(__dirname, '..', '..', '..', '..');
+export const SERVICE_NAMES = ['catalog', 'orders', 'inventory', 'gateway'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.on('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      s.close(() => res(port));
+    });
+  });
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  /** Parsed JSON body, or undefined when there is none / it is not JSON. */
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export interface ApiRequestOptions {
+  /** Sent as X-API-Key unless undefined. */
+  key?: string;
+  host?: string;
+  body?: unknown;
+  /** Raw body bytes/string, sent as is (no JSON encoding). */
+  rawBody?: string | Buffer;
+  headers?: Record<string, string | string[]>;
+}
+
+/** Sends a request with the path exactly as given (no URL normalisation). */
+export function rawRequest(port: number, method: string, path: string, options: ApiRequestOptions = {}): Promise<ApiResponse> {
+  const headers: Record<string, string | string[]> = { host: options.host ?? 'acme.localhost', ...(options.headers ?? {}) };
+  let payload: Buffer | undefined;
+  if (options.rawBody !== undefined) payload = Buffer.isBuffer(options.rawBody) ? options.rawBody : Buffer.from(options.rawBody);
+  else if (options.body !== undefined) {
+    payload = Buffer.from(JSON.stringify(options.body));
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+  }
+  if (options.key !== undefined) headers['x-api-key'] = options.key;
+  if (payload) headers['content-length'] = String(payload.length);
+  return new Promise((res, rej) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers, agent: false }, (r) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let body: unknown;
+        try {
+          body = text ? JSON.parse(text) : undefined;
+        } catch {
+          body = undefined;
+        }
+        res({ status: r.statusCode ?? 0, headers: r.headers, text, body });
+      });
+      r.on('error', rej);
+    });
+    req.on('error', rej);
+    if (payload) req.write(payload);
+    req.end();
+  });
+}
+
+export interface TestPlatform {
+  databaseUrl: string;
+  gatewayPort: number;
+  env: NodeJS.ProcessEnv;
+  request(method: string, path: string, options?: ApiRequestOptions): Promise<ApiResponse>;
+  /** Runs the admin CLI; resolves with stdout, rejects with stderr on a non-zero exit. */
+  admin(...args: string[]): Promise<string>;
+  createTenant(slug: string): Promise<{ id: string; slug: string }>;
+  createKey(tenant: string, options?: { scopes?: string[]; expiresAt?: string; name?: string }): Promise<{ key: string; id: string }>;
+  kill(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
+  start(service: ServiceName): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function assertBuilt(): void {
+  for (const s of [...SERVICE_NAMES, 'launcher']) {
+    const entry = join(ROOT, 'apps', s, 'dist', s === 'launcher' ? 'admin.js' : 'main.js');
+    if (!existsSync(entry)) throw new Error(`${entry} is missing: build the workspace first (npm run build)`);
+  }
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * Starts the real platform for an e2e test: a fresh database on the test PostgreSQL server,
+ * migrations through the admin CLI, and the built gateway and services as separate processes
+ * on free ports.
+ */
+export async function startTestPlatform(options: { env?: NodeJS.ProcessEnv } = {}): Promise<TestPlatform> {
+  assertBuilt();
+  const databaseUrl = await createTestDatabase('e2e');
+  const [gatewayPort, ordersPort, catalogPort, inventoryPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const healthPorts: Record<ServiceName, number> = {
+    orders: await freePort(),
+    catalog: await freePort(),
+    inventory: await freePort(),
+    gateway: 0,
+  };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    GATEWAY_PORT: String(gatewayPort),
+    GATEWAY_HOST: '127.0.0.1',
+    LISTEN_HOST: '127.0.0.1',
+    ORDERS_URL: `127.0.0.1:${ordersPort}`,
+    CATALOG_URL: `127.0.0.1:${catalogPort}`,
+    INVENTORY_URL: `127.0.0.1:${inventoryPort}`,
+    LOG_LEVEL: process.env['E2E_LOG_LEVEL'] ?? 'error',
+    ...options.env,
+  };
+  const admin = async (...args: string[]) => {
+    try {
+      const { stdout } = await exec(process.execPath, [join(ROOT, 'apps', 'launcher', 'dist', 'admin.js'), ...args], { env, cwd: ROOT });
+      return stdout;
+    } catch (error) {
+      const e = error as { stderr?: string; message: string };
+      throw new Error(e.stderr?.trim() || e.message);
+    }
+  };
+  await admin('migrate');
+
+  const children = new Map<ServiceName, ChildProcess>();
+  const start = async (service: ServiceName) => {
+    const child = spawn(process.execPath, [join(ROOT, 'apps', service, 'dist', 'main.js')], {
+      env: { ...env, HEALTH_PORT: String(healthPorts[service] || '') || undefined },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    children.set(service, child);
+    if (service === 'gateway') {
+      await waitFor(async () => (await rawRequest(gatewayPort, 'GET', '/healthz')).status === 200, 30_000, 'gateway');
+    } else {
+      await waitFor(async () => (await rawRequest(healthPorts[service], 'GET', '/readyz')).status === 200, 30_000, service);
+    }
+  };
+  const kill = async (service: ServiceName, signal: NodeJS.Signals = 'SIGKILL') => {
+    const child = children.get(service);
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((r) => {
+      child.once('exit', () => r());
+      child.kill(signal);
+    });
+  };
+  try {
+    await Promise.all(SERVICE_NAMES.filter((s) => s !== 'gateway').map(start));
+    await start('gateway');
+    await waitFor(async () => (await rawRequest(gatewayPort, 'GET', '/readyz')).status === 200, 30_000, 'gateway readiness');
+  } catch (error) {
+    await Promise.all(SERVICE_NAMES.map((s) => kill(s)));
+    throw error;
+  }
+
+  return {
+    databaseUrl,
+    gatewayPort,
+    env,
+    request: (method, path, opts) => rawRequest(gatewayPort, method, path, opts),
+    admin,
+    async createTenant(slug) {
+      return JSON.parse(await admin('tenant', 'create', slug));
+    },
+    async createKey(tenant, opts = {}) {
+      const args = ['key', 'create', '--tenant', tenant, '--name', opts.name ?? 'e2e key'];
+      if (opts.scopes) args.push('--scopes', opts.scopes.join(','));
+      if (opts.expiresAt) args.push('--expires-at', opts.expiresAt);
+      const key = (await admin(...args)).trim();
+      const keys: Array<{ id: string; prefix: string }> = JSON.parse(await admin('key', 'list', '--tenant', tenant));
+      const match = keys.filter((k) => key.startsWith(k.prefix));
+      return { key, id: match[match.length - 1]!.id };
+    },
+    kill,
+    start,
+    async stop() {
+      await Promise.all(SERVICE_NAMES.map((s) => kill(s, 'SIGTERM')));
+    },
+  };
+}

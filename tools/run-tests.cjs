@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// `npm test`: builds the workspace (the e2e tier runs the built services), then runs the three
+// Jest tiers (unit, int, e2e) and prints a closing "N passed, N failed[, N skipped]" line.
+const { spawnSync } = require('node:child_process');
+const { readFileSync, rmSync } = require('node:fs');
+const { join } = require('node:path');
+const root = join(__dirname, '..');
+const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', KAFKAJS_NO_PARTITIONER_WARNING: '1' };
+const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--build', join(root, 'tsconfig.json')], { stdio: 'inherit', env, cwd: root });
+if (build.status !== 0) {
+  console.log('0 passed, 1 failed');
+  console.error('build failed');
+  process.exit(1);
+}
+const results = join(root, '.jest-results.json');
+rmSync(results, { force: true });
+const args = [require.resolve('jest/bin/jest'), '-c', join(root, 'jest.config.cjs'), '--ci', '--json', `--outputFile=${results}`, ...process.argv.slice(2)];
+const jest = spawnSync(process.execPath, args, { stdio: 'inherit', env, cwd: root });
+let summary;
+try {
+  const r = JSON.parse(readFileSync(results, 'utf8'));
+  const failedSuites = r.numFailedTestSuites ?? 0;
+  summary = { passed: r.numPassedTests, failed: r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0), skipped: r.numPendingTests + (r.numTodoTests ?? 0), failedSuites };
+} catch {
+  summary = null;
+}
+if (!summary) {
+  console.log('0 passed, 1 failed');
+  process.exit(jest.status || 1);
+}
+console.log(`${summary.passed} passed, ${summary.failed} failed${summary.skipped ? `, ${summary.skipped} skipped` : ''}`);
+process.exit(jest.status ?? 1);
