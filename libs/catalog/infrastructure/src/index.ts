@@ -1,1 +1,4 @@
-export {};
+export * from './migrations';
+export * from './product-projection';
+export * from './pg-product-read-model';
+export * from './catalog.module';

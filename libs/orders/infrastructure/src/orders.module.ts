@@ -1,9 +1,8 @@
-import { Controller, type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Controller, type DynamicModule, Module } from '@nestjs/common';
 import { CommandBus, CqrsModule, QueryBus } from '@nestjs/cqrs';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { DataSource } from 'typeorm';
 import { Patterns, type OrderDto, type ServiceReply, type ServiceRequest } from '@datamingle/contracts';
-import { EventStore } from '@datamingle/event-store';
 import {
   CancelOrderCommand,
   Clock,
@@ -17,26 +16,19 @@ import {
   UpdateOrderCommand,
 } from '@datamingle/orders-application';
 import {
+  eventSourcedServiceProviders,
   HealthController,
   HealthMessageController,
   Logger,
-  openEventStore,
-  openReadModel,
-  READINESS_CHECKS,
+  projectionToken,
+  READ_MODEL_DS,
   replyOf,
-  type OpenEventStore,
   type PlatformConfig,
-  type ReadinessCheck,
 } from '@datamingle/platform';
-import { DocumentProjection, ProjectionRunner } from '@datamingle/read-model';
+import type { DocumentProjection } from '@datamingle/read-model';
 import { ORDER_COLUMNS, orderProjectionSpec } from './order-projection';
 import { PgOrderReadModel } from './pg-order-read-model';
 import { TcpProductCatalog } from './tcp-product-catalog';
-
-const CONFIG = Symbol('CONFIG');
-const READ_MODEL_DS = Symbol('READ_MODEL_DS');
-const OPEN_EVENT_STORE = Symbol('OPEN_EVENT_STORE');
-const ORDER_PROJECTION = Symbol('ORDER_PROJECTION');
 
 @Controller()
 export class OrdersMessageController {
@@ -76,33 +68,6 @@ export class OrdersMessageController {
   }
 }
 
-/** Starts the catch-up projection after boot and closes connections on shutdown. */
-@Injectable()
-export class OrdersLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly runner: ProjectionRunner;
-
-  constructor(
-    @Inject(READ_MODEL_DS) private readonly ds: DataSource,
-    @Inject(OPEN_EVENT_STORE) private readonly eventStore: OpenEventStore,
-    @Inject(ORDER_PROJECTION) projection: DocumentProjection<OrderDto>,
-    private readonly catalog: ProductCatalog,
-    logger: Logger,
-  ) {
-    this.runner = new ProjectionRunner(ds, eventStore.store, projection as DocumentProjection<unknown>, logger);
-  }
-
-  onApplicationBootstrap(): void {
-    this.runner.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.runner.stop();
-    if (this.catalog instanceof TcpProductCatalog) await this.catalog.close();
-    await this.eventStore.close();
-    await this.ds.destroy();
-  }
-}
-
 @Module({})
 export class OrdersModule {
   static forRoot(config: PlatformConfig, logger: Logger): DynamicModule {
@@ -111,32 +76,14 @@ export class OrdersModule {
       imports: [CqrsModule.forRoot()],
       controllers: [OrdersMessageController, HealthController, HealthMessageController],
       providers: [
-        { provide: CONFIG, useValue: config },
-        { provide: Logger, useValue: logger },
-        { provide: READ_MODEL_DS, useFactory: () => openReadModel(config, 'datamingle-orders', 20) },
-        { provide: OPEN_EVENT_STORE, useFactory: () => openEventStore(config, 'datamingle-orders', 20) },
-        { provide: EventStore, useFactory: (es: OpenEventStore) => es.store, inject: [OPEN_EVENT_STORE] },
-        {
-          provide: ORDER_PROJECTION,
-          useFactory: (store: EventStore) => new DocumentProjection(orderProjectionSpec, store, ORDER_COLUMNS),
-          inject: [EventStore],
-        },
+        ...eventSourcedServiceProviders(config, logger, 'orders', [{ spec: orderProjectionSpec, columns: ORDER_COLUMNS }]),
         {
           provide: OrderReadModel,
           useFactory: (ds: DataSource, projection: DocumentProjection<OrderDto>) => new PgOrderReadModel(ds, projection),
-          inject: [READ_MODEL_DS, ORDER_PROJECTION],
+          inject: [READ_MODEL_DS, projectionToken(orderProjectionSpec.name)],
         },
         { provide: ProductCatalog, useFactory: () => new TcpProductCatalog(config.catalogUrl) },
         { provide: Clock, useClass: SystemClock },
-        {
-          provide: READINESS_CHECKS,
-          useFactory: (ds: DataSource, store: EventStore): ReadinessCheck[] => [
-            { name: 'database', check: async () => void (await ds.query('SELECT 1')) },
-            { name: 'event_store', check: async () => void (await store.readStream('health-probe', { maxCount: 1 })) },
-          ],
-          inject: [READ_MODEL_DS, EventStore],
-        },
-        OrdersLifecycle,
         ...ORDER_HANDLERS,
       ],
     };

@@ -3,7 +3,7 @@ import type { OrderDto } from '@datamingle/contracts';
 import { encodeCursor } from '@datamingle/kernel';
 import type { ClaimedWrite, ExternalIdClaim, OrderListQuery, StoredOrder } from '@datamingle/orders-application';
 import { OrderReadModel } from '@datamingle/orders-application';
-import { type DocumentProjection, withTenant } from '@datamingle/read-model';
+import { type DocumentProjection, keysetPage, withTenant } from '@datamingle/read-model';
 
 const MAX_IDENTIFIER = 100;
 const usable = (identifier: string) => identifier.length > 0 && [...identifier].length <= MAX_IDENTIFIER && !identifier.includes('\u0000');
@@ -58,24 +58,9 @@ export class PgOrderReadModel extends OrderReadModel {
       params.push(query.updatedSince);
       where.push(`updated_at >= $${params.length}::timestamptz`);
     }
-    if (query.cursor) {
-      params.push(query.cursor.c, query.cursor.i);
-      where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-    }
-    params.push(query.limit + 1);
-    const rows: Array<{ doc: OrderDto; cursor_c: string; id: string }> = await withTenant(this.ds, tenantId, (qr) =>
-      qr.query(
-        `SELECT doc, id, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_c
-           FROM orders.orders WHERE ${where.join(' AND ')}
-          ORDER BY created_at DESC, id DESC
-          LIMIT $${params.length}`,
-        params,
-      ),
+    return withTenant(this.ds, tenantId, (qr) =>
+      keysetPage<OrderDto>(qr, { table: 'orders.orders', where, params, limit: query.limit, cursor: query.cursor }, encodeCursor),
     );
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    const nextCursor = rows.length > query.limit && last ? encodeCursor({ c: last.cursor_c, i: last.id }) : null;
-    return { items: page.map((r) => r.doc), nextCursor };
   }
 
   async writeAndProject<T>(

@@ -1,3 +1,4 @@
+import type { OnModuleDestroy } from '@nestjs/common';
 import { ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
 import { Patterns, type ResolveSkusReply, type ResolveSkusRequest } from '@datamingle/contracts';
@@ -5,7 +6,7 @@ import { ProductCatalog } from '@datamingle/orders-application';
 import { DependencyUnavailableError } from '@datamingle/platform';
 
 /** Asks the catalog service (over the microservices transport) which SKUs are active. */
-export class TcpProductCatalog extends ProductCatalog {
+export class TcpProductCatalog extends ProductCatalog implements OnModuleDestroy {
   private readonly client: ClientProxy;
 
   constructor(target: { host: string; port: number }, private readonly timeoutMs = 10_000) {
@@ -26,7 +27,7 @@ export class TcpProductCatalog extends ProductCatalog {
     }
   }
 
-  async close(): Promise<void> {
+  async onModuleDestroy(): Promise<void> {
     await this.client.close();
   }
 }

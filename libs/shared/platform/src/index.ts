@@ -4,3 +4,4 @@ export * from './failures';
 export * from './health';
 export * from './service-bootstrap';
 export * from './runtime';
+export * from './service-providers';

@@ -2,3 +2,4 @@ export * from './data-source';
 export * from './migrations';
 export * from './document-projection';
 export * from './projection-runner';
+export * from './keyset-page';

@@ -75,7 +75,7 @@ describe('parseJsonBody', () => {
 
   it('counts objects and arrays alike', () => {
     let text = '1';
-    for (let i = 0; i < 64; i++) text = i % 2 ? `[${text}]` : `{"k":${text}}`;
+    for (let i = 0; i < 64; i++) text = i % 2 ? `{"k":${text}}` : `[${text}]`; // outermost (i = 63) is an object
     expect(parseJsonBody(buf(text)).ok).toBe(true);
     expect(parseJsonBody(buf(`{"k":${text}}`))).toEqual(malformed('maximum nesting depth of 64 exceeded'));
   });

@@ -94,6 +94,9 @@ async function processRequest(ctx: RequestContext): Promise<Outcome> {
 
   // Steps 2–5: authentication layer.
   const auth = await authenticate({ apiKey: ctx.req.headers['x-api-key'], host: headerValue(ctx.req.headers, 'host') }, ctx.deps);
+  // A switched-off tenant still means the key itself authenticated (auth-and-keys.md §2 steps 1–3).
+  const authenticatedKey = auth.ok || auth.code === 'INTEGRATION_DISABLED' ? auth.key : null;
+  if (authenticatedKey) notifyKeyAuthenticated(ctx, authenticatedKey);
   if (!auth.ok) return authenticationFailure(ctx, auth);
   const caller: AuthenticatedCaller = { key: auth.key, tenantSlug: auth.tenantSlug };
 
@@ -275,6 +278,14 @@ function emitSecurityEvent(ctx: RequestContext, reason: SecurityEvent['reason'],
     ctx.deps.onSecurityEvent(event);
   } catch (error) {
     // Recording must not change the answer the caller gets.
+    reportUnexpected(ctx, error);
+  }
+}
+
+function notifyKeyAuthenticated(ctx: RequestContext, key: KeyRecord): void {
+  try {
+    ctx.deps.onKeyAuthenticated?.(key, ctx.requestId);
+  } catch (error) {
     reportUnexpected(ctx, error);
   }
 }

@@ -87,6 +87,12 @@ export interface PipelineDeps {
   dispatch(op: Operation, request: ServiceRequest): Promise<ServiceReply>;
   onSecurityEvent?(event: SecurityEvent): void;
   /**
+   * Told when a key passed authentication (auth-and-keys.md §2 steps 1–3: known, of this tenant,
+   * active, not expired), also when the tenant's integration switch then refuses it; for
+   * `last_used_at`. Must not block: the pipeline does not wait for it.
+   */
+  onKeyAuthenticated?(key: KeyRecord, requestId: string): void;
+  /**
    * The OpenAPI document served at `GET /api/integrations/v1/openapi.json` without
    * authentication. A string is sent as is; anything else is serialized as JSON.
    * Without this dependency the path is an unknown route.

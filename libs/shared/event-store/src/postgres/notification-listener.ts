@@ -9,7 +9,9 @@ import type { Client } from 'pg';
 export class NotificationListener {
   private client: Client | null = null;
   private connecting: Promise<void> | null = null;
-  private connectingClient: Client | null = null;
+  /** Resolves at close(), ending a connect in progress (pg's connect() never settles when ended meanwhile). */
+  private readonly closing: Promise<false>;
+  private signalClosing: () => void = () => {};
   private readonly waiters = new Set<() => void>();
   /** A notification arrived while nobody waited: the next wait returns at once. */
   private pending = false;
@@ -19,7 +21,11 @@ export class NotificationListener {
     private readonly channel: string,
     private readonly createClient: () => Client,
     private readonly onError: (error: unknown) => void,
-  ) {}
+  ) {
+    this.closing = new Promise((resolve) => {
+      this.signalClosing = () => resolve(false);
+    });
+  }
 
   wait(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     if (this.closed || signal?.aborted) return Promise.resolve();
@@ -46,7 +52,7 @@ export class NotificationListener {
   async close(): Promise<void> {
     this.closed = true;
     this.wakeAll();
-    if (this.connectingClient) void endQuietly(this.connectingClient); // do not wait out a hanging connect
+    this.signalClosing();
     if (this.connecting) await this.connecting;
     const client = this.client;
     this.client = null;
@@ -85,18 +91,20 @@ export class NotificationListener {
     client.on('notification', (message) => {
       if (message.channel === this.channel) this.notify();
     });
-    this.connectingClient = client;
-    try {
+    const listening = (async (): Promise<true> => {
       await client.connect();
       await client.query(`LISTEN "${this.channel}"`);
+      return true;
+    })();
+    listening.catch(() => {}); // it may lose the race below and fail later
+    try {
+      const ready = await Promise.race([listening, this.closing]);
+      if (!ready || this.closed) {
+        await endQuietly(client);
+        return;
+      }
     } catch (error) {
       if (!this.closed) this.onError(error);
-      await endQuietly(client);
-      return;
-    } finally {
-      this.connectingClient = null;
-    }
-    if (this.closed) {
       await endQuietly(client);
       return;
     }
@@ -115,10 +123,14 @@ export class NotificationListener {
   }
 }
 
-async function endQuietly(client: Client): Promise<void> {
+/** Ends the connection; gives up waiting after `timeoutMs` (a socket still connecting to an unresponsive host). */
+async function endQuietly(client: Client, timeoutMs = 2_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await client.end();
+    await Promise.race([client.end(), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
   } catch {
     // already ended or broken: nothing left to release
+  } finally {
+    clearTimeout(timer);
   }
 }

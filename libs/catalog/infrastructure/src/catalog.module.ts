@@ -1,0 +1,95 @@
+import { Controller, type DynamicModule, Module } from '@nestjs/common';
+import { CommandBus, CqrsModule, QueryBus } from '@nestjs/cqrs';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import type { DataSource } from 'typeorm';
+import { Patterns, type ProductDto, type ResolveSkusReply, type ResolveSkusRequest, type ServiceReply, type ServiceRequest } from '@datamingle/contracts';
+import {
+  Clock,
+  CreateProductCommand,
+  DeactivateProductCommand,
+  GetProductQuery,
+  ListProductsQuery,
+  PRODUCT_HANDLERS,
+  ProductReadModel,
+  ResolveSkusQuery,
+  SystemClock,
+  UpdateProductCommand,
+} from '@datamingle/catalog-application';
+import {
+  eventSourcedServiceProviders,
+  HealthController,
+  HealthMessageController,
+  Logger,
+  projectionToken,
+  READ_MODEL_DS,
+  replyOf,
+  type PlatformConfig,
+} from '@datamingle/platform';
+import type { DocumentProjection } from '@datamingle/read-model';
+import { PgProductReadModel } from './pg-product-read-model';
+import { PRODUCT_COLUMNS, productProjectionSpec } from './product-projection';
+
+@Controller()
+export class CatalogMessageController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+    private readonly logger: Logger,
+  ) {}
+
+  private run(pattern: string, request: ServiceRequest, execute: () => Promise<ServiceReply>): Promise<ServiceReply> {
+    return replyOf(execute, this.logger, { pattern, request_id: request.requestId, tenant_id: request.tenantId });
+  }
+
+  @MessagePattern(Patterns.products.create)
+  create(@Payload() r: ServiceRequest) {
+    return this.run(Patterns.products.create, r, () => this.commands.execute(new CreateProductCommand(r)));
+  }
+
+  @MessagePattern(Patterns.products.update)
+  update(@Payload() r: ServiceRequest) {
+    return this.run(Patterns.products.update, r, () => this.commands.execute(new UpdateProductCommand(r)));
+  }
+
+  @MessagePattern(Patterns.products.deactivate)
+  deactivate(@Payload() r: ServiceRequest) {
+    return this.run(Patterns.products.deactivate, r, () => this.commands.execute(new DeactivateProductCommand(r)));
+  }
+
+  @MessagePattern(Patterns.products.get)
+  get(@Payload() r: ServiceRequest) {
+    return this.run(Patterns.products.get, r, () => this.queries.execute(new GetProductQuery(r)));
+  }
+
+  @MessagePattern(Patterns.products.list)
+  list(@Payload() r: ServiceRequest) {
+    return this.run(Patterns.products.list, r, () => this.queries.execute(new ListProductsQuery(r)));
+  }
+
+  /** orders → catalog. A failure here propagates to the caller, which answers 503. */
+  @MessagePattern(Patterns.products.resolveSkus)
+  resolveSkus(@Payload() r: ResolveSkusRequest): Promise<ResolveSkusReply> {
+    return this.queries.execute(new ResolveSkusQuery(r));
+  }
+}
+
+@Module({})
+export class CatalogModule {
+  static forRoot(config: PlatformConfig, logger: Logger): DynamicModule {
+    return {
+      module: CatalogModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [CatalogMessageController, HealthController, HealthMessageController],
+      providers: [
+        ...eventSourcedServiceProviders(config, logger, 'catalog', [{ spec: productProjectionSpec, columns: PRODUCT_COLUMNS }]),
+        {
+          provide: ProductReadModel,
+          useFactory: (ds: DataSource, projection: DocumentProjection<ProductDto>) => new PgProductReadModel(ds, projection),
+          inject: [READ_MODEL_DS, projectionToken(productProjectionSpec.name)],
+        },
+        { provide: Clock, useClass: SystemClock },
+        ...PRODUCT_HANDLERS,
+      ],
+    };
+  }
+}

@@ -1,0 +1,87 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy, type Provider } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { EventStore } from '@datamingle/event-store';
+import { DocumentProjection, ProjectionRunner, type DocumentProjectionSpec } from '@datamingle/read-model';
+import type { PlatformConfig } from './config';
+import { READINESS_CHECKS, type ReadinessCheck } from './health';
+import { Logger } from './logger';
+import { openEventStore, openReadModel, type OpenEventStore } from './runtime';
+
+/** Injection tokens of an event-sourced service. */
+export const PLATFORM_CONFIG = Symbol('PLATFORM_CONFIG');
+export const READ_MODEL_DS = Symbol('READ_MODEL_DS');
+export const OPEN_EVENT_STORE = Symbol('OPEN_EVENT_STORE');
+export const PROJECTIONS = Symbol('PROJECTIONS');
+
+export function projectionToken(name: string): string {
+  return `projection:${name}`;
+}
+
+/** Starts the catch-up projections after boot; closes the store and the read-model pool on shutdown. */
+@Injectable()
+export class EventSourcedServiceLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly runners: ProjectionRunner[];
+
+  constructor(
+    @Inject(READ_MODEL_DS) private readonly ds: DataSource,
+    @Inject(OPEN_EVENT_STORE) private readonly eventStore: OpenEventStore,
+    @Inject(PROJECTIONS) projections: Array<DocumentProjection<unknown>>,
+    logger: Logger,
+  ) {
+    this.runners = projections.map((p) => new ProjectionRunner(ds, eventStore.store, p, logger));
+  }
+
+  onApplicationBootstrap(): void {
+    for (const r of this.runners) r.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all(this.runners.map((r) => r.stop()));
+    await this.eventStore.close();
+    await this.ds.destroy();
+  }
+}
+
+export interface ProjectionRegistration {
+  spec: DocumentProjectionSpec<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  columns: string[];
+}
+
+/**
+ * The providers every event-sourced service shares: config, logger, the read-model data source,
+ * the event store, its document projections (each injectable as projectionToken(spec.name)),
+ * readiness checks and the lifecycle that runs the projections.
+ */
+export function eventSourcedServiceProviders(
+  config: PlatformConfig,
+  logger: Logger,
+  service: string,
+  projections: ProjectionRegistration[],
+): Provider[] {
+  return [
+    { provide: PLATFORM_CONFIG, useValue: config },
+    { provide: Logger, useValue: logger },
+    { provide: READ_MODEL_DS, useFactory: () => openReadModel(config, `datamingle-${service}`, 20) },
+    { provide: OPEN_EVENT_STORE, useFactory: () => openEventStore(config, `datamingle-${service}`, 20) },
+    { provide: EventStore, useFactory: (es: OpenEventStore) => es.store, inject: [OPEN_EVENT_STORE] },
+    ...projections.map((p) => ({
+      provide: projectionToken(p.spec.name),
+      useFactory: (store: EventStore) => new DocumentProjection(p.spec, store, p.columns),
+      inject: [EventStore],
+    })),
+    {
+      provide: PROJECTIONS,
+      useFactory: (...all: Array<DocumentProjection<unknown>>) => all,
+      inject: projections.map((p) => projectionToken(p.spec.name)),
+    },
+    {
+      provide: READINESS_CHECKS,
+      useFactory: (ds: DataSource, store: EventStore): ReadinessCheck[] => [
+        { name: 'database', check: async () => void (await ds.query('SELECT 1')) },
+        { name: 'event_store', check: async () => void (await store.readStream('health-probe', { maxCount: 1 })) },
+      ],
+      inject: [READ_MODEL_DS, EventStore],
+    },
+    EventSourcedServiceLifecycle,
+  ];
+}
