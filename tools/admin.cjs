@@ -7,7 +7,7 @@ const entry = join(__dirname, '..', 'apps', 'launcher', 'dist', 'admin.js');
 if (!existsSync(entry)) {
   process.stderr.write('admin: building the workspace first (one time)...\n');
   const tsc = require.resolve('typescript/bin/tsc');
-  const r = spawnSync(process.execPath, [tsc, '--build', join(__dirname, '..', 'tsconfig.json')], { stdio: ['ignore', 2, 2] });
+  const r = spawnSync(process.execPath, [tsc, '--build', join(__dirname, '..', 'tsconfig.build.json')], { stdio: ['ignore', 2, 2] });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 require(entry);

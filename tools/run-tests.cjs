@@ -6,7 +6,7 @@ const { readFileSync, rmSync } = require('node:fs');
 const { join } = require('node:path');
 const root = join(__dirname, '..');
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', KAFKAJS_NO_PARTITIONER_WARNING: '1' };
-const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--build', join(root, 'tsconfig.json')], { stdio: 'inherit', env, cwd: root });
+const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--build', join(root, 'tsconfig.build.json')], { stdio: 'inherit', env, cwd: root });
 if (build.status !== 0) {
   console.log('0 passed, 1 failed');
   console.error('build failed');

@@ -66,7 +66,7 @@ function futureDate(value: string, flag: string): Date {
   return d;
 }
 
-const out = (value: unknown) => process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+const out = (value: unknown): void => void process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 
 const USAGE = `usage: npm run -s admin -- <command>
   tenant create <slug> [--name NAME] | tenant list | tenant disable <slug> | tenant enable <slug>

@@ -15,7 +15,7 @@ export const catalogMigrations: MigrationSet = {
          created_at timestamptz NOT NULL,
          updated_at timestamptz NOT NULL,
          revision bigint NOT NULL,
-         doc jsonb NOT NULL
+         doc json NOT NULL
        )`,
       `CREATE UNIQUE INDEX products_tenant_id ON catalog.products (tenant_id, id)`,
       `CREATE UNIQUE INDEX products_tenant_sku ON catalog.products (tenant_id, sku)`,

@@ -8,7 +8,7 @@ export * from './lib/media-type';
 export * from './lib/query';
 export * from './lib/request-id';
 export * from './lib/responses';
-export * from './lib/result';
+export type { Result } from './lib/result';
 export * from './lib/routes';
 export * from './lib/scopes';
 export type { Action, Resource } from './lib/types';

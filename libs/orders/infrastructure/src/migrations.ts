@@ -6,7 +6,8 @@ export const ordersMigrations: MigrationSet = {
     sqlMigration('OrdersInit1764100001000', [
       `CREATE SCHEMA IF NOT EXISTS orders`,
       `GRANT USAGE ON SCHEMA orders TO ${APP_ROLE}`,
-      // One row per order stream: the full API representation plus the columns we filter and sort on.
+      // One row per order stream: the full API representation (json, not jsonb, so its key order is
+      // kept as the API returns it) plus the columns we filter and sort on.
       `CREATE TABLE orders.orders (
          stream_name text PRIMARY KEY,
          tenant_id uuid NOT NULL,
@@ -17,7 +18,7 @@ export const ordersMigrations: MigrationSet = {
          created_at timestamptz NOT NULL,
          updated_at timestamptz NOT NULL,
          revision bigint NOT NULL,
-         doc jsonb NOT NULL
+         doc json NOT NULL
        )`,
       `CREATE UNIQUE INDEX orders_tenant_id ON orders.orders (tenant_id, id)`,
       `CREATE UNIQUE INDEX orders_tenant_order_number ON orders.orders (tenant_id, order_number)`,

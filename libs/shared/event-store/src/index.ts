@@ -14,3 +14,4 @@ export {
   type PostgresPosition,
 } from './postgres/position';
 export { isConnectionError as isPostgresConnectionError } from './postgres/errors';
+export * from './aggregate';

@@ -101,12 +101,22 @@ export class DocumentProjection<Doc> {
     );
   }
 
+  /**
+   * Locks the stream's row for the rest of the transaction. A row that does not exist yet cannot
+   * be locked, so writers of a new stream serialize on an advisory lock instead and look again.
+   */
   private async lockRow(qr: QueryRunner, streamName: string): Promise<{ doc: Doc; revision: bigint } | null> {
-    const rows: Array<{ doc: Doc; revision: string }> = await qr.query(
-      `SELECT doc, revision FROM ${this.spec.table} WHERE stream_name = $1 FOR UPDATE`,
-      [streamName],
-    );
-    return rows[0] ? { doc: rows[0].doc, revision: BigInt(rows[0].revision) } : null;
+    const select = async () => {
+      const rows: Array<{ doc: Doc; revision: string }> = await qr.query(
+        `SELECT doc, revision FROM ${this.spec.table} WHERE stream_name = $1 FOR UPDATE`,
+        [streamName],
+      );
+      return rows[0] ? { doc: rows[0].doc, revision: BigInt(rows[0].revision) } : null;
+    };
+    const row = await select();
+    if (row) return row;
+    await qr.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 1))`, [`${this.spec.table}:${streamName}`]);
+    return select();
   }
 
   private async writeRow(qr: QueryRunner, tenantId: string, streamName: string, doc: Doc | null, revision: bigint, exists: boolean): Promise<void> {
