@@ -12,6 +12,11 @@ if (build.status !== 0) {
   console.error('build failed');
   process.exit(1);
 }
+// Architecture rules (Nx module boundaries by scope and layer tags): the rule needs the project graph.
+spawnSync(process.execPath, [require.resolve('nx/bin/nx'), 'show', 'projects'], { stdio: 'ignore', env: { ...env, CI: 'true' }, cwd: root });
+const lint = spawnSync(process.execPath, [require.resolve('eslint/bin/eslint'), '.'], { stdio: 'inherit', env, cwd: root });
+const lintFailed = lint.status !== 0 ? 1 : 0;
+if (lintFailed) console.error('lint failed (see above)');
 const results = join(root, '.jest-results.json');
 rmSync(results, { force: true });
 const args = [require.resolve('jest/bin/jest'), '-c', join(root, 'jest.config.cjs'), '--ci', '--json', `--outputFile=${results}`, ...process.argv.slice(2)];
@@ -28,5 +33,5 @@ if (!summary) {
   console.log('0 passed, 1 failed');
   process.exit(jest.status || 1);
 }
-console.log(`${summary.passed} passed, ${summary.failed} failed${summary.skipped ? `, ${summary.skipped} skipped` : ''}`);
-process.exit(jest.status ?? 1);
+console.log(`${summary.passed + (1 - lintFailed)} passed, ${summary.failed + lintFailed} failed${summary.skipped ? `, ${summary.skipped} skipped` : ''}`);
+process.exit(lintFailed ? 1 : (jest.status ?? 1));

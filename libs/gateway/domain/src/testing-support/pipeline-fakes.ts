@@ -125,6 +125,7 @@ export function request(method: string, rawUrl: string, options: RequestOptions 
 export const v1 = (path: string) => `/api/integrations/v1/${path}`;
 
 /** The parsed JSON body of a response (throws when there is none). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test helper: bodies are inspected field by field
 export function json(response: { body: string | null }): any {
   if (response.body === null) throw new Error('response has no body');
   return JSON.parse(response.body);

@@ -146,7 +146,7 @@ export class PostgresEventStore extends EventStore {
         await client.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
         return result;
       } catch (error) {
-        await client.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`).catch(() => {});
+        await client.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}`).catch(() => {});
         throw error;
       }
     } catch (error) {
