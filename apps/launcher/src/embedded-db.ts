@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { EMBEDDED_DATABASE } from '@datamingle/platform';
@@ -43,13 +43,19 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, onLog
   const dir = embeddedDataDir(dataDir);
   const fresh = !existsSync(join(dir, 'PG_VERSION'));
   mkdirSync(resolve(dataDir), { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    // As root, PostgreSQL runs as the 'postgres' user, which must be able to traverse DATA_DIR.
+    const mode = statSync(resolve(dataDir)).mode;
+    if ((mode & 0o011) !== 0o011) chmodSync(resolve(dataDir), (mode & 0o7777) | 0o011);
+  }
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     user: USER,
     password: PASSWORD,
     port,
     persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     onLog: (m: unknown) => onLog(String(m)),
     onError: (m: unknown) => onLog(String(m)),
   });
