@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { ProductDto } from '@datamingle/contracts';
 import { encodeCursor } from '@datamingle/kernel';
 import { ProductReadModel, type ProductListQuery, type StoredProduct } from '@datamingle/catalog-application';
-import { type DocumentProjection, keysetPage, withTenant } from '@datamingle/read-model';
+import { asTenant, type DocumentProjection, keysetPage, withTenant } from '@datamingle/read-model';
 
 const usable = (identifier: string) => identifier.length > 0 && [...identifier].length <= 100 && !identifier.includes('\u0000');
 
@@ -16,16 +16,16 @@ export class PgProductReadModel extends ProductReadModel {
 
   async findBySku(tenantId: string, sku: string): Promise<StoredProduct | null> {
     if (!usable(sku)) return null;
-    const rows: Array<{ stream_name: string; doc: ProductDto }> = await withTenant(this.ds, tenantId, (qr) =>
-      qr.query(`SELECT stream_name, doc FROM catalog.products WHERE tenant_id = $1 AND sku = $2`, [tenantId, sku]),
+    const rows: Array<{ stream_name: string; doc: ProductDto }> = await asTenant(this.ds, tenantId, (sql) =>
+      sql.query(`SELECT stream_name, doc FROM catalog.products WHERE tenant_id = $1 AND sku = $2`, [tenantId, sku]),
     );
     return rows[0] ? { product: rows[0].doc, streamName: rows[0].stream_name } : null;
   }
 
   listActive(tenantId: string, query: ProductListQuery): Promise<{ items: ProductDto[]; nextCursor: string | null }> {
-    return withTenant(this.ds, tenantId, (qr) =>
+    return asTenant(this.ds, tenantId, (sql) =>
       keysetPage<ProductDto>(
-        qr,
+        sql,
         { table: 'catalog.products', where: ['tenant_id = $1', 'is_active'], params: [tenantId], limit: query.limit, cursor: query.cursor },
         encodeCursor,
       ),
@@ -35,15 +35,15 @@ export class PgProductReadModel extends ProductReadModel {
   async activeSkus(tenantId: string, skus: readonly string[]): Promise<string[]> {
     const candidates = skus.filter(usable);
     if (candidates.length === 0) return [];
-    const rows: Array<{ sku: string }> = await withTenant(this.ds, tenantId, (qr) =>
-      qr.query(`SELECT sku FROM catalog.products WHERE tenant_id = $1 AND sku = ANY($2::text[]) AND is_active`, [tenantId, candidates]),
+    const rows: Array<{ sku: string }> = await asTenant(this.ds, tenantId, (sql) =>
+      sql.query(`SELECT sku FROM catalog.products WHERE tenant_id = $1 AND sku = ANY($2::text[]) AND is_active`, [tenantId, candidates]),
     );
     return rows.map((r) => r.sku);
   }
 
   async writeAndProject<T>(tenantId: string, streamName: string, write: () => Promise<T>): Promise<T> {
     const result = await write();
-    await withTenant(this.ds, tenantId, (qr) => this.projection.catchUpStream(qr, tenantId, streamName));
+    await withTenant(this.ds, tenantId, (sql) => this.projection.catchUpStream(sql, tenantId, streamName));
     return result;
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { KeyRecord } from '@datamingle/gateway-domain';
+import { poolOf } from '@datamingle/read-model';
 
 export interface TenantView {
   id: string;
@@ -177,13 +178,15 @@ export class GatewayStore {
 
   /** The one lookup of the authentication layer: key state as committed right now. */
   async findKeyByHash(keyHash: string): Promise<KeyRecord | null> {
-    const rows = await this.ds.query(
-      `SELECT k.id, k.name, k.tenant_id, t.slug, t.integration_enabled, k.scopes, k.is_active, k.expires_at, k.partner_id
-         FROM gateway.api_keys k JOIN gateway.tenants t ON t.id = k.tenant_id
-        WHERE k.key_hash = $1`,
-      [keyHash],
-    );
-    const r = rows[0];
+    // Hot path (every request): a named prepared statement straight on the pool.
+    const result = await poolOf(this.ds).query({
+      name: 'gateway-find-key-by-hash',
+      text: `SELECT k.id, k.name, k.tenant_id, t.slug, t.integration_enabled, k.scopes, k.is_active, k.expires_at, k.partner_id
+               FROM gateway.api_keys k JOIN gateway.tenants t ON t.id = k.tenant_id
+              WHERE k.key_hash = $1`,
+      values: [keyHash],
+    });
+    const r = result.rows[0];
     if (!r) return null;
     return {
       id: r.id,

@@ -3,7 +3,7 @@ import type { OrderDto } from '@datamingle/contracts';
 import { encodeCursor } from '@datamingle/kernel';
 import type { ClaimedWrite, ExternalIdClaim, OrderListQuery, StoredOrder } from '@datamingle/orders-application';
 import { OrderReadModel } from '@datamingle/orders-application';
-import { type DocumentProjection, keysetPage, withTenant } from '@datamingle/read-model';
+import { asTenant, type DocumentProjection, keysetPage, withTenant } from '@datamingle/read-model';
 
 const MAX_IDENTIFIER = 100;
 const usable = (identifier: string) => identifier.length > 0 && [...identifier].length <= MAX_IDENTIFIER && !identifier.includes('\u0000');
@@ -18,8 +18,8 @@ export class PgOrderReadModel extends OrderReadModel {
 
   async findByIdentifier(tenantId: string, identifier: string): Promise<StoredOrder | null> {
     if (!usable(identifier)) return null;
-    const rows: Array<{ stream_name: string; doc: OrderDto }> = await withTenant(this.ds, tenantId, (qr) =>
-      qr.query(
+    const rows: Array<{ stream_name: string; doc: OrderDto }> = await asTenant(this.ds, tenantId, (sql) =>
+      sql.query(
         `SELECT stream_name, doc FROM orders.orders
           WHERE tenant_id = $1 AND (external_order_id = $2 OR order_number = $2)
           ORDER BY (external_order_id = $2) DESC NULLS LAST
@@ -35,8 +35,8 @@ export class PgOrderReadModel extends OrderReadModel {
     keys: { orderNumber?: string; externalOrderId?: string },
     exceptOrderId?: string,
   ): Promise<{ order_number: boolean; external_order_id: boolean }> {
-    const rows: Array<{ on_taken: boolean; ext_taken: boolean }> = await withTenant(this.ds, tenantId, (qr) =>
-      qr.query(
+    const rows: Array<{ on_taken: boolean; ext_taken: boolean }> = await asTenant(this.ds, tenantId, (sql) =>
+      sql.query(
         `SELECT
            EXISTS (SELECT 1 FROM orders.orders WHERE tenant_id = $1 AND order_number = $2) AS on_taken,
            EXISTS (SELECT 1 FROM orders.orders WHERE tenant_id = $1 AND external_order_id = $3
@@ -58,8 +58,8 @@ export class PgOrderReadModel extends OrderReadModel {
       params.push(query.updatedSince);
       where.push(`updated_at >= $${params.length}::timestamptz`);
     }
-    return withTenant(this.ds, tenantId, (qr) =>
-      keysetPage<OrderDto>(qr, { table: 'orders.orders', where, params, limit: query.limit, cursor: query.cursor }, encodeCursor),
+    return asTenant(this.ds, tenantId, (sql) =>
+      keysetPage<OrderDto>(sql, { table: 'orders.orders', where, params, limit: query.limit, cursor: query.cursor }, encodeCursor),
     );
   }
 
@@ -71,22 +71,22 @@ export class PgOrderReadModel extends OrderReadModel {
   ): Promise<ClaimedWrite<T>> {
     if (!claim) {
       const result = await write();
-      await withTenant(this.ds, tenantId, (qr) => this.projection.catchUpStream(qr, tenantId, streamName));
+      await withTenant(this.ds, tenantId, (sql) => this.projection.catchUpStream(sql, tenantId, streamName));
       return { taken: false, result };
     }
-    return withTenant(this.ds, tenantId, async (qr) => {
+    return withTenant(this.ds, tenantId, async (sql) => {
       // Serializes every write that claims this external_order_id; released at commit, after the
       // projection made the claim visible to the next writer.
-      await qr.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+      await sql.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
         `orders.external_order_id:${tenantId}:${claim.externalOrderId}`,
       ]);
-      const holders: unknown[] = await qr.query(
+      const holders: unknown[] = await sql.query(
         `SELECT 1 FROM orders.orders WHERE tenant_id = $1 AND external_order_id = $2 AND ($3::uuid IS NULL OR id <> $3::uuid) LIMIT 1`,
         [tenantId, claim.externalOrderId, claim.exceptOrderId ?? null],
       );
       if (holders.length > 0) return { taken: true } as const;
       const result = await write();
-      await this.projection.catchUpStream(qr, tenantId, streamName);
+      await this.projection.catchUpStream(sql, tenantId, streamName);
       return { taken: false, result } as const;
     });
   }

@@ -1,4 +1,5 @@
-import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
+import type { Pool, PoolClient } from 'pg';
+import { DataSource, type MigrationInterface } from 'typeorm';
 
 /** The database role every service connection acts as, so row-level security applies to it. */
 export const APP_ROLE = 'datamingle_app';
@@ -38,46 +39,83 @@ export function createReadModelDataSource(options: ReadModelDataSourceOptions): 
   });
 }
 
+/** The minimal SQL surface read models use: parameterised statements returning rows. */
+export interface Sql {
+  query<R = any>(text: string, params?: readonly unknown[]): Promise<R[]>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The session-level RLS tenant each pooled connection currently carries ('' = none). */
+const sessionTenant = new WeakMap<PoolClient, string>();
+
+/** The pg pool under a TypeORM data source (hot paths use it directly: fewer layers, fewer round trips). */
+export function poolOf(ds: DataSource): Pool {
+  return (ds.driver as unknown as { master: Pool }).master;
+}
+
+function sqlOf(client: PoolClient): Sql {
+  return { query: async (text, params) => (await client.query(text, params as unknown[] | undefined)).rows };
+}
+
 /**
- * Runs `fn` in one transaction whose row-level-security tenant is `tenantId`
- * (`app.tenant_id`, transaction-local). Queries should still filter by tenant explicitly:
- * RLS is the second line of defence.
+ * Checks a connection out with its session's RLS tenant (`app.tenant_id`) set to `tenantId`.
+ * The setting is only re-sent when the connection last served another tenant, so a read costs
+ * one round trip. Every statement on the connection is then limited to that tenant's rows.
  */
-export async function withTenant<T>(ds: DataSource, tenantId: string, fn: (qr: QueryRunner) => Promise<T>): Promise<T> {
-  const qr = ds.createQueryRunner();
-  await qr.connect();
+async function checkout(ds: DataSource, tenantId: string): Promise<PoolClient> {
+  if (tenantId !== '' && !UUID.test(tenantId)) throw new Error(`not a tenant id: ${tenantId}`);
+  const client = await poolOf(ds).connect();
+  if (sessionTenant.get(client) !== tenantId) {
+    try {
+      await client.query(`SELECT set_config('app.tenant_id', $1, false)`, [tenantId]);
+    } catch (error) {
+      client.release(error as Error);
+      throw error;
+    }
+    sessionTenant.set(client, tenantId);
+  }
+  return client;
+}
+
+async function run<T>(ds: DataSource, tenantId: string, transaction: boolean, fn: (sql: Sql) => Promise<T>): Promise<T> {
+  const client = await checkout(ds, tenantId);
+  let broken: Error | undefined;
   try {
-    await qr.startTransaction();
-    await qr.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
-    const result = await fn(qr);
-    await qr.commitTransaction();
-    return result;
-  } catch (error) {
-    if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
-    throw error;
+    if (!transaction) return await fn(sqlOf(client));
+    await client.query('BEGIN');
+    try {
+      const result = await fn(sqlOf(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+      throw error;
+    }
   } finally {
-    await qr.release();
+    client.release(broken);
   }
 }
 
-/** Runs `fn` in one transaction (no tenant set: RLS-protected tables show nothing). */
-export async function inTransaction<T>(ds: DataSource, fn: (qr: QueryRunner) => Promise<T>): Promise<T> {
-  const qr = ds.createQueryRunner();
-  await qr.connect();
-  try {
-    await qr.startTransaction();
-    const result = await fn(qr);
-    await qr.commitTransaction();
-    return result;
-  } catch (error) {
-    if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
-    throw error;
-  } finally {
-    await qr.release();
-  }
+/**
+ * Runs `fn` on one connection limited by row-level security to `tenantId`, each statement in
+ * its own transaction. Queries should still filter by tenant explicitly: RLS is the second
+ * line of defence.
+ */
+export function asTenant<T>(ds: DataSource, tenantId: string, fn: (sql: Sql) => Promise<T>): Promise<T> {
+  return run(ds, tenantId, false, fn);
+}
+
+/** Like asTenant, inside one transaction. */
+export function withTenant<T>(ds: DataSource, tenantId: string, fn: (sql: Sql) => Promise<T>): Promise<T> {
+  return run(ds, tenantId, true, fn);
+}
+
+/** One transaction without a tenant (RLS-protected tables show nothing unless setTenant is called). */
+export function inTransaction<T>(ds: DataSource, fn: (sql: Sql) => Promise<T>): Promise<T> {
+  return run(ds, '', true, fn);
 }
 
 /** Sets the RLS tenant for the rest of the current transaction. */
-export async function setTenant(qr: QueryRunner, tenantId: string): Promise<void> {
-  await qr.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
+export async function setTenant(sql: Sql, tenantId: string): Promise<void> {
+  await sql.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
 }

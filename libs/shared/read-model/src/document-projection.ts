@@ -1,6 +1,6 @@
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { EventStore, RecordedEvent } from '@datamingle/event-store';
-import { setTenant } from './data-source';
+import { setTenant, type Sql } from './data-source';
 
 /** The part of a stored event a projection needs. */
 export interface ProjectableEvent {
@@ -52,7 +52,7 @@ export class DocumentProjection<Doc> {
    * (which must have the stream's tenant set). Used after every write, before answering, so
    * a GET right after a 2xx sees it (read-your-writes).
    */
-  async catchUpStream(qr: QueryRunner, tenantId: string, streamName: string): Promise<Doc | null> {
+  async catchUpStream(qr: Sql, tenantId: string, streamName: string): Promise<Doc | null> {
     const row = await this.lockRow(qr, streamName);
     const from = row ? row.revision + 1n : 0n;
     const events = await this.store.readStream(streamName, { fromRevision: from });
@@ -72,7 +72,7 @@ export class DocumentProjection<Doc> {
    * it is the next revision of its row; earlier revisions are skipped (already applied), and
    * a gap is filled from the stream itself.
    */
-  async applyBatch(qr: QueryRunner, events: readonly RecordedEvent[]): Promise<void> {
+  async applyBatch(qr: Sql, events: readonly RecordedEvent[]): Promise<void> {
     for (const e of events) {
       const tenantId = tenantOf(e);
       await setTenant(qr, tenantId);
@@ -87,12 +87,12 @@ export class DocumentProjection<Doc> {
     }
   }
 
-  async readCheckpoint(qr: QueryRunner | DataSource): Promise<string | null> {
-    const rows: Array<{ position: string }> = await qr.query(`SELECT position FROM ${this.spec.checkpointTable} WHERE projection = $1`, [this.spec.name]);
+  async readCheckpoint(qr: Sql | DataSource): Promise<string | null> {
+    const rows: Array<{ position: string }> = await (qr as Sql).query(`SELECT position FROM ${this.spec.checkpointTable} WHERE projection = $1`, [this.spec.name]);
     return rows[0]?.position ?? null;
   }
 
-  async writeCheckpoint(qr: QueryRunner, position: string): Promise<void> {
+  async writeCheckpoint(qr: Sql, position: string): Promise<void> {
     await qr.query(
       `INSERT INTO ${this.spec.checkpointTable} (projection, position) VALUES ($1, $2)
        ON CONFLICT (projection) DO UPDATE SET position = EXCLUDED.position
@@ -105,7 +105,7 @@ export class DocumentProjection<Doc> {
    * Locks the stream's row for the rest of the transaction. A row that does not exist yet cannot
    * be locked, so writers of a new stream serialize on an advisory lock instead and look again.
    */
-  private async lockRow(qr: QueryRunner, streamName: string): Promise<{ doc: Doc; revision: bigint } | null> {
+  private async lockRow(qr: Sql, streamName: string): Promise<{ doc: Doc; revision: bigint } | null> {
     const select = async () => {
       const rows: Array<{ doc: Doc; revision: string }> = await qr.query(
         `SELECT doc, revision FROM ${this.spec.table} WHERE stream_name = $1 FOR UPDATE`,
@@ -119,7 +119,7 @@ export class DocumentProjection<Doc> {
     return select();
   }
 
-  private async writeRow(qr: QueryRunner, tenantId: string, streamName: string, doc: Doc | null, revision: bigint, exists: boolean): Promise<void> {
+  private async writeRow(qr: Sql, tenantId: string, streamName: string, doc: Doc | null, revision: bigint, exists: boolean): Promise<void> {
     if (doc === null) {
       if (exists) await qr.query(`DELETE FROM ${this.spec.table} WHERE stream_name = $1`, [streamName]);
       return;

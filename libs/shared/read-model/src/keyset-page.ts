@@ -1,4 +1,4 @@
-import type { QueryRunner } from 'typeorm';
+import type { Sql } from './data-source';
 
 export interface KeysetPageQuery {
   /** Schema-qualified table with columns doc, id, created_at. */
@@ -15,7 +15,7 @@ export interface KeysetPageQuery {
  * (pagination.md §3-4). Reads limit + 1 rows to know whether a next page exists.
  */
 export async function keysetPage<Doc>(
-  qr: QueryRunner,
+  qr: Sql,
   query: KeysetPageQuery,
   encodeCursor: (position: { c: string; i: string }) => string,
 ): Promise<{ items: Doc[]; nextCursor: string | null }> {

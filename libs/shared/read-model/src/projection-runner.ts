@@ -25,7 +25,7 @@ export class ProjectionRunner {
     private readonly store: EventStore,
     private readonly projection: DocumentProjection<unknown>,
     private readonly logger: ProjectionRunnerLogger,
-    private readonly options: { leaseRetryMs?: number; batchSize?: number } = {},
+    private readonly options: { leaseRetryMs?: number; batchSize?: number; coalesceMs?: number } = {},
   ) {}
 
   start(): void {
@@ -53,12 +53,15 @@ export class ProjectionRunner {
     });
   }
 
-  private async handle(events: RecordedEvent[]): Promise<void> {
+  private async handle(events: RecordedEvent[], signal?: AbortSignal): Promise<void> {
     if (events.length === 0) return;
-    await inTransaction(this.ds, async (qr) => {
-      await this.projection.applyBatch(qr, events);
-      await this.projection.writeCheckpoint(qr, events[events.length - 1]!.position);
+    await inTransaction(this.ds, async (sql) => {
+      await this.projection.applyBatch(sql, events);
+      await this.projection.writeCheckpoint(sql, events[events.length - 1]!.position);
     });
+    // Writers project their own events before answering, so this catch-up only has to follow;
+    // letting a small batch's successors accumulate briefly keeps it cheap under load.
+    if (signal && events.length < (this.options.batchSize ?? 500)) await sleep(this.options.coalesceMs ?? 100, signal);
   }
 
   private async loop(signal: AbortSignal): Promise<void> {
@@ -79,7 +82,7 @@ export class ProjectionRunner {
           store: this.store,
           categories: [this.projection.spec.category],
           from: () => this.projection.readCheckpoint(this.ds),
-          handle: (events) => this.handle(events),
+          handle: (events) => this.handle(events, signal),
           batchSize: this.options.batchSize ?? 500,
           signal,
           idleWaitMs: 1_000,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createTestDatabase } from '@datamingle/testing';
-import { createReadModelDataSource, inTransaction, withTenant } from './data-source';
+import { asTenant, createReadModelDataSource, inTransaction, withTenant } from './data-source';
 import { runMigrationSets, sqlMigration, tenantIsolationSql } from './migrations';
 
 describe('row-level security on read models', () => {
@@ -47,6 +47,15 @@ describe('row-level security on read models', () => {
     expect(rowsB.map((r: { label: string }) => r.label)).toEqual(['b1']);
   });
 
+  it('a pooled connection that served tenant A serves tenant B with B\'s rows only', async () => {
+    for (let i = 0; i < 5; i++) {
+      const a = await asTenant(ds, tenantA, (sql) => sql.query(`SELECT label FROM rlstest.things`));
+      const b = await asTenant(ds, tenantB, (sql) => sql.query(`SELECT label FROM rlstest.things`));
+      expect(a.map((r: { label: string }) => r.label).sort()).toEqual(['a1', 'a2']);
+      expect(b.map((r: { label: string }) => r.label)).toEqual(['b1']);
+    }
+  });
+
   it('without a tenant nothing is visible', async () => {
     const rows = await inTransaction(ds, (qr) => qr.query(`SELECT label FROM rlstest.things`));
     expect(rows).toEqual([]);
@@ -56,8 +65,8 @@ describe('row-level security on read models', () => {
     await expect(
       withTenant(ds, tenantA, (qr) => qr.query(`INSERT INTO rlstest.things VALUES ($1, $2, 'sneaky')`, [tenantB, randomUUID()])),
     ).rejects.toThrow(/row-level security/);
-    const updated = await withTenant(ds, tenantA, (qr) => qr.query(`UPDATE rlstest.things SET label = 'x' WHERE tenant_id = $1`, [tenantB]));
-    expect(updated[1]).toBe(0);
+    const updated = await withTenant(ds, tenantA, (qr) => qr.query(`UPDATE rlstest.things SET label = 'x' WHERE tenant_id = $1 RETURNING id`, [tenantB]));
+    expect(updated).toEqual([]);
     const rowsB = await withTenant(ds, tenantB, (qr) => qr.query(`SELECT label FROM rlstest.things`));
     expect(rowsB.map((r: { label: string }) => r.label)).toEqual(['b1']);
   });

@@ -1,0 +1,168 @@
+#!/usr/bin/env node
+/**
+ * Benchmarks through the gateway (autocannon), against the platform as `npm start` runs it
+ * (launcher, embedded PostgreSQL with its default durable settings, one process per service).
+ *
+ *   npm run build && node bench/run.cjs [--duration 10] [--connections 20] [--only get|post]
+ *
+ * Prints a table and writes bench/results/<timestamp>.json.
+ */
+const autocannon = require('autocannon');
+const { spawn, execFileSync } = require('node:child_process');
+const { mkdtempSync, mkdirSync, rmSync, writeFileSync } = require('node:fs');
+const { createServer } = require('node:net');
+const { tmpdir, cpus } = require('node:os');
+const { join } = require('node:path');
+const http = require('node:http');
+
+const ROOT = join(__dirname, '..');
+const args = process.argv.slice(2);
+const opt = (name, def) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : def;
+};
+const DURATION = Number(opt('duration', '10'));
+const CONNECTIONS = Number(opt('connections', '20'));
+const ONLY = opt('only', 'all');
+
+const isFree = (port) =>
+  new Promise((res) => {
+    const s = createServer();
+    s.once('error', () => res(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
+  });
+async function freePortPair() {
+  for (;;) {
+    const p = 20000 + Math.floor(Math.random() * 30000);
+    if ((await isFree(p)) && (await isFree(p + 100))) return p;
+  }
+}
+
+function request(port, method, path, key, body) {
+  return new Promise((res, rej) => {
+    const payload = body ? Buffer.from(JSON.stringify(body)) : null;
+    const headers = { host: 'acme.localhost', 'x-api-key': key };
+    if (payload) Object.assign(headers, { 'content-type': 'application/json', 'content-length': payload.length });
+    const req = http.request({ host: '127.0.0.1', port, method, path, headers }, (r) => {
+      let text = '';
+      r.on('data', (c) => (text += c));
+      r.on('end', () => res({ status: r.statusCode, body: text ? JSON.parse(text) : null }));
+    });
+    req.on('error', rej);
+    if (payload) req.write(payload);
+    req.end();
+  });
+}
+
+function run(opts) {
+  return new Promise((res, rej) => {
+    const instance = autocannon(opts, (err, result) => (err ? rej(err) : res(result)));
+    autocannon.track(instance, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
+  });
+}
+
+function summary(name, r) {
+  return {
+    name,
+    requests_per_s: Math.round(r.requests.average),
+    latency_ms: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
+    total: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+  };
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'dm-bench-'));
+  const gatewayPort = await freePortPair();
+  const env = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    DATABASE_URL: '',
+    GATEWAY_PORT: String(gatewayPort),
+    EMBEDDED_POSTGRES_PORT: String(await freePortPair()),
+    ORDERS_URL: `127.0.0.1:${await freePortPair()}`,
+    CATALOG_URL: `127.0.0.1:${await freePortPair()}`,
+    INVENTORY_URL: `127.0.0.1:${await freePortPair()}`,
+    LOG_LEVEL: 'warn',
+  };
+  const launcher = spawn(process.execPath, [join(ROOT, 'apps/launcher/dist/main.js')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  await new Promise((res, rej) => {
+    launcher.stdout.on('data', (c) => {
+      out += c;
+      if (out.includes('Datamingle is running')) res();
+    });
+    launcher.once('exit', (code) => rej(new Error(`launcher exited (${code})`)));
+  });
+  const results = [];
+  try {
+    const admin = (...a) => execFileSync(process.execPath, [join(ROOT, 'apps/launcher/dist/admin.js'), ...a], { env }).toString().trim();
+    admin('tenant', 'create', 'acme');
+    const key = admin('key', 'create', '--tenant', 'acme', '--name', 'bench');
+    for (const sku of ['RUG-5X7-BLU', 'RUG-8X10-RED']) {
+      const r = await request(gatewayPort, 'POST', '/api/integrations/v1/products/', key, { sku, name: sku, quantity: 100 });
+      if (r.status !== 201) throw new Error(`product create failed: ${JSON.stringify(r.body)}`);
+    }
+    const order = await request(gatewayPort, 'POST', '/api/integrations/v1/orders/', key, {
+      order_number: 'BENCH-GET-1',
+      external_order_id: 'ERP-BENCH-1',
+      customer_name: 'Acme Corporation',
+      items: [{ sku_code: 'RUG-5X7-BLU', quantity: 10 }, { sku_code: 'RUG-8X10-RED', quantity: 5 }],
+    });
+    if (order.status !== 201) throw new Error(`order create failed: ${JSON.stringify(order.body)}`);
+    const probe = await request(gatewayPort, 'GET', '/api/integrations/v1/orders/ERP-BENCH-1/', key);
+    if (probe.status !== 200) throw new Error(`GET probe failed: ${probe.status} ${JSON.stringify(probe.body)}`);
+    const base = `http://127.0.0.1:${gatewayPort}`;
+    const common = { connections: CONNECTIONS, duration: DURATION, headers: { host: 'acme.localhost', 'x-api-key': key } };
+
+    if (ONLY === 'all' || ONLY === 'get') {
+      await run({ ...common, duration: 2, url: `${base}/api/integrations/v1/orders/ERP-BENCH-1/` }); // warm-up
+      const r = await run({ ...common, url: `${base}/api/integrations/v1/orders/ERP-BENCH-1/` });
+      results.push(summary('GET /orders/{id}/', r));
+    }
+    if (ONLY === 'all' || ONLY === 'post') {
+      let n = 0;
+      const run_id = Date.now().toString(36);
+      const body = () =>
+        JSON.stringify({
+          order_number: `B-${run_id}-${n++}`,
+          customer_name: 'Bench Customer',
+          items: [{ sku_code: 'RUG-5X7-BLU', quantity: 1 }, { sku_code: 'RUG-8X10-RED', quantity: 2 }],
+        });
+      const post = {
+        ...common,
+        url: base,
+        requests: [
+          {
+            method: 'POST',
+            path: '/api/integrations/v1/orders/',
+            headers: { ...common.headers, 'content-type': 'application/json' },
+            setupRequest: (req) => ({ ...req, body: body() }),
+          },
+        ],
+      };
+      await run({ ...post, duration: 2 }); // warm-up
+      const r = await run(post);
+      results.push(summary('POST /orders/', r));
+    }
+  } finally {
+    launcher.kill('SIGTERM');
+    await new Promise((res) => launcher.once('exit', res));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  const report = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, duration_s: DURATION, connections: CONNECTIONS, results };
+  mkdirSync(join(__dirname, 'results'), { recursive: true });
+  writeFileSync(join(__dirname, 'results', `${report.date.replace(/[:.]/g, '-')}.json`), JSON.stringify(report, null, 2));
+  console.log('\n| benchmark | req/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | errors |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    console.log(`| ${r.name} | ${r.requests_per_s} | ${r.latency_ms.p50} | ${r.latency_ms.p90} | ${r.latency_ms.p99} | ${r.latency_ms.max} | ${r.non2xx} | ${r.errors} |`);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
