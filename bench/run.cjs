@@ -87,7 +87,9 @@ async function main() {
     INVENTORY_URL: `127.0.0.1:${await freePortPair()}`,
     LOG_LEVEL: 'warn',
   };
-  const launcher = spawn(process.execPath, [join(ROOT, 'apps/launcher/dist/main.js')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_NODE_ARGS (e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof') reaches every service: fork() inherits execArgv.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS || '').split(' ').filter(Boolean);
+  const launcher = spawn(process.execPath, [...nodeArgs, join(ROOT, 'apps/launcher/dist/main.js')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   await new Promise((res, rej) => {
     launcher.stdout.on('data', (c) => {

@@ -664,6 +664,59 @@ describe('Conformance: orders (#24–#38) and order identifiers (#31, #32)', () 
     expect((await getOrder('ERP-EXT-3b')).status).toBe(404);
   });
 
+  it('JSON input rules (conventions §6–7): last duplicate key wins, integers as strings, code-point lengths, datetime offsets, empty body', async () => {
+    // the same key twice: the last occurrence wins
+    const dupKey = await api.request('POST', 'orders/', {
+      rawBody: '{"order_number": "ORD-JSON-FIRST", "notes": "a", "order_number": "ORD-JSON-1", "items": [{"sku_code": "SKU-A", "quantity": 1}], "notes": "b"}',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
+    expect(dupKey.status).toBe(201);
+    expect(dupKey.body.data).toMatchObject({ order_number: 'ORD-JSON-1', notes: 'b' });
+    expect((await getOrder('ORD-JSON-FIRST')).status).toBe(404);
+
+    // a JSON integer is accepted for a string field and converted to its decimal text
+    const numeric = await api.post('orders/', { order_number: 4512, external_order_id: 77, customer_name: 123, items: [line()] });
+    expect(numeric.status).toBe(201);
+    expect(numeric.body.data).toMatchObject({ order_number: '4512', external_order_id: '77', customer_name: '123' });
+    expect((await getOrder('4512')).body.data.id).toBe(numeric.body.data.id);
+
+    // lengths are counted in code points; non-ASCII is returned as UTF-8, not escaped
+    const emoji100 = '😀'.repeat(100);
+    const wide = await api.post('orders/', { order_number: emoji100, customer_name: 'Ç'.repeat(255), items: [line()] });
+    expect(wide.status).toBe(201);
+    expect(wide.body.data.order_number).toBe(emoji100);
+    expect(wide.text).toContain('ÇÇÇ');
+    expectFieldError(
+      await api.post('orders/', { order_number: '😀'.repeat(101), items: [line()] }),
+      'order_number',
+      'Ensure this field has no more than 100 characters.',
+    );
+
+    // datetimes: offsets are converted to UTC, no offset means UTC, date-only means midnight UTC
+    const dated = await api.post('orders/', {
+      order_number: 'ORD-JSON-DATES',
+      order_date: '2026-05-01T10:00+02:00',
+      due_date: '2026-05-02T23:30:15.250-0130',
+      items: [line()],
+    });
+    expect(dated.status).toBe(201);
+    expect(dated.body.data.order_date).toMatch(RFC3339_UTC);
+    expect(Date.parse(dated.body.data.order_date)).toBe(Date.parse('2026-05-01T08:00:00Z'));
+    expect(Date.parse(dated.body.data.due_date)).toBe(Date.parse('2026-05-03T01:00:15.250Z'));
+    const naive = await api.put('orders/ORD-JSON-DATES/', { order_date: '2026-06-01T12:00:00', due_date: '2026-06-02' });
+    expect(Date.parse(naive.body.data.order_date)).toBe(Date.parse('2026-06-01T12:00:00Z'));
+    expect(Date.parse(naive.body.data.due_date)).toBe(Date.parse('2026-06-02T00:00:00Z'));
+    const cleared = await api.put('orders/ORD-JSON-DATES/', { order_date: null, due_date: null, metadata: null, customer_info: null });
+    expect(cleared.body.data).toMatchObject({ order_date: null, due_date: null, metadata: {}, customer_info: {} });
+
+    // an empty body is {}: POST misses the required fields, PUT changes nothing
+    const empty = await api.request('POST', 'orders/', { rawBody: '', headers: { 'content-type': 'application/json' } });
+    expect(expectError(empty, 400, 'VALIDATION_ERROR').details).toEqual({ order_number: ['This field is required.'], items: ['This field is required.'] });
+    const emptyPut = await api.request('PUT', 'orders/ORD-JSON-DATES/', { rawBody: '' });
+    expect(emptyPut.status).toBe(200);
+    expect(emptyPut.body.data).toEqual(cleared.body.data);
+  });
+
   it('order_number, external_order_id and sku_code are trimmed; blank order_number is refused', async () => {
     const order = await createOrder({ order_number: '  ORD-TRIM \n', external_order_id: '\tERP-TRIM  ', items: [line('  SKU-B  ', 2)] });
     expect(order.order_number).toBe('ORD-TRIM');

@@ -294,6 +294,22 @@ describe('Conformance: products (#43–#47)', () => {
       expectFieldError(await api.post('products/', body), path, message);
     }
     expectError(await api.get('products/P-V/'), 404, 'NOT_FOUND');
-    expect((await createProduct({ sku: 'P-V', quantity: 1_000_000_000, name: 'n'.repeat(255) })).quantity).toBe(1_000_000_000);
+    const product = await createProduct({ sku: 'P-V', quantity: 1_000_000_000, name: 'n'.repeat(255) });
+    expect(product.quantity).toBe(1_000_000_000);
+
+    const putCases: Array<[Record<string, unknown>, string, string]> = [
+      [{ name: 'n'.repeat(256) }, 'name', 'Ensure this field has no more than 255 characters.'],
+      [{ quantity: -1 }, 'quantity', 'Ensure this value is greater than or equal to 0.'],
+      [{ quantity: '7' }, 'quantity', 'A valid integer is required.'],
+      [{ quantity: null }, 'quantity', 'This field may not be null.'],
+      [{ is_active: 0 }, 'is_active', 'Must be a valid boolean.'],
+      [{ is_active: null }, 'is_active', 'This field may not be null.'],
+      [{ custom_fields: 'x' }, 'custom_fields', 'Expected a JSON object.'],
+      [{ cost: 'x' }, 'cost', 'A valid number is required.'],
+    ];
+    for (const [body, path, message] of putCases) {
+      expectFieldError(await api.put('products/P-V/', body), path, message);
+    }
+    expect(await getProduct('P-V')).toEqual(product);
   });
 });

@@ -70,9 +70,12 @@ export class CreateProductHandler implements ICommandHandler<CreateProductComman
     const decision = decideProduct({ type: 'CreateProduct', data: { input, productId, now } }, initialProductState());
     if (!decision.ok) return { ok: false, error: decision.error };
     const streamName = productStreamName(request.tenantId, input.sku);
+    let state = initialProductState();
+    for (const e of decision.value) state = evolveProduct(state, e);
+    const doc = productRepresentation(state);
     try {
-      await this.readModel.writeAndProject(request.tenantId, streamName, () =>
-        this.store.appendToStream(
+      await this.readModel.writeAndProject(request.tenantId, streamName, async () => {
+        const appended = await this.store.appendToStream(
           streamName,
           decision.value.map((e, i) => ({
             id: randomUUID(),
@@ -81,16 +84,15 @@ export class CreateProductHandler implements ICommandHandler<CreateProductComman
             metadata: productEventMetadata(request, e.type, productId, i + 1, now),
           })),
           { expectedRevision: 'no_stream' },
-        ),
-      );
+        );
+        return { result: appended, appended: { fromRevision: 0n, toRevision: appended.nextExpectedRevision, doc } };
+      });
     } catch (error) {
       // The SKU's stream exists: a concurrent or earlier create won.
       if (error instanceof WrongExpectedVersionError) return { ok: false, error: duplicateSkuError() };
       throw error;
     }
-    let state = initialProductState();
-    for (const e of decision.value) state = evolveProduct(state, e);
-    return { ok: true, status: 201, data: productRepresentation(state) };
+    return { ok: true, status: 201, data: doc };
   }
 }
 
@@ -102,11 +104,20 @@ abstract class ExistingProductHandler {
   ) {}
 
   protected async apply(request: ServiceRequest, streamName: string, productId: string, command: ProductCommand, now: string): Promise<ServiceReply> {
-    const outcome = await this.readModel.writeAndProject(request.tenantId, streamName, () =>
-      handleStreamCommand<ProductCommand, ProductState, ProductEvent, ApiError>(this.store, streamName, productDecider, command, {
+    const outcome = await this.readModel.writeAndProject(request.tenantId, streamName, async () => {
+      const result = await handleStreamCommand<ProductCommand, ProductState, ProductEvent, ApiError>(this.store, streamName, productDecider, command, {
         metadata: (e, version) => productEventMetadata(request, e.type, productId, version, now),
-      }),
-    );
+      });
+      const appended =
+        result.kind === 'applied'
+          ? {
+              fromRevision: result.nextExpectedRevision - BigInt(result.events.length) + 1n,
+              toRevision: result.nextExpectedRevision,
+              doc: productRepresentation(result.state),
+            }
+          : null;
+      return { result, appended };
+    });
     switch (outcome.kind) {
       case 'rejected':
         return { ok: false, error: outcome.error };

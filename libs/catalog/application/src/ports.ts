@@ -5,6 +5,12 @@ export interface StoredProduct {
   streamName: string;
 }
 
+/** What a write stored: the stream revisions it appended and the record's document after them. */
+export interface Written<T> {
+  result: T;
+  appended: { fromRevision: bigint; toRevision: bigint; doc: ProductDto } | null;
+}
+
 export interface ProductListQuery {
   limit: number;
   cursor: { c: string; i: string } | null;
@@ -17,7 +23,7 @@ export abstract class ProductReadModel {
   abstract listActive(tenantId: string, query: ProductListQuery): Promise<{ items: ProductDto[]; nextCursor: string | null }>;
   abstract activeSkus(tenantId: string, skus: readonly string[]): Promise<string[]>;
   /** Runs `write` (an event-store append), then brings the stream's row up to date before returning. */
-  abstract writeAndProject<T>(tenantId: string, streamName: string, write: () => Promise<T>): Promise<T>;
+  abstract writeAndProject<T>(tenantId: string, streamName: string, write: () => Promise<Written<T>>): Promise<T>;
 }
 
 export abstract class Clock {

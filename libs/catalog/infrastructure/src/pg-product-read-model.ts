@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { ProductDto } from '@datamingle/contracts';
 import { encodeCursor } from '@datamingle/kernel';
-import { ProductReadModel, type ProductListQuery, type StoredProduct } from '@datamingle/catalog-application';
+import { ProductReadModel, type ProductListQuery, type StoredProduct, type Written } from '@datamingle/catalog-application';
 import { asTenant, type DocumentProjection, keysetPage, withTenant } from '@datamingle/read-model';
 
 const usable = (identifier: string) => identifier.length > 0 && [...identifier].length <= 100 && !identifier.includes('\u0000');
@@ -41,9 +41,14 @@ export class PgProductReadModel extends ProductReadModel {
     return rows.map((r) => r.sku);
   }
 
-  async writeAndProject<T>(tenantId: string, streamName: string, write: () => Promise<T>): Promise<T> {
-    const result = await write();
-    await withTenant(this.ds, tenantId, (sql) => this.projection.catchUpStream(sql, tenantId, streamName));
-    return result;
+  async writeAndProject<T>(tenantId: string, streamName: string, write: () => Promise<Written<T>>): Promise<T> {
+    const written = await write();
+    if (written.appended) {
+      const { fromRevision, toRevision, doc } = written.appended;
+      await asTenant(this.ds, tenantId, (sql) =>
+        this.projection.projectAppended(sql, tenantId, streamName, fromRevision, toRevision, doc, (fn) => withTenant(this.ds, tenantId, fn)),
+      );
+    }
+    return written.result;
   }
 }

@@ -80,9 +80,12 @@ export class CreateOrderHandler implements ICommandHandler<CreateOrderCommand> {
     const events = decision.value;
     const streamName = orderStreamName(tenantId, input.order_number);
     const claim = input.external_order_id ? { externalOrderId: input.external_order_id } : null;
+    let state = initialOrderState();
+    for (const e of events) state = evolveOrder(state, e);
+    const doc = orderRepresentation(state);
     try {
-      const written = await this.readModel.writeAndProject(tenantId, streamName, claim, () =>
-        this.store.appendToStream(
+      const written = await this.readModel.writeAndProject(tenantId, streamName, claim, async () => {
+        const appended = await this.store.appendToStream(
           streamName,
           events.map((e, i) => ({
             id: randomUUID(),
@@ -91,20 +94,18 @@ export class CreateOrderHandler implements ICommandHandler<CreateOrderCommand> {
             metadata: orderEventMetadata(request, e.type, orderId, i + 1, now),
           })),
           { expectedRevision: 'no_stream' },
-        ),
-      );
+        );
+        return { result: appended, appended: { fromRevision: 0n, toRevision: appended.nextExpectedRevision, doc } };
+      });
       if (written.taken) return duplicateOrder('external_order_id');
     } catch (error) {
       // The order_number's stream exists: a concurrent or earlier create won.
       if (error instanceof WrongExpectedVersionError) return duplicateOrder('order_number');
       throw error;
     }
-    let state = initialOrderState();
-    for (const e of events) state = evolveOrder(state, e);
-    return { ok: true, status: 201, data: orderRepresentation(state) };
+    return { ok: true, status: 201, data: doc };
   }
 }
-
 abstract class ExistingOrderHandler {
   constructor(
     protected readonly store: EventStore,
@@ -119,11 +120,24 @@ abstract class ExistingOrderHandler {
     command: OrderCommand,
     claim: { externalOrderId: string; exceptOrderId: string } | null,
   ): Promise<ServiceReply> {
-    const run = () =>
-      handleStreamCommand<OrderCommand, OrderState, OrderEvent, ReturnType<typeof apiError>>(store, streamName, orderDecider, command, {
-        metadata: (e, version) => orderEventMetadata(request, e.type, orderId, version, (command.data as { now: string }).now),
-      });
-    const store = this.store;
+    const run = async () => {
+      const outcome = await handleStreamCommand<OrderCommand, OrderState, OrderEvent, ReturnType<typeof apiError>>(
+        this.store,
+        streamName,
+        orderDecider,
+        command,
+        { metadata: (e, version) => orderEventMetadata(request, e.type, orderId, version, (command.data as { now: string }).now) },
+      );
+      const appended =
+        outcome.kind === 'applied'
+          ? {
+              fromRevision: outcome.nextExpectedRevision - BigInt(outcome.events.length) + 1n,
+              toRevision: outcome.nextExpectedRevision,
+              doc: orderRepresentation(outcome.state),
+            }
+          : null;
+      return { result: outcome, appended };
+    };
     const written = await this.readModel.writeAndProject(request.tenantId, streamName, claim, run);
     if (written.taken) return duplicateOrder('external_order_id');
     const outcome = written.result;

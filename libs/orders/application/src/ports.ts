@@ -21,6 +21,12 @@ export interface ExternalIdClaim {
 
 export type ClaimedWrite<T> = { taken: true } | { taken: false; result: T };
 
+/** What a write stored: the stream revisions it appended and the record's document after them. */
+export interface Written<T> {
+  result: T;
+  appended: { fromRevision: bigint; toRevision: bigint; doc: OrderDto } | null;
+}
+
 /** The orders read model (PostgreSQL). Every method is tenant-scoped. */
 export abstract class OrderReadModel {
   /** external_order_id first, then order_number (identifiers.md §3). */
@@ -41,7 +47,7 @@ export abstract class OrderReadModel {
     tenantId: string,
     streamName: string,
     claim: ExternalIdClaim | null,
-    write: () => Promise<T>,
+    write: () => Promise<Written<T>>,
   ): Promise<ClaimedWrite<T>>;
 }
 

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { OrderDto } from '@datamingle/contracts';
 import { encodeCursor } from '@datamingle/kernel';
-import type { ClaimedWrite, ExternalIdClaim, OrderListQuery, StoredOrder } from '@datamingle/orders-application';
+import type { ClaimedWrite, ExternalIdClaim, OrderListQuery, StoredOrder, Written } from '@datamingle/orders-application';
 import { OrderReadModel } from '@datamingle/orders-application';
 import { asTenant, type DocumentProjection, keysetPage, withTenant } from '@datamingle/read-model';
 
@@ -67,27 +67,33 @@ export class PgOrderReadModel extends OrderReadModel {
     tenantId: string,
     streamName: string,
     claim: ExternalIdClaim | null,
-    write: () => Promise<T>,
+    write: () => Promise<Written<T>>,
   ): Promise<ClaimedWrite<T>> {
     if (!claim) {
-      const result = await write();
-      await withTenant(this.ds, tenantId, (sql) => this.projection.catchUpStream(sql, tenantId, streamName));
-      return { taken: false, result };
+      const written = await write();
+      if (written.appended) {
+        const { fromRevision, toRevision, doc } = written.appended;
+        await asTenant(this.ds, tenantId, (sql) =>
+          this.projection.projectAppended(sql, tenantId, streamName, fromRevision, toRevision, doc, (fn) => withTenant(this.ds, tenantId, fn)),
+        );
+      }
+      return { taken: false, result: written.result };
     }
     return withTenant(this.ds, tenantId, async (sql) => {
       // Serializes every write that claims this external_order_id; released at commit, after the
       // projection made the claim visible to the next writer.
-      await sql.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
-        `orders.external_order_id:${tenantId}:${claim.externalOrderId}`,
-      ]);
+      await sql.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`orders.external_order_id:${tenantId}:${claim.externalOrderId}`]);
       const holders: unknown[] = await sql.query(
         `SELECT 1 FROM orders.orders WHERE tenant_id = $1 AND external_order_id = $2 AND ($3::uuid IS NULL OR id <> $3::uuid) LIMIT 1`,
         [tenantId, claim.externalOrderId, claim.exceptOrderId ?? null],
       );
       if (holders.length > 0) return { taken: true } as const;
-      const result = await write();
-      await this.projection.catchUpStream(sql, tenantId, streamName);
-      return { taken: false, result } as const;
+      const written = await write();
+      if (written.appended) {
+        const { fromRevision, toRevision, doc } = written.appended;
+        await this.projection.projectAppended(sql, tenantId, streamName, fromRevision, toRevision, doc, (fn) => fn(sql));
+      }
+      return { taken: false, result: written.result } as const;
     });
   }
 }

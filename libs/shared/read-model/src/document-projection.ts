@@ -68,21 +68,79 @@ export class DocumentProjection<Doc> {
   }
 
   /**
+   * Fast path for a writer that just appended revisions `fromRevision..toRevision` of a stream
+   * and knows the resulting document: one statement when the row is exactly one step behind
+   * (or absent, for a new stream); otherwise it falls back to catchUpStream in a transaction.
+   */
+  async projectAppended(
+    sql: Sql,
+    tenantId: string,
+    streamName: string,
+    fromRevision: bigint,
+    toRevision: bigint,
+    docAfter: Doc,
+    inTransaction: (fn: (tx: Sql) => Promise<void>) => Promise<void>,
+  ): Promise<void> {
+    const names = this.columnNames;
+    const cols = this.spec.columns(docAfter);
+    const values = names.map((n) => cols[n]);
+    let rows: unknown[];
+    if (fromRevision === 0n) {
+      const placeholders = names.map((_, i) => `$${i + 5}`).join(', ');
+      rows = await sql.query(
+        `INSERT INTO ${this.spec.table} (stream_name, tenant_id, doc, revision${names.length ? ', ' + names.join(', ') : ''})
+         VALUES ($1, $2, $3, $4${placeholders ? ', ' + placeholders : ''})
+         ON CONFLICT (stream_name) DO NOTHING RETURNING 1`,
+        [streamName, tenantId, JSON.stringify(docAfter), toRevision.toString(), ...values],
+      );
+    } else {
+      const sets = names.map((n, i) => `${n} = $${i + 5}`).join(', ');
+      rows = await sql.query(
+        `UPDATE ${this.spec.table} SET doc = $2, revision = $3${sets ? ', ' + sets : ''}
+          WHERE stream_name = $1 AND revision = $4 RETURNING 1`,
+        [streamName, JSON.stringify(docAfter), toRevision.toString(), (fromRevision - 1n).toString(), ...values],
+      );
+    }
+    if (rows.length === 0) await inTransaction((tx) => this.catchUpStream(tx, tenantId, streamName).then(() => undefined));
+  }
+
+  /**
    * Applies events in global order (catch-up subscription). Each event is applied only when
    * it is the next revision of its row; earlier revisions are skipped (already applied), and
    * a gap is filled from the stream itself.
    */
   async applyBatch(qr: Sql, events: readonly RecordedEvent[]): Promise<void> {
+    // Events of one tenant keep their global order; rows are per stream, so tenants are independent.
+    const byTenant = new Map<string, RecordedEvent[]>();
     for (const e of events) {
       const tenantId = tenantOf(e);
+      const group = byTenant.get(tenantId);
+      if (group) group.push(e);
+      else byTenant.set(tenantId, [e]);
+    }
+    for (const [tenantId, group] of byTenant) {
       await setTenant(qr, tenantId);
-      const row = await this.lockRow(qr, e.streamName);
-      const current = row ? row.revision : -1n;
-      if (e.revision <= current) continue;
-      if (e.revision === current + 1n) {
-        await this.writeRow(qr, tenantId, e.streamName, this.spec.evolve(row ? row.doc : null, e), e.revision, row !== null);
-      } else {
-        await this.catchUpStream(qr, tenantId, e.streamName);
+      // Usually writers have already projected their events: one look at the rows' revisions
+      // (locked for the rest of the transaction) settles the whole group.
+      const streams = [...new Set(group.map((e) => e.streamName))];
+      const rows: Array<{ stream_name: string; revision: string }> = await qr.query(
+        `SELECT stream_name, revision FROM ${this.spec.table} WHERE stream_name = ANY($1::text[]) FOR UPDATE`,
+        [streams],
+      );
+      const applied = new Map(rows.map((r) => [r.stream_name, BigInt(r.revision)]));
+      for (const e of group) {
+        if (e.revision <= (applied.get(e.streamName) ?? -1n)) continue;
+        const row = await this.lockRow(qr, e.streamName);
+        const current = row ? row.revision : -1n;
+        if (e.revision <= current) {
+          applied.set(e.streamName, current);
+        } else if (e.revision === current + 1n) {
+          await this.writeRow(qr, tenantId, e.streamName, this.spec.evolve(row ? row.doc : null, e), e.revision, row !== null);
+          applied.set(e.streamName, e.revision);
+        } else {
+          await this.catchUpStream(qr, tenantId, e.streamName);
+          applied.delete(e.streamName);
+        }
       }
     }
   }

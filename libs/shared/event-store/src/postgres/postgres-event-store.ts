@@ -105,17 +105,7 @@ export class PostgresEventStore extends EventStore {
   ): Promise<AppendResult> {
     const prepared = prepareAppend(streamName, events, options.expectedRevision);
     if (events.length === 0) return this.withClient((client) => this.checkRevision(client, streamName, options.expectedRevision));
-    return this.withClient(async (client) => {
-      await client.query('BEGIN');
-      try {
-        const result = await this.append(client, streamName, prepared, options.expectedRevision);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await rollbackQuietly(client);
-        throw error;
-      }
-    });
+    return this.withClient((client) => this.append(client, streamName, prepared, options.expectedRevision));
   }
 
   /**
@@ -206,6 +196,12 @@ export class PostgresEventStore extends EventStore {
     return this.closed;
   }
 
+  /**
+   * One statement: advance the stream row under the expected-revision rule and insert the events
+   * after it (a data-modifying CTE). A statement is atomic, so it needs no transaction of its own,
+   * and it costs one round trip. When the stream row does not match, nothing is inserted and the
+   * actual revision is read to report the conflict.
+   */
   private async append(
     client: ClientBase,
     streamName: string,
@@ -213,19 +209,24 @@ export class PostgresEventStore extends EventStore {
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult> {
     const count = BigInt(prepared.ids.length);
-    const lastRevision = await this.advanceStream(client, streamName, count, expectedRevision);
-    const firstRevision = lastRevision - count + 1n;
-    let inserted: { transaction_id: string; global_position: string }[];
+    const variant = appendVariant(expectedRevision);
+    const params: unknown[] = [
+      streamName,
+      count.toString(),
+      streamCategory(streamName),
+      prepared.ids,
+      prepared.types,
+      prepared.data,
+      prepared.metadata,
+    ];
+    if (variant === 'exact') params.push((expectedRevision as bigint).toString());
+    let inserted: { revision: string; transaction_id: string; global_position: string }[];
     try {
-      const result = await client.query<{ transaction_id: string; global_position: string }>(this.sql.insertEvents, [
-        streamName,
-        firstRevision.toString(),
-        streamCategory(streamName),
-        prepared.ids,
-        prepared.types,
-        prepared.data,
-        prepared.metadata,
-      ]);
+      const result = await client.query<{ revision: string; transaction_id: string; global_position: string }>({
+        name: `event-store-append-${variant}-${this.schema}`,
+        text: this.sql.append[variant],
+        values: params,
+      });
       inserted = result.rows;
     } catch (error) {
       const dbError = databaseError(error);
@@ -234,36 +235,16 @@ export class PostgresEventStore extends EventStore {
       }
       throw error;
     }
+    if (inserted.length === 0) {
+      const { revision } = await this.currentState(client, streamName);
+      throw new WrongExpectedVersionError(streamName, expectedRevision, revision);
+    }
     let last = inserted[0]!;
     for (const row of inserted) if (BigInt(row.global_position) > BigInt(last.global_position)) last = row;
     return {
-      nextExpectedRevision: lastRevision,
+      nextExpectedRevision: BigInt(last.revision),
       position: encodePosition({ transactionId: BigInt(last.transaction_id), globalPosition: BigInt(last.global_position) }),
     };
-  }
-
-  /** Moves the stream's revision by `count` under the expected-revision rule; returns the new last revision. */
-  private async advanceStream(
-    client: ClientBase,
-    streamName: string,
-    count: bigint,
-    expectedRevision: ExpectedRevision,
-  ): Promise<bigint> {
-    const n = count.toString();
-    let rows: { revision: string }[];
-    if (expectedRevision === 'no_stream' || expectedRevision === -1n) {
-      rows = (await client.query<{ revision: string }>(this.sql.createStream, [streamName, (count - 1n).toString()])).rows;
-    } else if (expectedRevision === 'stream_exists') {
-      rows = (await client.query<{ revision: string }>(this.sql.advanceExistingStream, [streamName, n])).rows;
-    } else if (expectedRevision === 'any') {
-      rows = (await client.query<{ revision: string }>(this.sql.upsertStream, [streamName, n])).rows;
-    } else {
-      rows = (await client.query<{ revision: string }>(this.sql.advanceStreamAt, [streamName, n, expectedRevision.toString()]))
-        .rows;
-    }
-    if (rows.length === 1) return BigInt(rows[0]!.revision);
-    const { revision } = await this.currentState(client, streamName);
-    throw new WrongExpectedVersionError(streamName, expectedRevision, revision);
   }
 
   /** An append of no events: checks the expected revision, writes nothing. */
@@ -406,25 +387,22 @@ function statements(s: string) {
   const settledAfter = `ev.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
     AND (ev.transaction_id, ev.global_position) > ($1::xid8, $2::bigint)`;
   return {
-    createStream: `INSERT INTO ${s}.streams (stream_name, revision) VALUES ($1, $2::bigint)
-      ON CONFLICT (stream_name) DO NOTHING RETURNING revision::text AS revision`,
-    advanceExistingStream: `UPDATE ${s}.streams SET revision = revision + $2::bigint
-      WHERE stream_name = $1 RETURNING revision::text AS revision`,
-    advanceStreamAt: `UPDATE ${s}.streams SET revision = revision + $2::bigint
-      WHERE stream_name = $1 AND revision = $3::bigint RETURNING revision::text AS revision`,
-    upsertStream: `INSERT INTO ${s}.streams AS st (stream_name, revision) VALUES ($1, $2::bigint - 1)
-      ON CONFLICT (stream_name) DO UPDATE SET revision = st.revision + $2::bigint
-      RETURNING revision::text AS revision`,
+    // $1 stream, $2 event count, $3 category, $4..$7 event columns, $8 expected revision (exact only).
+    append: {
+      no_stream: appendSql(s, `INSERT INTO ${s}.streams (stream_name, revision) VALUES ($1, $2::bigint - 1)
+        ON CONFLICT (stream_name) DO NOTHING RETURNING revision`),
+      stream_exists: appendSql(s, `UPDATE ${s}.streams SET revision = revision + $2::bigint
+        WHERE stream_name = $1 RETURNING revision`),
+      any: appendSql(s, `INSERT INTO ${s}.streams AS st (stream_name, revision) VALUES ($1, $2::bigint - 1)
+        ON CONFLICT (stream_name) DO UPDATE SET revision = st.revision + $2::bigint RETURNING revision`),
+      exact: appendSql(s, `UPDATE ${s}.streams SET revision = revision + $2::bigint
+        WHERE stream_name = $1 AND revision = $8::bigint RETURNING revision`),
+    },
     streamState: `SELECT st.revision::text AS revision, e.transaction_id::text AS transaction_id,
         e.global_position::text AS global_position
       FROM ${s}.streams st
       LEFT JOIN ${s}.events e ON e.stream_name = st.stream_name AND e.stream_revision = st.revision
       WHERE st.stream_name = $1`,
-    insertEvents: `INSERT INTO ${s}.events (event_id, stream_name, stream_revision, event_type, data, metadata, category)
-      SELECT e.event_id, $1, $2::bigint + e.ord - 1, e.event_type, e.data, e.metadata, $3
-      FROM unnest($4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[]) WITH ORDINALITY AS e(event_id, event_type, data, metadata, ord)
-      ORDER BY e.ord
-      RETURNING transaction_id::text AS transaction_id, global_position::text AS global_position`,
     readStream: `SELECT ${columns} FROM ${s}.events ev
       WHERE ev.stream_name = $1 AND ev.stream_revision >= $2::bigint
       ORDER BY ev.stream_revision LIMIT $3`,
@@ -435,4 +413,27 @@ function statements(s: string) {
       WHERE ev.category = ANY($4::text[]) AND ${settledAfter}
       ORDER BY ev.transaction_id, ev.global_position LIMIT $3`,
   };
+}
+
+type AppendVariant = 'no_stream' | 'stream_exists' | 'any' | 'exact';
+
+function appendVariant(expected: ExpectedRevision): AppendVariant {
+  if (expected === 'no_stream' || expected === -1n) return 'no_stream';
+  if (expected === 'stream_exists' || expected === 'any') return expected;
+  return 'exact';
+}
+
+/** The stream-row statement `advance` (returning the stream's new last revision) followed by the event insert. */
+function appendSql(s: string, advance: string): string {
+  return `WITH advanced AS (${advance}),
+    inserted AS (
+      INSERT INTO ${s}.events (event_id, stream_name, stream_revision, event_type, data, metadata, category)
+      SELECT e.event_id, $1, a.revision - $2::bigint + e.ord, e.event_type, e.data, e.metadata, $3
+        FROM advanced a,
+             unnest($4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[]) WITH ORDINALITY AS e(event_id, event_type, data, metadata, ord)
+       ORDER BY e.ord
+      RETURNING stream_revision, transaction_id, global_position
+    )
+    SELECT stream_revision::text AS revision, transaction_id::text AS transaction_id, global_position::text AS global_position
+      FROM inserted`;
 }
