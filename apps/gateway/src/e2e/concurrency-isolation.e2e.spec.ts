@@ -556,6 +556,19 @@ describe('Concurrency, tenant isolation and bad input', () => {
       });
     });
 
+    it('an integral number just above 2^53 (9007199254740993) is not a valid integer', async () => {
+      // conventions.md §7: numbers whose magnitude exceeds 2^53 are rejected with "A valid integer is required."
+      await expectNothingChanged(async () => {
+        const order = await api.request('POST', 'orders/', {
+          rawBody: '{"order_number": "BAD-NEW", "items": [{"sku_code": "BAD-SKU", "quantity": 9007199254740993}]}',
+          headers: JSON_HEADERS,
+        });
+        expectInvalid(order, 'order line quantity 2^53+1', 'items[0].quantity', 'A valid integer is required.');
+        const product = await api.request('PUT', 'products/BAD-SKU/', { rawBody: '{"quantity": 9007199254740993}', headers: JSON_HEADERS });
+        expectInvalid(product, 'product quantity 2^53+1', 'quantity', 'A valid integer is required.');
+      });
+    });
+
     it('arrays of 1,001 items get 400 VALIDATION_ERROR', async () => {
       const lines = Array.from({ length: 1001 }, () => ({ sku_code: 'BAD-SKU', quantity: 1 }));
       const array = Array.from({ length: 1001 }, (_, i) => i);

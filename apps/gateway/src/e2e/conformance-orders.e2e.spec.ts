@@ -375,6 +375,12 @@ describe('Conformance: orders (#24–#38) and order identifiers (#31, #32)', () 
     const long250 = 'M'.repeat(250);
     expect(expectError(await api.get(`orders/${long250}/`), 404, 'NOT_FOUND').message).toBe(`Order '${'M'.repeat(200)}' not found.`);
 
+    // the message names the decoded identifier, or the raw segment when it cannot be decoded
+    expect(expectError(await api.get('orders/ORD%2F32/'), 404, 'NOT_FOUND').message).toBe("Order 'ORD/32' not found.");
+    expect(expectError(await api.get('orders/ORD-32%ZZ/'), 404, 'NOT_FOUND').message).toBe("Order 'ORD-32%ZZ' not found.");
+    expect(expectError(await api.get('orders/ORD-32%ED%A0%80/'), 404, 'NOT_FOUND').message).toBe("Order 'ORD-32%ED%A0%80' not found.");
+    expectError(await api.get('orders/ORD-32%00/'), 404, 'NOT_FOUND');
+
     // the identifier is resolved before field validation, for PUT and DELETE too
     expect(expectError(await api.put('orders/NOPE-32/', { items: [], notes: true }), 404, 'NOT_FOUND').message).toBe("Order 'NOPE-32' not found.");
     expect(expectError(await api.del('orders/NOPE-32/', { reason: true }), 404, 'NOT_FOUND').message).toBe("Order 'NOPE-32' not found.");
