@@ -9,6 +9,7 @@ import {
   evolveProduct,
   initialProductState,
   notFoundProduct,
+  productDecider,
   productRepresentation,
   validateCreateProduct,
   validateProductListQuery,
@@ -27,12 +28,6 @@ import {
 } from './commands';
 import { Clock, ProductReadModel } from './ports';
 import { productStreamName } from './streams';
-
-const productDecider = {
-  initialState: initialProductState,
-  evolve: evolveProduct,
-  decide: (command: ProductCommand, state: ProductState) => decideProduct(command, state),
-};
 
 function productEventMetadata(request: ServiceRequest, eventType: string, productId: string, version: number, occurredAt: string): Record<string, unknown> {
   const meta: EventMetadata = {

@@ -9,6 +9,7 @@ import {
   extractCreateKeys,
   initialOrderState,
   notFoundOrder,
+  orderDecider,
   orderRepresentation,
   skuCheckError,
   validateCancelOrder,
@@ -23,12 +24,6 @@ import { CancelOrderCommand, CreateOrderCommand, GetOrderQuery, ListOrdersQuery,
 import { orderEventMetadata } from './event-metadata';
 import { Clock, OrderReadModel, ProductCatalog } from './ports';
 import { orderStreamName } from './streams';
-
-const orderDecider = {
-  initialState: initialOrderState,
-  evolve: evolveOrder,
-  decide: (command: OrderCommand, state: OrderState) => decideOrder(command, state),
-};
 
 const conflict = (): ServiceReply => ({
   ok: false,

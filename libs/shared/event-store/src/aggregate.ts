@@ -25,8 +25,6 @@ export interface StreamCommandOptions<Event extends DomainEvent> {
   /** Bounded retries on concurrent modification (default 10 attempts within 5 s). */
   maxAttempts?: number;
   deadlineMs?: number;
-  /** Runs the append; lets a caller wrap it (e.g. in a lock). Defaults to calling append directly. */
-  around?: <T>(append: () => Promise<T>) => Promise<T>;
 }
 
 /** Folds a stream's events into state. Returns the state and the stream's last revision (null: no stream). */
@@ -70,8 +68,7 @@ export async function handleStreamCommand<Command, State, Event extends DomainEv
       metadata: options.metadata(e, firstVersion + i),
     }));
     try {
-      const append = () => store.appendToStream(streamName, newEvents, { expectedRevision: revision === null ? 'no_stream' : revision });
-      const result = options.around ? await options.around(append) : await append();
+      const result = await store.appendToStream(streamName, newEvents, { expectedRevision: revision === null ? 'no_stream' : revision });
       let next = state;
       for (const e of decision.value) next = decider.evolve(next, e);
       return { kind: 'applied', state: next, events: decision.value, nextExpectedRevision: result.nextExpectedRevision };
