@@ -351,6 +351,25 @@ describe('Concurrency, tenant isolation and bad input', () => {
           });
         }
       }
+      // an untrusted X-Forwarded-Host does not change the tenant
+      const forwarded = await platform.request('GET', '/api/integrations/v1/orders/B-ORD/', {
+        key: a.key,
+        host: 'tenant-b.localhost',
+        headers: { 'x-forwarded-host': 'tenant-a.localhost' },
+      });
+      expect(forwarded.status).toBe(401);
+      const forwardedToB = await platform.request('GET', '/api/integrations/v1/orders/', {
+        key: a.key,
+        host: 'tenant-a.localhost',
+        headers: { 'x-forwarded-host': 'tenant-b.localhost' },
+      });
+      expect(forwardedToB.status).toBe(200);
+      expect(forwardedToB.body.data.some((o: any) => o.order_number === 'B-ORD-2')).toBe(false);
+      // the host is lower-cased and a trailing dot and port are removed
+      const normalised = await platform.request('GET', '/api/integrations/v1/orders/A-ORD/', { key: a.key, host: 'Tenant-A.LOCALHOST.:8080' });
+      expect(normalised.status).toBe(200);
+      expect(normalised.body.data.customer_name).toBe('A customer');
+
       expect(await bState()).toEqual(before);
       expect((await listAll(a, 'orders/')).some((o) => o.order_number === 'A-ON-B')).toBe(false);
       expect((await a.get('products/A-ON-B/')).status).toBe(404);
@@ -726,7 +745,22 @@ describe('Concurrency, tenant isolation and bad input', () => {
         expectInvalid(await api.put('products/BAD-SKU/', { custom_fields: big }), 'PUT products/ custom_fields', 'custom_fields', message);
         // the size is counted in UTF-8 bytes: 40,000 × "ç" is 40,000 characters but 80,000 bytes
         expectInvalid(await api.put('orders/BAD-ORD/', { metadata: { s: 'ç'.repeat(40_000) } }), 'PUT metadata multibyte', 'metadata', message);
+        // one byte above the limit as compact JSON: {"s":"…"} is 8 bytes plus the string
+        expectInvalid(await api.put('orders/BAD-ORD/', { metadata: { s: 'x'.repeat(65_529) } }), 'PUT metadata 65,537 bytes', 'metadata', message);
+        expectInvalid(await api.put('orders/BAD-ORD/', { customer_info: { s: 'ç'.repeat(32_765) } }), 'PUT customer_info 65,538 bytes', 'customer_info', message);
+        expectInvalid(await api.put('products/BAD-SKU/', { custom_fields: { s: 'x'.repeat(65_529) } }), 'PUT custom_fields 65,537 bytes', 'custom_fields', message);
       });
+      // exactly 65,536 bytes are accepted (sent with extra whitespace, which does not count)
+      const exact = { s: 'x'.repeat(65_528) };
+      const exactWide = { s: 'ç'.repeat(32_764) };
+      const boundary = await api.request('POST', 'orders/', {
+        rawBody: JSON.stringify({ order_number: 'SIZE-65536', metadata: exact, customer_info: exactWide, items: [{ sku_code: 'BAD-SKU', quantity: 1 }] }, null, 4),
+        headers: JSON_HEADERS,
+      });
+      expect(boundary.status).toBe(201);
+      expect(boundary.body.data.metadata).toEqual(exact);
+      expect(boundary.body.data.customer_info).toEqual(exactWide);
+      expect((await api.post('products/', { sku: 'SIZE-65536', custom_fields: exact })).status).toBe(201);
     });
 
     it('U+0000 or a lone surrogate inside a string or inside an object field gets 400 "Not a valid string."', async () => {

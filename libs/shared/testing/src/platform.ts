@@ -84,6 +84,8 @@ export interface TestPlatform {
   createTenant(slug: string): Promise<{ id: string; slug: string }>;
   createKey(tenant: string, options?: { scopes?: string[]; expiresAt?: string; name?: string }): Promise<{ key: string; id: string }>;
   kill(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
+  /** Sends a signal without waiting for an exit (e.g. SIGSTOP / SIGCONT). */
+  signal(service: ServiceName, signal: NodeJS.Signals): void;
   start(service: ServiceName): Promise<void>;
   stop(): Promise<void>;
 }
@@ -191,6 +193,7 @@ export async function startTestPlatform(options: { env?: NodeJS.ProcessEnv } = {
       return { key, id: match[match.length - 1]!.id };
     },
     kill,
+    signal: (service, sig) => void children.get(service)?.kill(sig),
     start,
     async stop() {
       await Promise.all(SERVICE_NAMES.map((s) => kill(s, 'SIGTERM')));
