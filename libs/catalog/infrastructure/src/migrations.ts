@@ -22,7 +22,7 @@ export const catalogMigrations: MigrationSet = {
       `CREATE INDEX products_tenant_active_created ON catalog.products (tenant_id, created_at DESC, id DESC) WHERE is_active`,
       ...tenantIsolationSql('catalog.products'),
       `CREATE TABLE catalog.projection_checkpoints (projection text PRIMARY KEY, position text NOT NULL)`,
-      `GRANT SELECT, INSERT, UPDATE ON catalog.projection_checkpoints TO ${APP_ROLE}`,
+      `GRANT SELECT, INSERT, UPDATE, DELETE ON catalog.projection_checkpoints TO ${APP_ROLE}`,
     ]),
   ],
 };

@@ -27,7 +27,7 @@ export const ordersMigrations: MigrationSet = {
       `CREATE INDEX orders_tenant_updated ON orders.orders (tenant_id, updated_at)`,
       ...tenantIsolationSql('orders.orders'),
       `CREATE TABLE orders.projection_checkpoints (projection text PRIMARY KEY, position text NOT NULL)`,
-      `GRANT SELECT, INSERT, UPDATE ON orders.projection_checkpoints TO ${APP_ROLE}`,
+      `GRANT SELECT, INSERT, UPDATE, DELETE ON orders.projection_checkpoints TO ${APP_ROLE}`,
     ]),
   ],
 };
