@@ -54,6 +54,6 @@ write('tsconfig.spec.json', {
   references: [{ path: './tsconfig.lib.json' }],
 });
 write('tsconfig.json', { files: [], include: [], references: [{ path: './tsconfig.lib.json' }, { path: './tsconfig.spec.json' }] });
-write('jest.config.cjs', `module.exports = { ...require('${rel}/jest.preset.cjs'), displayName: '${name.replace('@datamingle/', '')}', rootDir: __dirname, testMatch: ['<rootDir>/src/**/*.spec.ts'] };\n`);
+write('jest.config.cjs', `// Unit tier of this project (int and e2e run from the root jest.config.cjs, which starts PostgreSQL).\nmodule.exports = { ...require('${rel}/jest.preset.cjs'), displayName: '${name.replace('@datamingle/', '')}', rootDir: __dirname, testMatch: ['<rootDir>/src/**/*.unit.spec.ts'] };\n`);
 write(`src/${entry}.ts`, isApp ? '' : 'export {};\n');
 console.log(`created ${dir}`);

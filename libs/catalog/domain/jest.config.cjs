@@ -1,1 +1,1 @@
-module.exports = { ...require('../../../jest.preset.cjs'), displayName: 'catalog-domain', rootDir: __dirname, testMatch: ['<rootDir>/src/**/*.spec.ts'] };
+module.exports = { ...require('../../../jest.preset.cjs'), displayName: 'catalog-domain', rootDir: __dirname, testMatch: ['<rootDir>/src/**/*.unit.spec.ts'] };

@@ -247,7 +247,7 @@ describe('conformance: authentication, keys and scopes (items 3–13)', () => {
     expect((await req('GET', 'orders/', { key, host })).status).toBe(200);
 
     // Expire it again, then: a disabled tenant still reports KEY_EXPIRED (the switch reveals nothing) ...
-    const again = inFuture(3);
+    const again = inFuture(4);
     await platform.admin('key', 'update', '--tenant', 'switch', id, '--expires-at', again.toISOString());
     expectAuthFailure(await waitForExpiry(key, again), 'KEY_EXPIRED');
     await platform.admin('tenant', 'disable', 'switch');
