@@ -4,9 +4,13 @@
  * sub-rules of conventions.md and errors.md that those items summarise. Everything goes through
  * the real gateway, real services and a real PostgreSQL database.
  */
+import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { rawRequest, startTestPlatform, type ApiRequestOptions, type ApiResponse, type TestPlatform } from '@datamingle/testing';
+import { join, resolve } from 'node:path';
+import { eventually, freePort, rawRequest, startTestPlatform, type ApiRequestOptions, type ApiResponse, type TestPlatform } from '@datamingle/testing';
+
+const ROOT = resolve(__dirname, '..', '..', '..', '..');
 
 const V1 = '/api/integrations/v1/';
 const MAX_BODY = 10_485_760;
@@ -668,6 +672,47 @@ describe('conformance: conventions, envelopes, request rules (items 1–2, 14–
     }
   });
 
+  it('with a base domain other than localhost, every response carries Strict-Transport-Security and tenants resolve under that domain', async () => {
+    const port = await freePort();
+    const gateway = spawn(process.execPath, [join(ROOT, 'apps', 'gateway', 'dist', 'main.js')], {
+      env: { ...platform.env, GATEWAY_PORT: String(port), BASE_DOMAIN: 'datamingle.test' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    try {
+      await eventually(async () => expect((await rawRequest(port, 'GET', '/healthz')).status).toBe(200), 30_000, 100);
+      const host = 'acme.datamingle.test';
+      const responses: Array<[string, ApiResponse | WireResponse, number]> = [
+        ['200', await rawRequest(port, 'GET', `${V1}orders/`, { key, host }), 200],
+        ['200 with port', await rawRequest(port, 'GET', `${V1}orders/`, { key, host: 'ACME.datamingle.test:443' }), 200],
+        ['201', await rawRequest(port, 'POST', `${V1}products/`, { key, host, body: { sku: 'CONV-HSTS-1' } }), 201],
+        ['204', await rawRequest(port, 'OPTIONS', `${V1}orders/`, { key, host }), 204],
+        ['HEAD', await rawRequest(port, 'HEAD', `${V1}orders/`, { key, host }), 200],
+        ['401 localhost host is no tenant now', await rawRequest(port, 'GET', `${V1}orders/`, { key, host: 'acme.localhost' }), 401],
+        ['401 unknown tenant', await rawRequest(port, 'GET', `${V1}orders/`, { key, host: 'ghost.datamingle.test' }), 401],
+        ['403', await rawRequest(port, 'GET', `${V1}orders/`, { host }), 403],
+        ['404', await rawRequest(port, 'GET', `${V1}nothing/`, { key, host }), 404],
+        ['413', await wireRequest(port, `POST ${V1}orders/ HTTP/1.1\r\nHost: ${host}\r\nContent-Length: ${MAX_BODY + 1}\r\nConnection: close\r\n\r\n`), 413],
+      ];
+      for (const [name, res, status] of responses) {
+        expect({ name, status: res.status, hsts: header(res, 'strict-transport-security') }).toEqual({
+          name,
+          status,
+          hsts: 'max-age=31536000; includeSubDomains',
+        });
+      }
+    } finally {
+      await new Promise<void>((r) => {
+        if (gateway.exitCode !== null || gateway.signalCode !== null) return r();
+        const timer = setTimeout(() => gateway.kill('SIGKILL'), 10_000);
+        gateway.once('exit', () => {
+          clearTimeout(timer);
+          r();
+        });
+        gateway.kill('SIGTERM');
+      });
+    }
+  }, 45_000);
+
   it('HEAD behaves like GET (same status and headers) but has no body', async () => {
     for (const path of ['orders/', 'orders/CONV-ORD-1/', 'products/CONV-SKU-1/', 'orders/NOPE/', 'nothing/']) {
       const get = await req('GET', path, { key });
@@ -720,6 +765,8 @@ describe('conformance: conventions, envelopes, request rules (items 1–2, 14–
     for (const [path, sku] of ok) {
       const res = await req('GET', path, { key });
       expect({ path, status: res.status, sku: res.body?.data?.sku }).toEqual({ path, status: 200, sku });
+      // Non-ASCII characters are emitted as UTF-8, not \u-escaped.
+      expect(res.text).toContain(JSON.stringify(sku));
     }
     // The unencoded slash is a separator → extra segment → unknown route.
     const split = await req('GET', 'products/CONV/SLASH-01/', { key });

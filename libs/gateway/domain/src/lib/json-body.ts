@@ -40,6 +40,20 @@ function position(text: string, offset: number): string {
   return `line ${line} column ${offset - lineStart + 1}`;
 }
 
+/** 2^53: integers whose magnitude exceeds it are not valid integers (conventions.md §7). */
+const SAFE_LIMIT = 2 ** 53;
+
+/** Whether a JSON number literal's exact decimal value has a magnitude above 2^53. */
+export function exceedsSafeLimit(literal: string): boolean {
+  const m = /^-?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(literal);
+  if (!m) return false;
+  const digits = BigInt(m[1]! + (m[2] ?? ''));
+  const exp10 = Number(m[3] ?? '0') - (m[2]?.length ?? 0);
+  const limit = BigInt(SAFE_LIMIT);
+  if (exp10 >= 0) return digits * 10n ** BigInt(exp10) > limit;
+  return digits > limit * 10n ** BigInt(-exp10);
+}
+
 class SyntaxProblem {
   constructor(
     readonly what: string,
@@ -53,9 +67,9 @@ class SyntaxProblem {
  * levels) is rejected as soon as it passes the limit, so `JSON.parse` only ever sees bounded
  * nesting. Returns `null` when the text is well-formed; the grammar is RFC 8259, as `JSON.parse`.
  */
-export function scanJson(text: string, maxDepth = MAX_JSON_DEPTH): JsonSyntaxProblem | null {
+export function scanJson(text: string, maxDepth = MAX_JSON_DEPTH, roundedToLimit: Array<[number, number]> = []): JsonSyntaxProblem | null {
   try {
-    scan(text, maxDepth);
+    scan(text, maxDepth, roundedToLimit);
     return null;
   } catch (e) {
     if (e instanceof SyntaxProblem) {
@@ -65,7 +79,7 @@ export function scanJson(text: string, maxDepth = MAX_JSON_DEPTH): JsonSyntaxPro
   }
 }
 
-function scan(text: string, maxDepth: number): void {
+function scan(text: string, maxDepth: number, roundedToLimit: Array<[number, number]>): void {
   const n = text.length;
   const stack: Container[] = [];
   let i = 0;
@@ -126,6 +140,7 @@ function scan(text: string, maxDepth: number): void {
       if (!(i < n && isDigit(text.charCodeAt(i)))) throw new SyntaxProblem('Invalid number', start);
       while (i < n && isDigit(text.charCodeAt(i))) i++;
     }
+    if (Math.abs(Number(text.slice(start, i))) === SAFE_LIMIT && exceedsSafeLimit(text.slice(start, i))) roundedToLimit.push([start, i]);
   };
 
   const open = (container: Container) => {
@@ -221,8 +236,16 @@ export function parseJsonBody(body: Buffer | Uint8Array | null): Result<Record<s
   } catch {
     return fail(gatewayErrors.malformedJson('the body is not valid UTF-8'));
   }
-  const problem = scanJson(text);
+  const roundedToLimit: Array<[number, number]> = [];
+  const problem = scanJson(text, MAX_JSON_DEPTH, roundedToLimit);
   if (problem) return fail(gatewayErrors.malformedJson(problem.explanation));
+  // A literal just above 2^53 (e.g. 9007199254740993) parses to exactly 2^53, which would pass as
+  // a valid integer; conventions.md §7 rejects integers whose magnitude exceeds 2^53. Such literals
+  // are replaced by the next representable value above 2^53, so validation sees what was sent.
+  for (let k = roundedToLimit.length - 1; k >= 0; k--) {
+    const [from, to] = roundedToLimit[k]!;
+    text = text.slice(0, from) + (text.charCodeAt(from) === 0x2d ? '-' : '') + '9007199254740994' + text.slice(to);
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -1,4 +1,4 @@
-import { MAX_JSON_DEPTH, parseJsonBody, scanJson } from './json-body';
+import { exceedsSafeLimit, MAX_JSON_DEPTH, parseJsonBody, scanJson } from './json-body';
 
 const buf = (s: string) => Buffer.from(s, 'utf8');
 const nested = (depth: number, inner = '1') => '['.repeat(depth) + inner + ']'.repeat(depth);
@@ -140,5 +140,23 @@ describe('scanJson', () => {
     expect(scanJson('["a\nb"]')).toEqual({ explanation: 'Invalid control character at line 1 column 4' });
     expect(scanJson('["\\q"]')).toEqual({ explanation: 'Invalid \\escape at line 1 column 3' });
     expect(scanJson('["\\u12"]')).toEqual({ explanation: 'Invalid \\uXXXX escape at line 1 column 3' });
+  });
+});
+
+describe('integers just above 2^53', () => {
+  it('knows which literals exceed 2^53 exactly', () => {
+    expect(exceedsSafeLimit('9007199254740992')).toBe(false);
+    expect(exceedsSafeLimit('9007199254740993')).toBe(true);
+    expect(exceedsSafeLimit('-9007199254740993')).toBe(true);
+    expect(exceedsSafeLimit('9007199254740992.5')).toBe(true);
+    expect(exceedsSafeLimit('9.007199254740993e15')).toBe(true);
+    expect(exceedsSafeLimit('9.007199254740992e15')).toBe(false);
+  });
+
+  it('keeps a literal that rounds to 2^53 above 2^53 after parsing, and leaves 2^53 itself alone', () => {
+    const above = parseJsonBody(Buffer.from('{"q": 9007199254740993, "s": "9007199254740993", "n": -9007199254740993}'));
+    expect(above).toEqual({ ok: true, value: { q: 9007199254740994, s: '9007199254740993', n: -9007199254740994 } });
+    const exact = parseJsonBody(Buffer.from('{"q": 9007199254740992}'));
+    expect(exact).toEqual({ ok: true, value: { q: 9007199254740992 } });
   });
 });
