@@ -13,12 +13,35 @@ import type { Metrics } from './metrics';
 
 export const MAX_BODY_BYTES = 10_485_760;
 
-/** Reads the body, stopping as soon as it is known to exceed the limit. */
-function readBody(req: IncomingMessage): Promise<{ body: Buffer | null; tooLarge: boolean }> {
+/** Bytes of an oversized body the server still reads and discards so the 413 reaches the client. */
+const MAX_DISCARD_BYTES = 64 * 1024 * 1024;
+
+/**
+ * After a 413: discards the rest of the body (never buffering it), so the client, still sending,
+ * reads the answer instead of a connection reset, then closes the connection. A body too large to
+ * be worth draining gets the connection closed right after the answer (returns false).
+ */
+function discardRest(req: IncomingMessage, alreadyRead: number): boolean {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared - alreadyRead > MAX_DISCARD_BYTES) return false;
+  let discarded = 0;
+  req.removeAllListeners('data');
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > MAX_DISCARD_BYTES) req.socket.destroy();
+  });
+  // Closing while the client is still sending would reset the connection and lose the 413:
+  // the connection is closed once the whole body has arrived.
+  req.once('end', () => req.socket.end());
+  req.resume();
+  return true;
+}
+
+/** Reads the body, stopping as soon as it is known to exceed the limit (limits-and-versioning.md §2). */
+function readBody(req: IncomingMessage): Promise<{ body: Buffer | null; tooLarge: boolean; keepAlive: boolean }> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > MAX_BODY_BYTES) {
-    req.resume(); // discard; the connection is closed after the answer
-    return Promise.resolve({ body: null, tooLarge: true });
+    return Promise.resolve({ body: null, tooLarge: true, keepAlive: discardRest(req, 0) });
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -30,7 +53,7 @@ function readBody(req: IncomingMessage): Promise<{ body: Buffer | null; tooLarge
       if (size > MAX_BODY_BYTES) {
         done = true;
         chunks.length = 0;
-        resolve({ body: null, tooLarge: true });
+        resolve({ body: null, tooLarge: true, keepAlive: discardRest(req, size) });
         return;
       }
       chunks.push(chunk);
@@ -38,7 +61,7 @@ function readBody(req: IncomingMessage): Promise<{ body: Buffer | null; tooLarge
     req.on('end', () => {
       if (done) return;
       done = true;
-      resolve({ body: size === 0 ? null : Buffer.concat(chunks, size), tooLarge: false });
+      resolve({ body: size === 0 ? null : Buffer.concat(chunks, size), tooLarge: false, keepAlive: true });
     });
     req.on('error', (error) => {
       if (!done) {
@@ -128,7 +151,7 @@ export class GatewayHttpServer {
     const method = req.method ?? 'GET';
     let response: RawResponse;
     if (isIntegrationPath(rawUrl)) {
-      const { body, tooLarge } = await readBody(req);
+      const { body, tooLarge, keepAlive } = await readBody(req);
       const raw: RawRequest = {
         method,
         rawUrl,
@@ -138,7 +161,7 @@ export class GatewayHttpServer {
         remoteAddress: req.socket.remoteAddress,
       };
       response = await handleIntegrationRequest(raw, this.options.deps);
-      if (tooLarge) response.headers['connection'] = 'close';
+      if (!keepAlive) response.headers['connection'] = 'close';
     } else {
       req.resume();
       response = await this.probe(method, path);

@@ -187,10 +187,15 @@ export async function startTestPlatform(options: { env?: NodeJS.ProcessEnv } = {
       const args = ['key', 'create', '--tenant', tenant, '--name', opts.name ?? 'e2e key'];
       if (opts.scopes) args.push('--scopes', opts.scopes.join(','));
       if (opts.expiresAt) args.push('--expires-at', opts.expiresAt);
-      const key = (await admin(...args)).trim();
-      const keys: Array<{ id: string; prefix: string }> = JSON.parse(await admin('key', 'list', '--tenant', tenant));
-      const match = keys.filter((k) => key.startsWith(k.prefix));
-      return { key, id: match[match.length - 1]!.id };
+      // One CLI run: the key is the only line on stdout, its metadata (with the id) goes to stderr.
+      try {
+        const { stdout, stderr } = await exec(process.execPath, [join(ROOT, 'apps', 'launcher', 'dist', 'admin.js'), ...args], { env, cwd: ROOT });
+        const meta = JSON.parse(stderr.trim().split('\n').pop()!) as { id: string };
+        return { key: stdout.trim(), id: meta.id };
+      } catch (error) {
+        const e = error as { stderr?: string; message: string };
+        throw new Error(e.stderr?.trim() || e.message);
+      }
     },
     kill,
     signal: (service, sig) => void children.get(service)?.kill(sig),
