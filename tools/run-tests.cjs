@@ -13,8 +13,8 @@ if (build.status !== 0) {
   process.exit(1);
 }
 // Architecture rules (Nx module boundaries by scope and layer tags): the rule needs the project graph.
-spawnSync(process.execPath, [require.resolve('nx/bin/nx'), 'show', 'projects'], { stdio: 'ignore', env: { ...env, CI: 'true' }, cwd: root });
-const lint = spawnSync(process.execPath, [require.resolve('eslint/bin/eslint'), '.'], { stdio: 'inherit', env, cwd: root });
+spawnSync(process.execPath, [join(root, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), 'show', 'projects'], { stdio: 'ignore', env: { ...env, CI: 'true' }, cwd: root });
+const lint = spawnSync(process.execPath, [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.'], { stdio: 'inherit', env, cwd: root });
 const lintFailed = lint.status !== 0 ? 1 : 0;
 if (lintFailed) console.error('lint failed (see above)');
 const results = join(root, '.jest-results.json');
