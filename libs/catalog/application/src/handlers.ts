@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { EVENT_TYPES, type ApiError, type EventMetadata, type ResolveSkusReply, type ServiceReply, type ServiceRequest } from '@datamingle/contracts';
+import { EVENT_TYPES, eventMetadata, type ApiError, type ResolveSkusReply, type ServiceReply, type ServiceRequest } from '@datamingle/contracts';
 import { EventStore, handleStreamCommand, WrongExpectedVersionError } from '@datamingle/event-store';
 import { apiError, toValidationError } from '@datamingle/kernel';
 import {
@@ -29,21 +29,10 @@ import {
 import { Clock, ProductReadModel } from './ports';
 import { productStreamName } from './streams';
 
+const CATALOG = { source: 'catalog', aggregateType: 'product', schemaVersions: EVENT_TYPES.catalog } as const;
+
 function productEventMetadata(request: ServiceRequest, eventType: string, productId: string, version: number, occurredAt: string): Record<string, unknown> {
-  const meta: EventMetadata = {
-    tenant_id: request.tenantId,
-    tenant: request.tenantSlug,
-    source: 'catalog',
-    aggregate_type: 'product',
-    aggregate_id: productId,
-    aggregate_version: version,
-    occurred_at: occurredAt,
-    schema_version: EVENT_TYPES.catalog[eventType as keyof typeof EVENT_TYPES.catalog] ?? 1,
-    correlation_id: request.requestId,
-    causation_id: request.requestId,
-    ...(request.traceparent ? { traceparent: request.traceparent } : {}),
-  };
-  return { ...meta };
+  return eventMetadata(CATALOG, request, { type: eventType, aggregateId: productId, aggregateVersion: version, occurredAt });
 }
 
 @CommandHandler(CreateProductCommand)

@@ -2,7 +2,7 @@ import { Controller, type DynamicModule, Module } from '@nestjs/common';
 import { CommandBus, CqrsModule, QueryBus } from '@nestjs/cqrs';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { DataSource } from 'typeorm';
-import { Patterns, type ProductDto, type ResolveSkusReply, type ResolveSkusRequest, type ServiceReply, type ServiceRequest } from '@datamingle/contracts';
+import { Patterns, type ProductDto, type ResolveSkusReply, type ResolveSkusRequest, type ServiceRequest } from '@datamingle/contracts';
 import {
   Clock,
   CreateProductCommand,
@@ -22,7 +22,7 @@ import {
   Logger,
   projectionToken,
   READ_MODEL_DS,
-  replyOf,
+  ServiceMessageController,
   type PlatformConfig,
 } from '@datamingle/platform';
 import type { DocumentProjection } from '@datamingle/read-model';
@@ -30,15 +30,13 @@ import { PgProductReadModel } from './pg-product-read-model';
 import { PRODUCT_COLUMNS, productProjectionSpec } from './product-projection';
 
 @Controller()
-export class CatalogMessageController {
+export class CatalogMessageController extends ServiceMessageController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
-    private readonly logger: Logger,
-  ) {}
-
-  private run(pattern: string, request: ServiceRequest, execute: () => Promise<ServiceReply>): Promise<ServiceReply> {
-    return replyOf(execute, this.logger, { pattern, request_id: request.requestId, tenant_id: request.tenantId });
+    logger: Logger,
+  ) {
+    super(logger);
   }
 
   @MessagePattern(Patterns.products.create)

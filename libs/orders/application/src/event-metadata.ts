@@ -1,4 +1,6 @@
-import { EVENT_TYPES, type EventMetadata, type ServiceRequest } from '@datamingle/contracts';
+import { EVENT_TYPES, eventMetadata, type ServiceRequest } from '@datamingle/contracts';
+
+const ORDERS = { source: 'orders', aggregateType: 'order', schemaVersions: EVENT_TYPES.orders } as const;
 
 export function orderEventMetadata(
   request: ServiceRequest,
@@ -7,18 +9,5 @@ export function orderEventMetadata(
   aggregateVersion: number,
   occurredAt: string,
 ): Record<string, unknown> {
-  const meta: EventMetadata = {
-    tenant_id: request.tenantId,
-    tenant: request.tenantSlug,
-    source: 'orders',
-    aggregate_type: 'order',
-    aggregate_id: orderId,
-    aggregate_version: aggregateVersion,
-    occurred_at: occurredAt,
-    schema_version: EVENT_TYPES.orders[eventType as keyof typeof EVENT_TYPES.orders] ?? 1,
-    correlation_id: request.requestId,
-    causation_id: request.requestId,
-    ...(request.traceparent ? { traceparent: request.traceparent } : {}),
-  };
-  return { ...meta };
+  return eventMetadata(ORDERS, request, { type: eventType, aggregateId: orderId, aggregateVersion, occurredAt });
 }

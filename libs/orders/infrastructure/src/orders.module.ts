@@ -2,7 +2,7 @@ import { Controller, type DynamicModule, Module } from '@nestjs/common';
 import { CommandBus, CqrsModule, QueryBus } from '@nestjs/cqrs';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { DataSource } from 'typeorm';
-import { Patterns, type OrderDto, type ServiceReply, type ServiceRequest } from '@datamingle/contracts';
+import { Patterns, type OrderDto, type ServiceRequest } from '@datamingle/contracts';
 import {
   CancelOrderCommand,
   Clock,
@@ -22,7 +22,7 @@ import {
   Logger,
   projectionToken,
   READ_MODEL_DS,
-  replyOf,
+  ServiceMessageController,
   type PlatformConfig,
 } from '@datamingle/platform';
 import type { DocumentProjection } from '@datamingle/read-model';
@@ -31,15 +31,13 @@ import { PgOrderReadModel } from './pg-order-read-model';
 import { TcpProductCatalog } from './tcp-product-catalog';
 
 @Controller()
-export class OrdersMessageController {
+export class OrdersMessageController extends ServiceMessageController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
-    private readonly logger: Logger,
-  ) {}
-
-  private run(pattern: string, request: ServiceRequest, execute: () => Promise<ServiceReply>): Promise<ServiceReply> {
-    return replyOf(execute, this.logger, { pattern, request_id: request.requestId, tenant_id: request.tenantId });
+    logger: Logger,
+  ) {
+    super(logger);
   }
 
   @MessagePattern(Patterns.orders.create)

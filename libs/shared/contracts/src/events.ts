@@ -24,3 +24,36 @@ export interface EventMetadata {
   causation_id: string;
   traceparent?: string;
 }
+
+/** Where an event comes from: the owning service and the kind of record its stream holds. */
+export interface EventSource {
+  source: EventMetadata['source'];
+  aggregateType: string;
+  /** Schema versions of the source's event types. */
+  schemaVersions: Readonly<Record<string, number>>;
+}
+
+/**
+ * The metadata stored with every event a request causes (events.md): tenant, aggregate,
+ * version, time and the request id as correlation and causation.
+ */
+export function eventMetadata(
+  from: EventSource,
+  request: { tenantId: string; tenantSlug: string; requestId: string; traceparent?: string },
+  event: { type: string; aggregateId: string; aggregateVersion: number; occurredAt: string },
+): Record<string, unknown> {
+  const meta: EventMetadata = {
+    tenant_id: request.tenantId,
+    tenant: request.tenantSlug,
+    source: from.source,
+    aggregate_type: from.aggregateType,
+    aggregate_id: event.aggregateId,
+    aggregate_version: event.aggregateVersion,
+    occurred_at: event.occurredAt,
+    schema_version: from.schemaVersions[event.type] ?? 1,
+    correlation_id: request.requestId,
+    causation_id: request.requestId,
+    ...(request.traceparent ? { traceparent: request.traceparent } : {}),
+  };
+  return { ...meta };
+}

@@ -66,3 +66,15 @@ export async function replyOf(run: () => Promise<ServiceReply>, logger: Logger, 
     return internalErrorReply();
   }
 }
+
+/**
+ * Base of a service's message controller: every handler runs through replyOf, so a failure
+ * becomes a reply (503 for an unreachable dependency, 500 otherwise) logged with its request id.
+ */
+export abstract class ServiceMessageController {
+  constructor(protected readonly logger: Logger) {}
+
+  protected run(pattern: string, request: { requestId: string; tenantId: string }, execute: () => Promise<ServiceReply>): Promise<ServiceReply> {
+    return replyOf(execute, this.logger, { pattern, request_id: request.requestId, tenant_id: request.tenantId });
+  }
+}
