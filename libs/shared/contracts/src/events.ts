@@ -5,10 +5,12 @@
 export const EVENT_TYPES = {
   orders: { OrderCreated: 1, OrderUpdated: 1, OrderCancelled: 1 },
   catalog: { ProductCreated: 1, ProductUpdated: 1, ProductDeactivated: 1, ProductReactivated: 1 },
+  inventory: { LocationCreated: 1, LocationUpdated: 1, LocationDeactivated: 1, LocationReactivated: 1, InventoryLevelSet: 1 },
 } as const;
 
 export type OrderEventType = keyof typeof EVENT_TYPES.orders;
 export type CatalogEventType = keyof typeof EVENT_TYPES.catalog;
+export type InventoryEventType = keyof typeof EVENT_TYPES.inventory;
 
 /** Metadata stored with every event (events.md). */
 export interface EventMetadata {

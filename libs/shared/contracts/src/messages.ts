@@ -41,6 +41,21 @@ export const Patterns = {
     deactivate: 'products.deactivate',
     /** orders → catalog: which of these SKUs are active products of the tenant. */
     resolveSkus: 'products.resolve-skus',
+    /** inventory → catalog: which SKUs exist, and whether each is active. */
+    skuStatus: 'products.sku-status',
+  },
+  locations: {
+    create: 'locations.create',
+    list: 'locations.list',
+    get: 'locations.get',
+    update: 'locations.update',
+    deactivate: 'locations.deactivate',
+  },
+  inventory: {
+    bulkSet: 'inventory.bulk-set',
+    list: 'inventory.list',
+    /** Records of one location, or of one SKU with ?by=sku. */
+    get: 'inventory.get',
   },
   health: 'health.check',
 } as const;
@@ -58,4 +73,13 @@ export interface HealthReply {
   service: string;
   status: 'ok' | 'degraded';
   checks: Record<string, 'ok' | string>;
+}
+
+export interface SkuStatusRequest {
+  tenantId: string;
+  skus: string[];
+}
+/** For each requested SKU that exists: whether its product is active. Unknown SKUs are absent. */
+export interface SkuStatusReply {
+  status: Record<string, 'active' | 'inactive'>;
 }

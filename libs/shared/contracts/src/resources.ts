@@ -39,3 +39,42 @@ export interface ProductDto {
   created_at: string;
   updated_at: string;
 }
+
+export interface LocationDto {
+  id: string;
+  code: string;
+  name: string | null;
+  zone: string | null;
+  aisle: string | null;
+  metadata: Record<string, unknown>;
+  is_active: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+/** An inventory record (inventory.md §1). */
+export interface InventoryRecordDto {
+  location_code: string;
+  sku_code: string;
+  quantity: number;
+  updated_at: string;
+}
+
+export const INVENTORY_SOURCES = ['bulk_import', 'manual_adjustment', 'erp_sync', 'initial_load'] as const;
+export type InventorySource = (typeof INVENTORY_SOURCES)[number];
+
+/** One rejected row of a bulk inventory request (inventory.md §2, fixed keys). */
+export interface InventoryRowError {
+  row: number;
+  location_id: string | null;
+  product_id: string | null;
+  errors: Record<string, string[]>;
+}
+
+export interface InventoryBulkSummary {
+  total: number;
+  created: number;
+  updated: number;
+  failed: number;
+  errors: InventoryRowError[];
+}
