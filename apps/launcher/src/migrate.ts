@@ -1,14 +1,27 @@
 import { postgresEventStoreMigration } from '@datamingle/event-store';
 import { catalogMigrations } from '@datamingle/catalog-infrastructure';
 import { gatewayMigrations } from '@datamingle/gateway-infrastructure';
+import { inventoryMigrations } from '@datamingle/inventory-infrastructure';
 import { ordersMigrations } from '@datamingle/orders-infrastructure';
 import type { PlatformConfig } from '@datamingle/platform';
-import { runMigrationSets, sqlMigration, type MigrationSet } from '@datamingle/read-model';
+import { APP_ROLE, runMigrationSets, sqlMigration, type MigrationSet } from '@datamingle/read-model';
 
 export function migrationSets(config: PlatformConfig): MigrationSet[] {
-  const sets: MigrationSet[] = [gatewayMigrations, ordersMigrations, catalogMigrations];
+  const sets: MigrationSet[] = [gatewayMigrations, ordersMigrations, catalogMigrations, inventoryMigrations];
   if (config.eventStore === 'postgres') {
-    sets.unshift({ name: 'event_store', migrations: [sqlMigration('EventStoreInit1764100000500', [postgresEventStoreMigration('event_store')])] });
+    sets.unshift({
+      name: 'event_store',
+      migrations: [
+        sqlMigration('EventStoreInit1764100000500', [postgresEventStoreMigration('event_store')]),
+        // The inventory bulk write appends its events in the same transaction as its read-model
+        // rows, on a service connection (role APP_ROLE).
+        sqlMigration('EventStoreAppRole1764100000600', [
+          `GRANT USAGE ON SCHEMA event_store TO ${APP_ROLE}`,
+          `GRANT SELECT, INSERT, UPDATE ON event_store.streams, event_store.events TO ${APP_ROLE}`,
+          `GRANT USAGE ON ALL SEQUENCES IN SCHEMA event_store TO ${APP_ROLE}`,
+        ]),
+      ],
+    });
   }
   return sets;
 }

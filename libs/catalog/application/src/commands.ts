@@ -1,5 +1,5 @@
 import { Command, Query } from '@nestjs/cqrs';
-import type { ResolveSkusReply, ResolveSkusRequest, ServiceReply, ServiceRequest } from '@datamingle/contracts';
+import type { ResolveSkusReply, ResolveSkusRequest, ServiceReply, ServiceRequest, SkuStatusReply, SkuStatusRequest } from '@datamingle/contracts';
 
 export class CreateProductCommand extends Command<ServiceReply> {
   constructor(readonly request: ServiceRequest) {
@@ -28,6 +28,11 @@ export class ListProductsQuery extends Query<ServiceReply> {
 }
 export class ResolveSkusQuery extends Query<ResolveSkusReply> {
   constructor(readonly request: ResolveSkusRequest) {
+    super();
+  }
+}
+export class SkuStatusQuery extends Query<SkuStatusReply> {
+  constructor(readonly request: SkuStatusRequest) {
     super();
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { EVENT_TYPES, eventMetadata, type ApiError, type ResolveSkusReply, type ServiceReply, type ServiceRequest } from '@datamingle/contracts';
+import { EVENT_TYPES, eventMetadata, type ApiError, type ResolveSkusReply, type ServiceReply, type ServiceRequest, type SkuStatusReply } from '@datamingle/contracts';
 import { EventStore, handleStreamCommand, WrongExpectedVersionError } from '@datamingle/event-store';
 import { apiError, toValidationError } from '@datamingle/kernel';
 import {
@@ -24,6 +24,7 @@ import {
   GetProductQuery,
   ListProductsQuery,
   ResolveSkusQuery,
+  SkuStatusQuery,
   UpdateProductCommand,
 } from './commands';
 import { Clock, ProductReadModel } from './ports';
@@ -179,7 +180,17 @@ export class ResolveSkusHandler implements IQueryHandler<ResolveSkusQuery> {
   }
 }
 
+@QueryHandler(SkuStatusQuery)
+export class SkuStatusHandler implements IQueryHandler<SkuStatusQuery> {
+  constructor(private readonly readModel: ProductReadModel) {}
+
+  async execute({ request }: SkuStatusQuery): Promise<SkuStatusReply> {
+    return { status: await this.readModel.skuStatus(request.tenantId, request.skus) };
+  }
+}
+
 export const PRODUCT_HANDLERS = [
+  SkuStatusHandler,
   CreateProductHandler,
   UpdateProductHandler,
   DeactivateProductHandler,

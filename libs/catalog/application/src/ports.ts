@@ -22,6 +22,8 @@ export abstract class ProductReadModel {
   /** Active products only, newest first. */
   abstract listActive(tenantId: string, query: ProductListQuery): Promise<{ items: ProductDto[]; nextCursor: string | null }>;
   abstract activeSkus(tenantId: string, skus: readonly string[]): Promise<string[]>;
+  /** For each of `skus` that exists: whether its product is active. */
+  abstract skuStatus(tenantId: string, skus: readonly string[]): Promise<Record<string, 'active' | 'inactive'>>;
   /** Runs `write` (an event-store append), then brings the stream's row up to date before returning. */
   abstract writeAndProject<T>(tenantId: string, streamName: string, write: () => Promise<Written<T>>): Promise<T>;
 }

@@ -2,7 +2,7 @@ import { Controller, type DynamicModule, Module } from '@nestjs/common';
 import { CommandBus, CqrsModule, QueryBus } from '@nestjs/cqrs';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { DataSource } from 'typeorm';
-import { Patterns, type ProductDto, type ResolveSkusReply, type ResolveSkusRequest, type ServiceRequest } from '@datamingle/contracts';
+import { Patterns, type ProductDto, type ResolveSkusReply, type ResolveSkusRequest, type ServiceRequest, type SkuStatusReply, type SkuStatusRequest } from '@datamingle/contracts';
 import {
   Clock,
   CreateProductCommand,
@@ -12,10 +12,12 @@ import {
   PRODUCT_HANDLERS,
   ProductReadModel,
   ResolveSkusQuery,
+  SkuStatusQuery,
   SystemClock,
   UpdateProductCommand,
 } from '@datamingle/catalog-application';
 import {
+  documentProjection,
   eventSourcedServiceProviders,
   HealthController,
   HealthMessageController,
@@ -64,6 +66,12 @@ export class CatalogMessageController extends ServiceMessageController {
     return this.run(Patterns.products.list, r, () => this.queries.execute(new ListProductsQuery(r)));
   }
 
+  /** inventory → catalog. A failure here propagates to the caller, which answers 503. */
+  @MessagePattern(Patterns.products.skuStatus)
+  skuStatus(@Payload() r: SkuStatusRequest): Promise<SkuStatusReply> {
+    return this.queries.execute(new SkuStatusQuery(r));
+  }
+
   /** orders → catalog. A failure here propagates to the caller, which answers 503. */
   @MessagePattern(Patterns.products.resolveSkus)
   resolveSkus(@Payload() r: ResolveSkusRequest): Promise<ResolveSkusReply> {
@@ -79,7 +87,7 @@ export class CatalogModule {
       imports: [CqrsModule.forRoot()],
       controllers: [CatalogMessageController, HealthController, HealthMessageController],
       providers: [
-        ...eventSourcedServiceProviders(config, logger, 'catalog', [{ spec: productProjectionSpec, columns: PRODUCT_COLUMNS }]),
+        ...eventSourcedServiceProviders(config, logger, 'catalog', [documentProjection(productProjectionSpec, PRODUCT_COLUMNS)]),
         {
           provide: ProductReadModel,
           useFactory: (ds: DataSource, projection: DocumentProjection<ProductDto>) => new PgProductReadModel(ds, projection),

@@ -41,6 +41,15 @@ export class PgProductReadModel extends ProductReadModel {
     return rows.map((r) => r.sku);
   }
 
+  async skuStatus(tenantId: string, skus: readonly string[]): Promise<Record<string, 'active' | 'inactive'>> {
+    const candidates = [...new Set(skus.filter(usable))];
+    if (candidates.length === 0) return {};
+    const rows: Array<{ sku: string; is_active: boolean }> = await asTenant(this.ds, tenantId, (sql) =>
+      sql.query(`SELECT sku, is_active FROM catalog.products WHERE tenant_id = $1 AND sku = ANY($2::text[])`, [tenantId, candidates]),
+    );
+    return Object.fromEntries(rows.map((r) => [r.sku, r.is_active ? 'active' : 'inactive']));
+  }
+
   async writeAndProject<T>(tenantId: string, streamName: string, write: () => Promise<Written<T>>): Promise<T> {
     const written = await write();
     if (written.appended) {

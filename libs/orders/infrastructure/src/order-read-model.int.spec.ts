@@ -93,7 +93,7 @@ describe('orders read model on PostgreSQL', () => {
     for (const t of [tenantA, tenantB]) await asTenant(ds, t, (sql) => sql.query(`DELETE FROM orders.orders WHERE tenant_id = $1`, [t]));
     await inTransaction(ds, (sql) => sql.query(`DELETE FROM orders.projection_checkpoints`));
     expect(await snapshot(tenantA)).toEqual([]);
-    await new ProjectionRunner(ds, store, projection as DocumentProjection<unknown>, silent).catchUpNow();
+    await new ProjectionRunner(ds, store, projection, silent).catchUpNow();
     expect([await snapshot(tenantA), await snapshot(tenantB)]).toEqual(before);
   });
 });

@@ -16,6 +16,7 @@ import {
   UpdateOrderCommand,
 } from '@datamingle/orders-application';
 import {
+  documentProjection,
   eventSourcedServiceProviders,
   HealthController,
   HealthMessageController,
@@ -74,7 +75,7 @@ export class OrdersModule {
       imports: [CqrsModule.forRoot()],
       controllers: [OrdersMessageController, HealthController, HealthMessageController],
       providers: [
-        ...eventSourcedServiceProviders(config, logger, 'orders', [{ spec: orderProjectionSpec, columns: ORDER_COLUMNS }]),
+        ...eventSourcedServiceProviders(config, logger, 'orders', [documentProjection(orderProjectionSpec, ORDER_COLUMNS)]),
         {
           provide: OrderReadModel,
           useFactory: (ds: DataSource, projection: DocumentProjection<OrderDto>) => new PgOrderReadModel(ds, projection),

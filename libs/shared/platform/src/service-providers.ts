@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy, type Provider } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { EventStore } from '@datamingle/event-store';
-import { DocumentProjection, ProjectionRunner, type DocumentProjectionSpec } from '@datamingle/read-model';
+import { DocumentProjection, ProjectionRunner, type CatchUpProjection, type DocumentProjectionSpec } from '@datamingle/read-model';
 import type { PlatformConfig } from './config';
 import { READINESS_CHECKS, type ReadinessCheck } from './health';
 import { Logger } from './logger';
@@ -25,7 +25,7 @@ export class EventSourcedServiceLifecycle implements OnApplicationBootstrap, OnM
   constructor(
     @Inject(READ_MODEL_DS) private readonly ds: DataSource,
     @Inject(OPEN_EVENT_STORE) private readonly eventStore: OpenEventStore,
-    @Inject(PROJECTIONS) projections: Array<DocumentProjection<unknown>>,
+    @Inject(PROJECTIONS) projections: CatchUpProjection[],
     logger: Logger,
   ) {
     this.runners = projections.map((p) => new ProjectionRunner(ds, eventStore.store, p, logger));
@@ -43,8 +43,13 @@ export class EventSourcedServiceLifecycle implements OnApplicationBootstrap, OnM
 }
 
 export interface ProjectionRegistration {
-  spec: DocumentProjectionSpec<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  columns: string[];
+  name: string;
+  create(store: EventStore): CatchUpProjection;
+}
+
+/** A document projection (one JSON document per stream), injectable as projectionToken(spec.name). */
+export function documentProjection<Doc>(spec: DocumentProjectionSpec<Doc>, columns: string[]): ProjectionRegistration {
+  return { name: spec.name, create: (store) => new DocumentProjection(spec, store, columns) };
 }
 
 /**
@@ -65,14 +70,14 @@ export function eventSourcedServiceProviders(
     { provide: OPEN_EVENT_STORE, useFactory: () => openEventStore(config, `datamingle-${service}`, 20) },
     { provide: EventStore, useFactory: (es: OpenEventStore) => es.store, inject: [OPEN_EVENT_STORE] },
     ...projections.map((p) => ({
-      provide: projectionToken(p.spec.name),
-      useFactory: (store: EventStore) => new DocumentProjection(p.spec, store, p.columns),
+      provide: projectionToken(p.name),
+      useFactory: (store: EventStore) => p.create(store),
       inject: [EventStore],
     })),
     {
       provide: PROJECTIONS,
-      useFactory: (...all: Array<DocumentProjection<unknown>>) => all,
-      inject: projections.map((p) => projectionToken(p.spec.name)),
+      useFactory: (...all: CatchUpProjection[]) => all,
+      inject: projections.map((p) => projectionToken(p.name)),
     },
     {
       provide: READINESS_CHECKS,

@@ -77,14 +77,14 @@ async function checkout(ds: DataSource, tenantId: string): Promise<PoolClient> {
   return client;
 }
 
-async function run<T>(ds: DataSource, tenantId: string, transaction: boolean, fn: (sql: Sql) => Promise<T>): Promise<T> {
+async function run<T>(ds: DataSource, tenantId: string, transaction: boolean, fn: (sql: Sql, client: PoolClient) => Promise<T>): Promise<T> {
   const client = await checkout(ds, tenantId);
   let broken: Error | undefined;
   try {
-    if (!transaction) return await fn(sqlOf(client));
+    if (!transaction) return await fn(sqlOf(client), client);
     await client.query('BEGIN');
     try {
-      const result = await fn(sqlOf(client));
+      const result = await fn(sqlOf(client), client);
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -107,6 +107,14 @@ export function asTenant<T>(ds: DataSource, tenantId: string, fn: (sql: Sql) => 
 
 /** Like asTenant, inside one transaction. */
 export function withTenant<T>(ds: DataSource, tenantId: string, fn: (sql: Sql) => Promise<T>): Promise<T> {
+  return run(ds, tenantId, true, fn);
+}
+
+/**
+ * Like withTenant, also handing over the pg client itself, for adapters that take part in the
+ * same transaction (e.g. the PostgreSQL event store's appendToStreamInTransaction).
+ */
+export function withTenantClient<T>(ds: DataSource, tenantId: string, fn: (sql: Sql, client: PoolClient) => Promise<T>): Promise<T> {
   return run(ds, tenantId, true, fn);
 }
 

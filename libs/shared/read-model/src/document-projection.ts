@@ -36,7 +36,30 @@ export function tenantOf(event: RecordedEvent): string {
   return t;
 }
 
-export class DocumentProjection<Doc> {
+/** What the catch-up runner needs of a projection: apply a batch, keep a checkpoint. */
+export interface CatchUpProjection {
+  readonly spec: { name: string; category: string; checkpointTable: string };
+  applyBatch(sql: Sql, events: readonly RecordedEvent[]): Promise<void>;
+  readCheckpoint(qr: Sql | DataSource): Promise<string | null>;
+  writeCheckpoint(sql: Sql, position: string): Promise<void>;
+}
+
+/** Checkpoint storage shared by projections: one row per projection name. */
+export async function readProjectionCheckpoint(qr: Sql | DataSource, table: string, name: string): Promise<string | null> {
+  const rows: Array<{ position: string }> = await (qr as Sql).query(`SELECT position FROM ${table} WHERE projection = $1`, [name]);
+  return rows[0]?.position ?? null;
+}
+
+export async function writeProjectionCheckpoint(sql: Sql, table: string, name: string, position: string): Promise<void> {
+  await sql.query(
+    `INSERT INTO ${table} (projection, position) VALUES ($1, $2)
+     ON CONFLICT (projection) DO UPDATE SET position = EXCLUDED.position
+     WHERE ${table}.position < EXCLUDED.position`,
+    [name, position],
+  );
+}
+
+export class DocumentProjection<Doc> implements CatchUpProjection {
   private readonly columnNames: string[];
 
   constructor(
@@ -145,18 +168,12 @@ export class DocumentProjection<Doc> {
     }
   }
 
-  async readCheckpoint(qr: Sql | DataSource): Promise<string | null> {
-    const rows: Array<{ position: string }> = await (qr as Sql).query(`SELECT position FROM ${this.spec.checkpointTable} WHERE projection = $1`, [this.spec.name]);
-    return rows[0]?.position ?? null;
+  readCheckpoint(qr: Sql | DataSource): Promise<string | null> {
+    return readProjectionCheckpoint(qr, this.spec.checkpointTable, this.spec.name);
   }
 
-  async writeCheckpoint(qr: Sql, position: string): Promise<void> {
-    await qr.query(
-      `INSERT INTO ${this.spec.checkpointTable} (projection, position) VALUES ($1, $2)
-       ON CONFLICT (projection) DO UPDATE SET position = EXCLUDED.position
-       WHERE ${this.spec.checkpointTable}.position < EXCLUDED.position`,
-      [this.spec.name, position],
-    );
+  writeCheckpoint(sql: Sql, position: string): Promise<void> {
+    return writeProjectionCheckpoint(sql, this.spec.checkpointTable, this.spec.name, position);
   }
 
   /**

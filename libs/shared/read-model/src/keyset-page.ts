@@ -8,6 +8,8 @@ export interface KeysetPageQuery {
   params: unknown[];
   limit: number;
   cursor: { c: string; i: string } | null;
+  /** SQL expression of the returned document (default: the `doc` column). */
+  select?: string;
 }
 
 /**
@@ -27,7 +29,7 @@ export async function keysetPage<Doc>(
   }
   params.push(query.limit + 1);
   const rows: Array<{ doc: Doc; id: string; cursor_c: string }> = await qr.query(
-    `SELECT doc, id, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_c
+    `SELECT ${query.select ?? 'doc'} AS doc, id, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_c
        FROM ${query.table}
       WHERE ${where.join(' AND ')}
       ORDER BY created_at DESC, id DESC

@@ -1,7 +1,7 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import { catchUpOnce, runCatchUp, type EventStore, type RecordedEvent } from '@datamingle/event-store';
 import { inTransaction } from './data-source';
-import type { DocumentProjection } from './document-projection';
+import type { CatchUpProjection } from './document-projection';
 
 export interface ProjectionRunnerLogger {
   info(msg: string, fields?: Record<string, unknown>): void;
@@ -23,7 +23,7 @@ export class ProjectionRunner {
   constructor(
     private readonly ds: DataSource,
     private readonly store: EventStore,
-    private readonly projection: DocumentProjection<unknown>,
+    private readonly projection: CatchUpProjection,
     private readonly logger: ProjectionRunnerLogger,
     private readonly options: { leaseRetryMs?: number; batchSize?: number; coalesceMs?: number } = {},
   ) {}

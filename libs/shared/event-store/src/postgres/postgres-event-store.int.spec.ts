@@ -36,6 +36,55 @@ describe('PostgresEventStore (PostgreSQL specifics)', () => {
   });
 
   const event = (type: string): NewEvent => ({ id: randomUUID(), type, data: { type }, metadata: {} });
+
+  it('appendToStreamsInTransaction appends to many streams in the caller\'s transaction, with versions in metadata', async () => {
+    const existing = stream();
+    const fresh = stream();
+    await store.appendToStream(existing, [event('A'), event('B')], { expectedRevision: 'no_stream' });
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const revisions = await store.appendToStreamsInTransaction(
+        client,
+        [
+          { streamName: existing, events: [event('C')] },
+          { streamName: fresh, events: [event('D'), event('E')] },
+        ],
+        { versionMetadataKey: 'aggregate_version' },
+      );
+      expect(revisions.get(existing)).toEqual({ firstRevision: 2n, lastRevision: 2n });
+      expect(revisions.get(fresh)).toEqual({ firstRevision: 0n, lastRevision: 1n });
+      // Not visible before the caller commits.
+      expect(await store.readStream(fresh)).toEqual([]);
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    expect((await store.readStream(existing)).map((e) => [e.type, e.revision, e.metadata['aggregate_version']])).toEqual([
+      ['A', 0n, undefined],
+      ['B', 1n, undefined],
+      ['C', 2n, 3],
+    ]);
+    expect((await store.readStream(fresh)).map((e) => [e.type, e.revision, e.metadata['aggregate_version']])).toEqual([
+      ['D', 0n, 1],
+      ['E', 1n, 2],
+    ]);
+  });
+
+  it('appendToStreamsInTransaction leaves nothing behind when the caller rolls back', async () => {
+    const s = stream();
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await store.appendToStreamsInTransaction(client, [{ streamName: s, events: [event('X')] }]);
+      await client.query('ROLLBACK');
+    } finally {
+      client.release();
+    }
+    expect(await store.readStream(s)).toEqual([]);
+    await store.appendToStream(s, [event('Y')], { expectedRevision: 'no_stream' });
+  });
+
   const stream = (): string => `late${randomUUID().replace(/-/g, '')}-1`;
   const marker = async (): Promise<string> =>
     (await store.appendToStream(stream(), [event('Marker')], { expectedRevision: 'no_stream' })).position;

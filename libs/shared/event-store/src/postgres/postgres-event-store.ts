@@ -144,6 +144,77 @@ export class PostgresEventStore extends EventStore {
     }
   }
 
+  /**
+   * Appends to many streams at once inside the caller's open transaction, in two statements
+   * whatever the number of streams: for bulk writers that already serialize writes per stream
+   * themselves (e.g. with an advisory lock per stream), so each stream is appended with
+   * expected revision 'any'. With `versionMetadataKey`, every event's metadata gets that key
+   * set to its aggregate version (stream revision + 1), known only once the streams advanced.
+   * Returns each stream's first and last new revision.
+   */
+  async appendToStreamsInTransaction(
+    client: ClientBase,
+    appends: ReadonlyArray<{ streamName: string; events: readonly NewEvent[] }>,
+    options: { versionMetadataKey?: string } = {},
+  ): Promise<Map<string, { firstRevision: bigint; lastRevision: bigint }>> {
+    const nonEmpty = appends.filter((a) => a.events.length > 0);
+    const result = new Map<string, { firstRevision: bigint; lastRevision: bigint }>();
+    if (nonEmpty.length === 0) return result;
+    if (new Set(nonEmpty.map((a) => a.streamName)).size !== nonEmpty.length) throw new TypeError('each stream may appear once');
+    const prepared = nonEmpty.map((a) => prepareAppend(a.streamName, a.events, 'any'));
+    try {
+      const { rows } = await client.query<{ stream_name: string; revision: string }>(
+        `INSERT INTO "${this.schema}".streams AS st (stream_name, revision)
+         SELECT s, c - 1 FROM unnest($1::text[], $2::bigint[]) AS t(s, c)
+         ON CONFLICT (stream_name) DO UPDATE SET revision = st.revision + EXCLUDED.revision + 1
+         RETURNING stream_name, revision::text AS revision`,
+        [nonEmpty.map((a) => a.streamName), nonEmpty.map((a) => String(a.events.length))],
+      );
+      for (const row of rows) {
+        const count = BigInt(nonEmpty.find((a) => a.streamName === row.stream_name)!.events.length);
+        const last = BigInt(row.revision);
+        result.set(row.stream_name, { firstRevision: last - count + 1n, lastRevision: last });
+      }
+      const ids: string[] = [];
+      const streams: string[] = [];
+      const categories: string[] = [];
+      const revisions: string[] = [];
+      const types: string[] = [];
+      const data: string[] = [];
+      const metadata: string[] = [];
+      nonEmpty.forEach((a, k) => {
+        const first = result.get(a.streamName)!.firstRevision;
+        const p = prepared[k]!;
+        p.ids.forEach((id, i) => {
+          ids.push(id);
+          streams.push(a.streamName);
+          categories.push(streamCategory(a.streamName));
+          revisions.push((first + BigInt(i)).toString());
+          types.push(p.types[i]!);
+          data.push(p.data[i]!);
+          metadata.push(p.metadata[i]!);
+        });
+      });
+      const versionKey = options.versionMetadataKey;
+      await client.query(
+        `INSERT INTO "${this.schema}".events (event_id, stream_name, stream_revision, event_type, data, metadata, category)
+         SELECT e.event_id, e.stream_name, e.revision, e.event_type, e.data,
+                ${versionKey ? `e.metadata || jsonb_build_object($8::text, e.revision + 1)` : 'e.metadata'}, e.category
+           FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::jsonb[], $6::jsonb[], $7::text[])
+                WITH ORDINALITY AS e(event_id, stream_name, revision, event_type, data, metadata, category, ord)
+          ORDER BY e.ord`,
+        [ids, streams, revisions, types, data, metadata, categories, ...(versionKey ? [versionKey] : [])],
+      );
+      return result;
+    } catch (error) {
+      const dbError = databaseError(error);
+      if (dbError?.code === '23505' && dbError.constraint === 'events_event_id_key') {
+        throw new DuplicateEventIdError(nonEmpty[0]!.streamName, duplicateEventIdFromDetail(dbError.detail));
+      }
+      throw toEventStoreError(error);
+    }
+  }
+
   override async readStream(
     streamName: string,
     options: { fromRevision?: bigint; maxCount?: number } = {},
