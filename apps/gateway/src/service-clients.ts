@@ -27,9 +27,20 @@ const PATTERNS: Record<Operation['resource'], { service: ServiceName; patterns: 
       delete: Patterns.products.deactivate,
     },
   },
-  // Served by the inventory service from its own issue on; until then they answer 503.
-  locations: { service: 'inventory', patterns: {} },
-  inventory: { service: 'inventory', patterns: {} },
+  locations: {
+    service: 'inventory',
+    patterns: {
+      create: Patterns.locations.create,
+      list: Patterns.locations.list,
+      get: Patterns.locations.get,
+      update: Patterns.locations.update,
+      delete: Patterns.locations.deactivate,
+    },
+  },
+  inventory: {
+    service: 'inventory',
+    patterns: { create: Patterns.inventory.bulkSet, list: Patterns.inventory.list, get: Patterns.inventory.get },
+  },
 };
 
 /** The gateway's clients of the services, over the @nestjs/microservices TCP transport. */

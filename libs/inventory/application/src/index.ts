@@ -1,1 +1,4 @@
-export {};
+export * from './commands';
+export * from './handlers';
+export * from './ports';
+export * from './streams';

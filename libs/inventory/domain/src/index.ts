@@ -1,1 +1,12 @@
-export {};
+export * from './lib/location-fields';
+export * from './lib/location-errors';
+export * from './lib/validate-location';
+export * from './lib/location-events';
+export * from './lib/location-commands';
+export * from './lib/location-decider';
+export * from './lib/location-list-query';
+export * from './lib/inventory-fields';
+export * from './lib/validate-bulk-request';
+export * from './lib/plan-bulk-set';
+export * from './lib/inventory-events';
+export * from './lib/inventory-query';

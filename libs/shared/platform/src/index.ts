@@ -5,3 +5,4 @@ export * from './health';
 export * from './service-bootstrap';
 export * from './runtime';
 export * from './service-providers';
+export * from './service-client';

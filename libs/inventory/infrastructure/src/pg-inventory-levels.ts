@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { InventoryBulkSummary, InventoryRecordDto } from '@datamingle/contracts';
+import { EventStore, PostgresEventStore, type RecordedEvent } from '@datamingle/event-store';
+import { InventoryLevels, inventoryStreamName, type BulkApplication, type LevelChange, type Page, type PageQuery } from '@datamingle/inventory-application';
+import { pairKey } from '@datamingle/inventory-domain';
+import { encodeCursor } from '@datamingle/kernel';
+import {
+  asTenant,
+  keysetPage,
+  readProjectionCheckpoint,
+  setTenant,
+  tenantOf,
+  withTenantClient,
+  writeProjectionCheckpoint,
+  type CatchUpProjection,
+  type Sql,
+} from '@datamingle/read-model';
+
+
+const RECORD_JSON = `json_build_object(
+  'location_code', location_code,
+  'sku_code', sku,
+  'quantity', quantity,
+  'updated_at', to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))`;
+
+/**
+ * Inventory levels on PostgreSQL. A bulk write is one transaction: advisory locks on its
+ * locations (always taken in the same order, so concurrent writers of the same locations
+ * serialize without deadlocks), the current levels, the plan, the InventoryLevelSet events
+ * (appended in the same transaction through the PostgreSQL event store) and the rows, set-based
+ * whatever the number of rows. Every row is therefore either fully applied (event and row) or
+ * not at all, and the answer is sent after the commit.
+ */
+export class PgInventoryLevels extends InventoryLevels {
+  private readonly store: PostgresEventStore;
+
+  constructor(
+    private readonly ds: DataSource,
+    store: EventStore,
+  ) {
+    super();
+    if (!(store instanceof PostgresEventStore)) {
+      // An EventStoreDB deployment needs the append-then-project writer (the catch-up projection
+      // below applies its events); it is not part of this version.
+      throw new Error('inventory bulk writes need EVENT_STORE=postgres in this version');
+    }
+    this.store = store;
+  }
+
+  applyBulk(
+    tenantId: string,
+    locationIds: readonly string[],
+    pairs: ReadonlyArray<{ locationId: string; sku: string }>,
+    application: BulkApplication,
+  ): Promise<InventoryBulkSummary> {
+    return withTenantClient(this.ds, tenantId, async (sql, client) => {
+      if (locationIds.length > 0) {
+        await sql.query(
+          `SELECT count(pg_advisory_xact_lock(hashtextextended(k, 2))) FROM (SELECT unnest($1::text[]) AS k ORDER BY 1) AS keys`,
+          [locationIds.map((id) => `inventory:${tenantId}:${id}`)],
+        );
+      }
+      const existing = new Map<string, { quantity: number }>();
+      if (pairs.length > 0) {
+        const rows: Array<{ location_code: string; sku: string; quantity: string }> = await sql.query(
+          `SELECT l.location_code, l.sku, l.quantity::text AS quantity
+             FROM inventory.levels l
+             JOIN unnest($2::uuid[], $3::text[]) AS p(location_id, sku) ON l.location_id = p.location_id AND l.sku = p.sku
+            WHERE l.tenant_id = $1`,
+          [tenantId, pairs.map((p) => p.locationId), pairs.map((p) => p.sku)],
+        );
+        for (const r of rows) existing.set(pairKey(r.location_code, r.sku), { quantity: Number(r.quantity) });
+      }
+      const { summary, changes } = application.plan(existing);
+      if (changes.length === 0) return summary;
+
+      const byLocation = new Map<string, LevelChange[]>();
+      for (const c of changes) {
+        const group = byLocation.get(c.locationId);
+        if (group) group.push(c);
+        else byLocation.set(c.locationId, [c]);
+      }
+      const appends = [...byLocation].map(([locationId, group]) => ({
+        streamName: inventoryStreamName(tenantId, locationId),
+        events: group.map((c) => ({ id: randomUUID(), ...application.event(c) })),
+      }));
+      const revisions = await this.store.appendToStreamsInTransaction(client, appends, { versionMetadataKey: 'aggregate_version' });
+
+      const cols = { locationId: [] as string[], code: [] as string[], sku: [] as string[], quantity: [] as string[], stream: [] as string[], revision: [] as string[] };
+      for (const [locationId, group] of byLocation) {
+        const stream = inventoryStreamName(tenantId, locationId);
+        const first = revisions.get(stream)!.firstRevision;
+        group.forEach((c, i) => {
+          cols.locationId.push(c.locationId);
+          cols.code.push(c.locationCode);
+          cols.sku.push(c.sku);
+          cols.quantity.push(String(c.quantity));
+          cols.stream.push(stream);
+          cols.revision.push((first + BigInt(i)).toString());
+        });
+      }
+      await sql.query(
+        `INSERT INTO inventory.levels AS l (tenant_id, id, location_id, location_code, sku, quantity, created_at, updated_at, stream_name, revision)
+         SELECT $1, gen_random_uuid(), u.location_id, u.location_code, u.sku, u.quantity, now(), now(), u.stream_name, u.revision
+           FROM unnest($2::uuid[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::bigint[])
+                AS u(location_id, location_code, sku, quantity, stream_name, revision)
+         ON CONFLICT (tenant_id, location_id, sku) DO UPDATE
+            SET quantity = EXCLUDED.quantity, updated_at = EXCLUDED.updated_at, stream_name = EXCLUDED.stream_name, revision = EXCLUDED.revision
+          WHERE l.revision < EXCLUDED.revision`,
+        [tenantId, cols.locationId, cols.code, cols.sku, cols.quantity, cols.stream, cols.revision],
+      );
+      return summary;
+    });
+  }
+
+  list(tenantId: string, query: PageQuery): Promise<Page<InventoryRecordDto>> {
+    return this.page(tenantId, ['tenant_id = $1'], [tenantId], query);
+  }
+
+  listByLocation(tenantId: string, locationId: string, query: PageQuery): Promise<Page<InventoryRecordDto>> {
+    return this.page(tenantId, ['tenant_id = $1', 'location_id = $2'], [tenantId, locationId], query);
+  }
+
+  listBySku(tenantId: string, sku: string, query: PageQuery): Promise<Page<InventoryRecordDto>> {
+    return this.page(tenantId, ['tenant_id = $1', 'sku = $2'], [tenantId, sku], query);
+  }
+
+  private page(tenantId: string, where: string[], params: unknown[], query: PageQuery): Promise<Page<InventoryRecordDto>> {
+    return asTenant(this.ds, tenantId, (sql) =>
+      keysetPage<InventoryRecordDto>(
+        sql,
+        { table: 'inventory.levels', where, params, limit: query.limit, cursor: query.cursor, select: RECORD_JSON },
+        encodeCursor,
+      ),
+    );
+  }
+}
+
+interface LevelSetData {
+  location_id: string;
+  location_code: string;
+  sku_code: string;
+  quantity: number;
+}
+
+/**
+ * Catch-up projection of InventoryLevelSet events into inventory.levels (rebuilds, and events
+ * stored by a writer that could not project them). A row takes an event only if it is newer than
+ * the revision the row reflects; the record's creation time is its first event's.
+ */
+export class InventoryLevelProjection implements CatchUpProjection {
+  readonly spec = { name: 'inventory.levels', category: 'inventory', checkpointTable: 'inventory.projection_checkpoints' };
+
+  async applyBatch(sql: Sql, events: readonly RecordedEvent[]): Promise<void> {
+    const byTenant = new Map<string, Map<string, { data: LevelSetData; stream: string; revision: bigint; createdAt: Date; updatedAt: Date }>>();
+    for (const e of events) {
+      if (e.type !== 'InventoryLevelSet') continue;
+      const tenantId = tenantOf(e);
+      const data = e.data as LevelSetData;
+      let rows = byTenant.get(tenantId);
+      if (!rows) byTenant.set(tenantId, (rows = new Map()));
+      const key = `${data.location_id}\u0000${data.sku_code}`;
+      const seen = rows.get(key);
+      if (!seen) rows.set(key, { data, stream: e.streamName, revision: e.revision, createdAt: e.recordedAt, updatedAt: e.recordedAt });
+      else if (e.revision > seen.revision) rows.set(key, { ...seen, data, stream: e.streamName, revision: e.revision, updatedAt: e.recordedAt });
+    }
+    for (const [tenantId, rows] of byTenant) {
+      await setTenant(sql, tenantId);
+      const list = [...rows.values()];
+      await sql.query(
+        `INSERT INTO inventory.levels AS l (tenant_id, id, location_id, location_code, sku, quantity, created_at, updated_at, stream_name, revision)
+         SELECT $1, gen_random_uuid(), u.location_id, u.location_code, u.sku, u.quantity, u.created_at, u.updated_at, u.stream_name, u.revision
+           FROM unnest($2::uuid[], $3::text[], $4::text[], $5::bigint[], $6::timestamptz[], $7::timestamptz[], $8::text[], $9::bigint[])
+                AS u(location_id, location_code, sku, quantity, created_at, updated_at, stream_name, revision)
+         ON CONFLICT (tenant_id, location_id, sku) DO UPDATE
+            SET quantity = EXCLUDED.quantity, updated_at = EXCLUDED.updated_at, stream_name = EXCLUDED.stream_name, revision = EXCLUDED.revision
+          WHERE l.revision < EXCLUDED.revision`,
+        [
+          tenantId,
+          list.map((r) => r.data.location_id),
+          list.map((r) => r.data.location_code),
+          list.map((r) => r.data.sku_code),
+          list.map((r) => String(r.data.quantity)),
+          list.map((r) => r.createdAt.toISOString()),
+          list.map((r) => r.updatedAt.toISOString()),
+          list.map((r) => r.stream),
+          list.map((r) => r.revision.toString()),
+        ],
+      );
+    }
+  }
+
+  readCheckpoint(qr: Sql | DataSource): Promise<string | null> {
+    return readProjectionCheckpoint(qr, this.spec.checkpointTable, this.spec.name);
+  }
+
+  writeCheckpoint(sql: Sql, position: string): Promise<void> {
+    return writeProjectionCheckpoint(sql, this.spec.checkpointTable, this.spec.name, position);
+  }
+}
