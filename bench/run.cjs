@@ -38,10 +38,10 @@ async function freePortPair() {
   }
 }
 
-function request(port, method, path, key, body) {
+function request(port, method, path, key, body, host = 'acme.localhost') {
   return new Promise((res, rej) => {
     const payload = body ? Buffer.from(JSON.stringify(body)) : null;
-    const headers = { host: 'acme.localhost', 'x-api-key': key };
+    const headers = { host, 'x-api-key': key };
     if (payload) Object.assign(headers, { 'content-type': 'application/json', 'content-length': payload.length });
     const req = http.request({ host: '127.0.0.1', port, method, path, headers }, (r) => {
       let text = '';
@@ -59,6 +59,68 @@ function run(opts) {
     const instance = autocannon(opts, (err, result) => (err ? rej(err) : res(result)));
     autocannon.track(instance, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
   });
+}
+
+/**
+ * Inventory bulk writes through the gateway: one request of 10,000 distinct (location, SKU) pairs,
+ * then one of 50,000, while autocannon reads an order of another tenant; reports each request's
+ * duration and the other tenant's read latency during the 50,000-row request.
+ */
+async function bulkBenchmarks(port, admin) {
+  admin('tenant', 'create', 'bulk');
+  const key = admin('key', 'create', '--tenant', 'bulk', '--name', 'bulk bench');
+  const LOCATIONS = 100;
+  const PRODUCTS = 500;
+  const post = (path, body) => request(port, 'POST', path, key, body, 'bulk.localhost');
+  for (let l = 0; l < LOCATIONS; l++) await post('/api/integrations/v1/locations/', { code: `L-${l}` });
+  for (let p = 0; p < PRODUCTS; p += 25) {
+    await Promise.all(Array.from({ length: 25 }, (_, i) => post('/api/integrations/v1/products/', { sku: `S-${p + i}` })));
+  }
+  const rows = (locations, quantity) => {
+    const out = [];
+    for (let l = 0; l < locations; l++) for (let p = 0; p < PRODUCTS; p++) out.push({ location_code: `L-${l}`, sku_code: `S-${p}`, quantity: quantity + p });
+    return out;
+  };
+  const timed = async (name, body) => {
+    const started = process.hrtime.bigint();
+    const r = await post('/api/integrations/v1/inventory/', body);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    if (r.status !== 200 || r.body.data.failed !== 0) throw new Error(`${name}: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+    return { name, ms: Math.round(ms), created: r.body.data.created, updated: r.body.data.updated };
+  };
+  const out = [];
+  out.push(await timed('bulk 10,000 new pairs', { inventory: rows(20, 1), source: 'initial_load' }));
+  out.push(await timed('bulk 10,000 pairs, all changed', { inventory: rows(20, 2), source: 'erp_sync' }));
+
+  // The other tenant ('acme', created by main) is read while the 50,000-row request runs.
+  const otherKey = admin('key', 'create', '--tenant', 'acme', '--name', 'bulk bench reader');
+  const reader = new Promise((res, rej) => {
+    const instance = autocannon(
+      { url: `http://127.0.0.1:${port}/api/integrations/v1/orders/ERP-BENCH-1/`, connections: 4, duration: 30, headers: { host: 'acme.localhost', 'x-api-key': otherKey } },
+      (err, result) => (err ? rej(err) : res(result)),
+    );
+    autocannon.track(instance, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
+    globalThis.__reader = instance;
+  });
+  await new Promise((r) => setTimeout(r, 1000));
+  const big = await timed('bulk 50,000 pairs (40,000 new)', { inventory: rows(100, 3), source: 'erp_sync' });
+  globalThis.__reader.stop();
+  const r = await reader;
+  out.push(big);
+  return out.map((b) => ({
+    name: b.name,
+    requests_per_s: '-',
+    latency_ms: { p50: b.ms, p90: '-', p99: '-', max: '-' },
+    non2xx: 0,
+    errors: 0,
+    note: `${b.created} created, ${b.updated} updated`,
+  })).concat([{
+    name: 'GET another tenant during the 50,000-row request (4 connections)',
+    requests_per_s: Math.round(r.requests.average),
+    latency_ms: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
+    non2xx: r.non2xx,
+    errors: r.errors,
+  }]);
 }
 
 function summary(name, r) {
@@ -149,6 +211,7 @@ async function main() {
       const r = await run(post);
       results.push(summary('POST /orders/', r));
     }
+    if (ONLY === 'all' || ONLY === 'bulk') results.push(...(await bulkBenchmarks(gatewayPort, admin)));
   } finally {
     launcher.kill('SIGTERM');
     await new Promise((res) => launcher.once('exit', res));

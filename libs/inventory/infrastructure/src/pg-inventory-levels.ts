@@ -55,6 +55,8 @@ export class PgInventoryLevels extends InventoryLevels {
     application: BulkApplication,
   ): Promise<InventoryBulkSummary> {
     return withTenantClient(this.ds, tenantId, async (sql, client) => {
+      // Set-based statements over up to 50,000 rows sort in memory instead of spilling to disk.
+      await sql.query(`SET LOCAL work_mem = '256MB'`);
       if (locationIds.length > 0) {
         await sql.query(
           `SELECT count(pg_advisory_xact_lock(hashtextextended(k, 2))) FROM (SELECT unnest($1::text[]) AS k ORDER BY 1) AS keys`,
