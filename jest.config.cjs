@@ -17,5 +17,5 @@ const withPg = {
   globalTeardown: '<rootDir>/tools/jest/pg-global-teardown.mjs',
 };
 module.exports = {
-  projects: [tier('unit'), tier('int', { ...withPg, slowTestThreshold: 30 }), tier('e2e', { ...withPg, slowTestThreshold: 60 })],
+  projects: [tier('unit'), tier('int', { ...withPg, slowTestThreshold: 30 }), tier('e2e', { ...withPg, slowTestThreshold: 60, setupFilesAfterEnv: ['<rootDir>/tools/jest/e2e-setup.ts'] })],
 };

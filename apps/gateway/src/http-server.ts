@@ -93,6 +93,8 @@ export interface GatewayHttpOptions {
   readiness: ReadinessCheck[];
   metrics: Metrics;
   logger: Logger;
+  /** The human API reference (HTML), served at /docs/. */
+  docsPage: string;
 }
 
 /**
@@ -183,6 +185,9 @@ export class GatewayHttpServer {
       if (path === '/readyz') {
         const result = await runReadinessChecks(this.options.readiness, 2_000);
         return json(result.ready ? 200 : 503, { status: result.ready ? 'ready' : 'unavailable', checks: result.checks });
+      }
+      if (path === '/docs' || path === '/docs/') {
+        return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: method === 'HEAD' ? null : this.options.docsPage };
       }
       if (path === '/metrics') {
         return { status: 200, headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' }, body: this.options.metrics.render() };

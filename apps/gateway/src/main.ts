@@ -4,6 +4,7 @@ import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBoots
 import { NestFactory } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
 import { hashApiKey, type KeyRecord, type PipelineDeps } from '@datamingle/gateway-domain';
+import { buildOpenApiDocument, renderDocsPage } from '@datamingle/gateway-openapi';
 import { GatewayStore } from '@datamingle/gateway-infrastructure';
 import { loadConfig, Logger, NestLoggerBridge, openReadModel, runMain, type PlatformConfig, type ReadinessCheck } from '@datamingle/platform';
 import { GatewayHttpServer } from './http-server';
@@ -58,7 +59,11 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
     this.usage = new KeyUsage(store, logger);
     const metrics = new Metrics();
     let secret = '';
+    // Generated from the route table and the schemas in code, once per process.
+    const openApi = buildOpenApiDocument();
+    const openApiJson = JSON.stringify(openApi);
     const deps: PipelineDeps = {
+      openApiDocument: () => openApiJson,
       baseDomain: config.baseDomain,
       now: () => new Date(),
       newRequestId: () => randomUUID(),
@@ -110,6 +115,7 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
       readiness,
       metrics,
       logger,
+      docsPage: renderDocsPage(openApi),
     });
     this.ready = store.hmacSecret().then((s) => {
       secret = s;

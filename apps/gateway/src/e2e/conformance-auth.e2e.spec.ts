@@ -420,22 +420,26 @@ describe('conformance: authentication, keys and scopes (items 3–13)', () => {
         const res = await req(method, path, { key: all, host });
         expect({ method, path, status: res.status }).toEqual({ method, path, status: ok });
       }
-      // locations/ and inventory/ are not served yet (the gateway currently answers
-      // 503 SERVICE_UNAVAILABLE there); what this item checks is only that the scope check lets
-      // the request through, i.e. that the answer is not 403.
-      for (const [method, path] of [
-        ['GET', 'locations/'],
-        ['POST', 'locations/'],
-        ['GET', 'locations/SCOPE-LOC-1/'],
-        ['PUT', 'locations/SCOPE-LOC-1/'],
-        ['DELETE', 'locations/SCOPE-LOC-1/'],
-        ['GET', 'inventory/'],
-        ['POST', 'inventory/'],
-        ['GET', 'inventory/SCOPE-LOC-1/'],
-      ]) {
-        const res = await req(method!, path!, { key: all, host, body: method === 'POST' || method === 'PUT' ? { code: 'SCOPE-LOC-1', inventory: [] } : undefined });
-        expect({ method, path, deniedByScope: res.status === 403 }).toEqual({ method, path, deniedByScope: false });
+      // ... including the location and inventory routes: each request reaches the handler and gets
+      // its real answer (a location is created, read, updated, used for inventory and deactivated).
+      for (const [method, path, ok, body] of [
+        ['GET', 'locations/', 200],
+        ['POST', 'locations/', 201, { code: 'SCOPE-LOC-1' }],
+        ['GET', 'locations/SCOPE-LOC-1/', 200],
+        ['HEAD', 'locations/SCOPE-LOC-1/', 200],
+        ['PUT', 'locations/SCOPE-LOC-1/', 200, { name: 'scoped' }],
+        ['GET', 'inventory/', 200],
+        ['POST', 'inventory/', 200, { inventory: [{ location_code: 'SCOPE-LOC-1', sku_code: 'SCOPE-SKU-1', quantity: 1 }] }],
+        ['GET', 'inventory/SCOPE-LOC-1/', 200],
+        ['GET', 'inventory/SCOPE-SKU-1/?by=sku', 200],
+        ['OPTIONS', 'inventory/SCOPE-LOC-1/', 204],
+        ['DELETE', 'locations/SCOPE-LOC-1/', 200],
+      ] as Array<[string, string, number, unknown?]>) {
+        const res = await req(method, path, { key: all, host, body });
+        expect({ method, path, status: res.status }).toEqual({ method, path, status: ok });
       }
+      const levels = await req('GET', 'inventory/SCOPE-LOC-1/', { key: all, host });
+      expect(levels.body.data.map((r: { sku_code: string; quantity: number }) => [r.sku_code, r.quantity])).toEqual([['SCOPE-SKU-1', 1]]);
 
       const orders = keys.get('integrations.orders.*')!;
       for (const op of ops.filter((o) => o.r === 'orders')) {
@@ -473,15 +477,27 @@ describe('conformance: authentication, keys and scopes (items 3–13)', () => {
   it('#11 the legacy scope integrations.inventorys.read allows GET inventory/ (stored in canonical form)', async () => {
     const { key, view } = await newKey('acme', { name: 'legacy inventory', scopes: ['integrations.inventorys.read'] });
     expect(view['scopes']).toEqual(['integrations.inventory.read']);
-    // inventory/ is not served yet: the gateway currently answers 503 SERVICE_UNAVAILABLE there.
-    // The checklist item is about the scope check, so assert that the request is NOT refused
-    // with 403 (PERMISSION_DENIED) — i.e. the legacy scope passed the scope check.
-    for (const path of ['inventory/', 'inventory', 'inventory/A-101/', 'inventory/SKU-1/?by=sku']) {
+    // The scope check lets the reads through; each gets the answer of the route itself.
+    for (const [path, status] of [
+      ['inventory/', 200],
+      ['inventory', 200],
+      ['inventory/?limit=1', 200],
+      ['inventory/AUTH-SKU-1/?by=sku', 200], // an existing product without records
+      ['inventory/NO-SUCH-LOC/', 404], // an unknown location
+      ['inventory/NO-SUCH-SKU/?by=sku', 404], // an unknown product
+      ['inventory/AUTH-SKU-1/?by=bogus', 400], // query validation comes after the scope check
+    ] as Array<[string, number]>) {
       const res = await req('GET', path, { key });
-      expect({ path, deniedByScope: res.status === 403, code: res.body?.error?.code === 'PERMISSION_DENIED' }).toEqual({ path, deniedByScope: false, code: false });
+      expect({ path, status: res.status, code: res.body?.error?.code ?? null }).toEqual({
+        path,
+        status,
+        code: status === 200 ? null : status === 404 ? 'NOT_FOUND' : 'VALIDATION_ERROR',
+      });
     }
+    expect((await req('GET', 'inventory/', { key })).body).toMatchObject({ success: true, data: expect.any(Array), pagination: { limit: 50 } });
+    expect((await req('GET', 'inventory/AUTH-SKU-1/?by=sku', { key })).body).toEqual({ success: true, data: [], pagination: { limit: 50, next_cursor: null } });
     const head = await req('HEAD', 'inventory/', { key });
-    expect(head.status).not.toBe(403);
+    expect({ status: head.status, text: head.text }).toEqual({ status: 200, text: '' });
     expect((await req('OPTIONS', 'inventory/', { key })).status).toBe(204);
     // It grants read only, and only on inventory.
     expectAuthFailure(await req('POST', 'inventory/', { key, body: { inventory: [] } }), 'PERMISSION_DENIED', 'integrations.inventory.write');
@@ -516,9 +532,10 @@ describe('conformance: authentication, keys and scopes (items 3–13)', () => {
     expect((await listKeys('acme')).find((k) => k['id'] === id)!['scopes']).toEqual(['integrations.*']);
     // ... and the default-scoped key works on every resource.
     for (const path of ['orders/', 'products/']) expect((await req('GET', path, { key, host: 'acme.localhost' })).status).toBe(200);
-    // locations/ is not served yet (503 for now): only the scope check is asserted there.
-    expect((await req('GET', 'locations/', { key, host: 'acme.localhost' })).status).not.toBe(403);
-
+    for (const path of ['locations/', 'inventory/']) {
+      const res = await req('GET', path, { key, host: 'acme.localhost' });
+      expect({ path, status: res.status, success: res.body?.success }).toEqual({ path, status: 200, success: true });
+    }
   });
 
   it('#13 generated keys match ^sk_live_[0-9A-Za-z]{32,}$, are shown once, and only their first 12 characters (prefix) are shown afterwards', async () => {

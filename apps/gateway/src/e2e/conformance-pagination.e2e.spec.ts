@@ -4,10 +4,10 @@
  * by (created_at, id) descending, keyset stability while records are inserted mid-walk, and the
  * invalid-cursor error. Everything goes through the real gateway, services and PostgreSQL.
  *
- * Note: the location and inventory lists (GET locations/, GET inventory/, GET inventory/{identifier}/)
- * are list endpoints too, but the gateway does not serve those resources yet (it answers
- * 503 SERVICE_UNAVAILABLE for them for now); the pagination contract is exercised here on the
- * orders and products lists.
+ * The contract is exercised on every list endpoint: GET orders/, GET products/, GET locations/,
+ * GET inventory/ and GET inventory/{identifier}/ (both `by=location` and `by=sku`). Inventory
+ * records carry no created_at in their representation, so their ordering is checked against the
+ * order in which the records were created (one record per request).
  */
 import { startTestPlatform, type ApiRequestOptions, type ApiResponse, type TestPlatform } from '@datamingle/testing';
 
@@ -78,7 +78,7 @@ describe('conformance: pagination (items 39–42)', () => {
 
   beforeAll(async () => {
     platform = await startTestPlatform();
-    const tenants = ['empty', 'limits', 'walk', 'walkorders', 'exact', 'cursors', 'deact'];
+    const tenants = ['empty', 'limits', 'walk', 'walkorders', 'exact', 'cursors', 'deact', 'locinv', 'locwalk', 'invwalk'];
     await Promise.all(tenants.map((t) => platform.createTenant(t)));
     const created = await Promise.all(tenants.map((t) => platform.createKey(t, { name: `pagination ${t}` })));
     tenants.forEach((t, i) => (keys[t] = created[i]!.key));
@@ -339,5 +339,150 @@ describe('conformance: pagination (items 39–42)', () => {
     // Query parameters are validated only after the key and its scope are checked.
     const anon = await platform.request('GET', `${V1}products/?cursor=bad`, { host: 'cursors.localhost' });
     expect({ status: anon.status, code: anon.body?.error?.code }).toEqual({ status: 403, code: 'NOT_AUTHENTICATED' });
+  });
+
+  describe('location and inventory lists', () => {
+    const empty = { success: true, data: [], pagination: { limit: 50, next_cursor: null } };
+    const bulk = async (tenant: string, rows: Array<[string, string, number]>) => {
+      const res = await req(tenant, 'POST', 'inventory/', { body: { inventory: rows.map(([location_code, sku_code, quantity]) => ({ location_code, sku_code, quantity })) } });
+      expect({ status: res.status, failed: res.body?.data?.failed }).toEqual({ status: 200, failed: 0 });
+    };
+    const create = async (tenant: string, resource: 'locations' | 'products', ids: string[]) => {
+      for (const id of ids) {
+        const res = await req(tenant, 'POST', `${resource}/`, { body: resource === 'locations' ? { code: id } : { sku: id } });
+        expect({ id, status: res.status }).toEqual({ id, status: 201 });
+      }
+    };
+
+    it('#39 GET locations/, GET inventory/ and GET inventory/{identifier}/ (both modes) contain pagination with exactly limit and next_cursor, also when data is empty', async () => {
+      for (const path of ['locations/', 'locations', 'inventory/', 'inventory']) {
+        const res = await req('locinv', 'GET', path);
+        expect({ path, status: res.status, body: res.body }).toEqual({ path, status: 200, body: empty });
+      }
+      await create('locinv', 'locations', ['LI-EMPTY', 'LI-1']);
+      await create('locinv', 'products', ['LI-SKU-EMPTY', 'LI-SKU-1', 'LI-SKU-2']);
+      for (const path of ['inventory/LI-EMPTY/', 'inventory/LI-EMPTY/?by=location', 'inventory/LI-SKU-EMPTY/?by=sku']) {
+        const res = await req('locinv', 'GET', path);
+        expect({ path, status: res.status, body: res.body }).toEqual({ path, status: 200, body: empty });
+      }
+      await bulk('locinv', [['LI-1', 'LI-SKU-1', 1], ['LI-1', 'LI-SKU-2', 0]]);
+      // Non-empty lists: the same shape, no extra keys.
+      for (const path of ['locations/', 'locations/?limit=1', 'inventory/', 'inventory/?limit=1', 'inventory/LI-1/', 'inventory/LI-1/?limit=1', 'inventory/LI-SKU-1/?by=sku']) {
+        const res = await req('locinv', 'GET', path);
+        expect({ path, status: res.status, top: Object.keys(res.body).sort(), pagination: Object.keys(res.body.pagination).sort() }).toEqual({
+          path,
+          status: 200,
+          top: ['data', 'pagination', 'success'],
+          pagination: ['limit', 'next_cursor'],
+        });
+        expect(res.body.data.length).toBeGreaterThan(0);
+        const more = path.includes('limit=1') && !path.includes('by=sku');
+        expect({ path, cursorType: typeof res.body.pagination.next_cursor }).toEqual({ path, cursorType: more ? 'string' : 'object' });
+      }
+    });
+
+    it('#40 limit=0 yields pagination.limit 1, limit=500 yields 200, limit=abc yields 50 on the location and inventory lists', async () => {
+      if ((await req('locinv', 'GET', 'inventory/')).body.data.length === 0) {
+        await create('locinv', 'locations', ['LI-1']);
+        await create('locinv', 'products', ['LI-SKU-1', 'LI-SKU-2']);
+        await bulk('locinv', [['LI-1', 'LI-SKU-1', 1], ['LI-1', 'LI-SKU-2', 0]]);
+      }
+      const actual: string[] = [];
+      const expected: string[] = [];
+      for (const path of ['locations/', 'inventory/', 'inventory/LI-1/', 'inventory/LI-SKU-1/?by=sku']) {
+        for (const [query, effective] of [
+          ['limit=0', 1],
+          ['limit=500', 200],
+          ['limit=abc', 50],
+          ['limit=-3', 1],
+          ['limit=1.5', 50],
+          ['limit=1', 1],
+        ] as Array<[string, number]>) {
+          const url = `${path}${path.includes('?') ? '&' : '?'}${query}`;
+          const res = await req('locinv', 'GET', url);
+          expected.push(`${url} -> 200 limit=${effective}`);
+          actual.push(`${url} -> ${res.status} limit=${res.body?.pagination?.limit}`);
+          if (res.status === 200) expect(res.body.data.length).toBeLessThanOrEqual(effective);
+        }
+      }
+      expect(actual).toEqual(expected);
+    });
+
+    it('#41 GET locations/ is ordered by (created_at, id) descending; following next_cursor returns every active location exactly once, while locations are created and deactivated mid-walk', async () => {
+      const original: Row[] = [];
+      for (let i = 0; i < 14; i++) {
+        const res = await req('locwalk', 'POST', 'locations/', { body: { code: `LW-${String(i).padStart(2, '0')}` } });
+        expect(res.status).toBe(201);
+        original.push(res.body.data);
+      }
+      let n = 0;
+      const pages = await walk('locwalk', 'locations', 4, async (page) => {
+        const res = await req('locwalk', 'POST', 'locations/', { body: { code: `LW-NEW-${n++}` } });
+        expect(res.status).toBe(201);
+        // Deactivate a location that has not been reached yet (LW-01 after the first page).
+        if (page === 0) expect((await req('locwalk', 'DELETE', 'locations/LW-01/')).status).toBe(200);
+      });
+      const seen = pages.flat();
+      const expectedCodes = [...original].reverse().map((r) => r['code']).filter((c) => c !== 'LW-01');
+      expect(seen.map((r) => r['code'])).toEqual(expectedCodes);
+      expect(new Set(seen.map((r) => r.id)).size).toBe(seen.length);
+      expect(orderViolations(seen)).toEqual([]);
+      // A fresh walk: the new locations first, each active location exactly once.
+      const again = (await walk('locwalk', 'locations', 5)).flat();
+      expect(again.map((r) => r['code'])).toEqual([...Array.from({ length: n }, (_, i) => `LW-NEW-${n - 1 - i}`), ...expectedCodes]);
+      expect(orderViolations(again)).toEqual([]);
+    });
+
+    it('#41 GET inventory/ and GET inventory/{identifier}/ are ordered by the records\u2019 creation (newest first); following next_cursor returns every record exactly once, while records are created and updated mid-walk', async () => {
+      await create('invwalk', 'locations', ['IW-A', 'IW-B']);
+      const skus = Array.from({ length: 10 }, (_, i) => `IW-SKU-${i}`);
+      await create('invwalk', 'products', [...skus, 'IW-SKU-NEW']);
+      // One record per request, so creation order is observable: IW-A/IW-SKU-0, IW-B/IW-SKU-0, IW-A/IW-SKU-1, ...
+      const created: string[] = [];
+      for (const sku of skus) {
+        for (const loc of ['IW-A', 'IW-B']) {
+          await bulk('invwalk', [[loc, sku, 1]]);
+          created.push(`${loc}/${sku}`);
+        }
+      }
+      const key = (r: Row) => `${r['location_code']}/${r['sku_code']}`;
+      const newestFirst = [...created].reverse();
+
+      let extra = 0;
+      const pages = await walk('invwalk', 'inventory', 6, async (page) => {
+        // A new record (newer than everything seen) and an update of an old record between pages.
+        await bulk('invwalk', [[extra++ % 2 === 0 ? 'IW-A' : 'IW-B', 'IW-SKU-NEW', 5], ['IW-A', 'IW-SKU-0', 100 + page]]);
+      });
+      expect(pages.map((p) => p.length)).toEqual([6, 6, 6, 2]);
+      expect(pages.flat().map(key)).toEqual(newestFirst);
+
+      const all = (await walk('invwalk', 'inventory', 7)).flat().map(key);
+      expect(all).toEqual(['IW-B/IW-SKU-NEW', 'IW-A/IW-SKU-NEW', ...newestFirst]);
+      expect(new Set(all).size).toBe(all.length);
+      // The item route in both modes.
+      const byLocation = (await walk('invwalk', 'inventory/IW-A', 3)).flat().map(key);
+      expect(byLocation).toEqual(['IW-A/IW-SKU-NEW', ...newestFirst.filter((k) => k.startsWith('IW-A/'))]);
+      const bySku: Row[] = [];
+      let cursor: string | null = null;
+      do {
+        const res: ApiResponse = await req('invwalk', 'GET', `inventory/IW-SKU-3/?by=sku&limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        expect(res.status).toBe(200);
+        bySku.push(...res.body.data);
+        cursor = res.body.pagination.next_cursor;
+      } while (cursor);
+      expect(bySku.map(key)).toEqual(['IW-B/IW-SKU-3', 'IW-A/IW-SKU-3']);
+    });
+
+    it("#42 an invalid cursor gets 400 VALIDATION_ERROR with message exactly Invalid cursor: '<value>' on the location and inventory lists", async () => {
+      for (const path of ['locations/', 'inventory/', 'inventory/ANY-LOC/', 'inventory/ANY-SKU/?by=sku']) {
+        const url = `${path}${path.includes('?') ? '&' : '?'}cursor=not-a-cursor`;
+        const res = await req('cursors', 'GET', url);
+        expect({ url, status: res.status, error: res.body?.error }).toEqual({
+          url,
+          status: 400,
+          error: { code: 'VALIDATION_ERROR', message: "Invalid cursor: 'not-a-cursor'", details: { cursor: ['Invalid cursor.'] } },
+        });
+      }
+    });
   });
 });

@@ -1,1 +1,5 @@
-export {};
+export * from './types';
+export * from './schemas';
+export * from './openapi';
+export * from './docs-page';
+export * from './response-validator';

@@ -41,6 +41,15 @@ export interface ApiRequestOptions {
   headers?: Record<string, string | string[]>;
 }
 
+/** Checks every response the harness receives (e.g. against the OpenAPI document); throws to fail the test. */
+export type ResponseCheck = (request: { method: string; path: string }, response: ApiResponse) => void;
+let responseCheck: ResponseCheck | null = null;
+
+/** Registers the check that every later response must pass (the e2e tier's setup registers one). */
+export function setResponseCheck(check: ResponseCheck | null): void {
+  responseCheck = check;
+}
+
 /** Sends a request with the path exactly as given (no URL normalisation). */
 export function rawRequest(port: number, method: string, path: string, options: ApiRequestOptions = {}): Promise<ApiResponse> {
   const headers: Record<string, string | string[]> = { host: options.host ?? 'acme.localhost', ...(options.headers ?? {}) };
@@ -64,7 +73,14 @@ export function rawRequest(port: number, method: string, path: string, options: 
         } catch {
           body = undefined;
         }
-        res({ status: r.statusCode ?? 0, headers: r.headers, text, body });
+        const response: ApiResponse = { status: r.statusCode ?? 0, headers: r.headers, text, body };
+        try {
+          responseCheck?.({ method, path }, response);
+        } catch (error) {
+          rej(error);
+          return;
+        }
+        res(response);
       });
       r.on('error', rej);
     });
