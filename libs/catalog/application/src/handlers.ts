@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { EVENT_TYPES, eventMetadata, type ApiError, type ResolveSkusReply, type ServiceReply, type ServiceRequest, type SkuStatusReply } from '@datamingle/contracts';
-import { EventStore, handleStreamCommand, WrongExpectedVersionError } from '@datamingle/event-store';
+import { EventStore, handleStreamCommand, uuidv7, WrongExpectedVersionError } from '@datamingle/event-store';
 import { apiError, toValidationError } from '@datamingle/kernel';
 import {
   decideProduct,
@@ -63,7 +63,7 @@ export class CreateProductHandler implements ICommandHandler<CreateProductComman
         const appended = await this.store.appendToStream(
           streamName,
           decision.value.map((e, i) => ({
-            id: randomUUID(),
+            id: uuidv7(),
             type: e.type,
             data: e.data,
             metadata: productEventMetadata(request, e.type, productId, i + 1, now),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { EVENT_TYPES, eventMetadata, type ApiError, type ServiceReply, type ServiceRequest } from '@datamingle/contracts';
-import { EventStore, handleStreamCommand, WrongExpectedVersionError } from '@datamingle/event-store';
+import { EventStore, handleStreamCommand, uuidv7, WrongExpectedVersionError } from '@datamingle/event-store';
 import { apiError, notFoundError, toValidationError } from '@datamingle/kernel';
 import {
   bulkIdentifiers,
@@ -71,7 +71,7 @@ export class CreateLocationHandler implements ICommandHandler<CreateLocationComm
       await this.readModel.writeAndProject(request.tenantId, streamName, async () => {
         const appended = await this.store.appendToStream(
           streamName,
-          decision.value.map((e, i) => ({ id: randomUUID(), type: e.type, data: e.data, metadata: locationMetadata(request, e.type, locationId, i + 1, now) })),
+          decision.value.map((e, i) => ({ id: uuidv7(), type: e.type, data: e.data, metadata: locationMetadata(request, e.type, locationId, i + 1, now) })),
           { expectedRevision: 'no_stream' },
         );
         return { result: appended, appended: { fromRevision: 0n, toRevision: appended.nextExpectedRevision, doc } };

@@ -39,7 +39,6 @@ export const inventoryMigrations: MigrationSet = {
        )`,
       `CREATE UNIQUE INDEX levels_tenant_id ON inventory.levels (tenant_id, id)`,
       `CREATE INDEX levels_tenant_created ON inventory.levels (tenant_id, created_at DESC, id DESC)`,
-      `CREATE INDEX levels_tenant_location_created ON inventory.levels (tenant_id, location_id, created_at DESC, id DESC)`,
       `CREATE INDEX levels_tenant_sku_created ON inventory.levels (tenant_id, sku, created_at DESC, id DESC)`,
       ...tenantIsolationSql('inventory.levels'),
       `CREATE TABLE inventory.projection_checkpoints (projection text PRIMARY KEY, position text NOT NULL)`,

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { InventoryBulkSummary, InventoryRecordDto } from '@datamingle/contracts';
-import { EventStore, PostgresEventStore, type RecordedEvent } from '@datamingle/event-store';
+import { EventStore, PostgresEventStore, uuidv7, type RecordedEvent } from '@datamingle/event-store';
 import { InventoryLevels, inventoryStreamName, type BulkApplication, type LevelChange, type Page, type PageQuery } from '@datamingle/inventory-application';
 import { pairKey } from '@datamingle/inventory-domain';
 import { encodeCursor } from '@datamingle/kernel';
@@ -85,15 +84,16 @@ export class PgInventoryLevels extends InventoryLevels {
       }
       const appends = [...byLocation].map(([locationId, group]) => ({
         streamName: inventoryStreamName(tenantId, locationId),
-        events: group.map((c) => ({ id: randomUUID(), ...application.event(c) })),
+        events: group.map((c) => ({ id: uuidv7(), ...application.event(c) })),
       }));
       const revisions = await this.store.appendToStreamsInTransaction(client, appends, { versionMetadataKey: 'aggregate_version' });
 
-      const cols = { locationId: [] as string[], code: [] as string[], sku: [] as string[], quantity: [] as string[], stream: [] as string[], revision: [] as string[] };
+      const cols = { id: [] as string[], locationId: [] as string[], code: [] as string[], sku: [] as string[], quantity: [] as string[], stream: [] as string[], revision: [] as string[] };
       for (const [locationId, group] of byLocation) {
         const stream = inventoryStreamName(tenantId, locationId);
         const first = revisions.get(stream)!.firstRevision;
         group.forEach((c, i) => {
+          cols.id.push(uuidv7());
           cols.locationId.push(c.locationId);
           cols.code.push(c.locationCode);
           cols.sku.push(c.sku);
@@ -104,13 +104,13 @@ export class PgInventoryLevels extends InventoryLevels {
       }
       await sql.query(
         `INSERT INTO inventory.levels AS l (tenant_id, id, location_id, location_code, sku, quantity, created_at, updated_at, stream_name, revision)
-         SELECT $1, gen_random_uuid(), u.location_id, u.location_code, u.sku, u.quantity, now(), now(), u.stream_name, u.revision
-           FROM unnest($2::uuid[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::bigint[])
-                AS u(location_id, location_code, sku, quantity, stream_name, revision)
+         SELECT $1, u.id, u.location_id, u.location_code, u.sku, u.quantity, now(), now(), u.stream_name, u.revision
+           FROM unnest($2::uuid[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::bigint[], $8::uuid[])
+                AS u(location_id, location_code, sku, quantity, stream_name, revision, id)
          ON CONFLICT (tenant_id, location_id, sku) DO UPDATE
             SET quantity = EXCLUDED.quantity, updated_at = EXCLUDED.updated_at, stream_name = EXCLUDED.stream_name, revision = EXCLUDED.revision
           WHERE l.revision < EXCLUDED.revision`,
-        [tenantId, cols.locationId, cols.code, cols.sku, cols.quantity, cols.stream, cols.revision],
+        [tenantId, cols.locationId, cols.code, cols.sku, cols.quantity, cols.stream, cols.revision, cols.id],
       );
       return summary;
     });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import type { ServiceReply } from '@datamingle/contracts';
-import { EventStore, handleStreamCommand, WrongExpectedVersionError } from '@datamingle/event-store';
+import { EventStore, handleStreamCommand, uuidv7, WrongExpectedVersionError } from '@datamingle/event-store';
 import { apiError, toValidationError } from '@datamingle/kernel';
 import {
   decideOrder,
@@ -83,7 +83,7 @@ export class CreateOrderHandler implements ICommandHandler<CreateOrderCommand> {
         const appended = await this.store.appendToStream(
           streamName,
           events.map((e, i) => ({
-            id: randomUUID(),
+            id: uuidv7(),
             type: e.type,
             data: e.data,
             metadata: orderEventMetadata(request, e.type, orderId, i + 1, now),

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { uuidv7 } from './ids';
 import { type EventStore, type RecordedEvent, WrongExpectedVersionError } from './port';
 
 /** A domain event as deciders produce it: a literal type and a JSON payload. */
@@ -62,7 +62,7 @@ export async function handleStreamCommand<Command, State, Event extends DomainEv
     if (decision.value.length === 0) return { kind: 'unchanged', state };
     const firstVersion = revision === null ? 1 : Number(revision) + 2;
     const newEvents = decision.value.map((e, i) => ({
-      id: randomUUID(),
+      id: uuidv7(),
       type: e.type,
       data: e.data,
       metadata: options.metadata(e, firstVersion + i),

@@ -15,3 +15,4 @@ export {
 } from './postgres/position';
 export { isConnectionError as isPostgresConnectionError } from './postgres/errors';
 export * from './aggregate';
+export * from './ids';
