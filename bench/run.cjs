@@ -72,9 +72,13 @@ async function bulkBenchmarks(port, admin) {
   const LOCATIONS = 100;
   const PRODUCTS = 500;
   const post = (path, body) => request(port, 'POST', path, key, body, 'bulk.localhost');
-  for (let l = 0; l < LOCATIONS; l++) await post('/api/integrations/v1/locations/', { code: `L-${l}` });
+  const expectCreated = (r, what) => {
+    if (r.status !== 201) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
+  };
+  for (let l = 0; l < LOCATIONS; l++) expectCreated(await post('/api/integrations/v1/locations/', { code: `L-${l}` }), `location L-${l}`);
   for (let p = 0; p < PRODUCTS; p += 25) {
-    await Promise.all(Array.from({ length: 25 }, (_, i) => post('/api/integrations/v1/products/', { sku: `S-${p + i}` })));
+    const batch = await Promise.all(Array.from({ length: 25 }, (_, i) => post('/api/integrations/v1/products/', { sku: `S-${p + i}` })));
+    batch.forEach((r, i) => expectCreated(r, `product S-${p + i}`));
   }
   const rows = (locations, quantity) => {
     const out = [];
@@ -96,7 +100,14 @@ async function bulkBenchmarks(port, admin) {
   const otherKey = admin('key', 'create', '--tenant', 'acme', '--name', 'bulk bench reader');
   const reader = new Promise((res, rej) => {
     const instance = autocannon(
-      { url: `http://127.0.0.1:${port}/api/integrations/v1/orders/ERP-BENCH-1/`, connections: 4, duration: 30, headers: { host: 'acme.localhost', 'x-api-key': otherKey } },
+      {
+        url: `http://127.0.0.1:${port}/api/integrations/v1/orders/ERP-BENCH-1/`,
+        connections: 4,
+        duration: 30,
+        // READER_RATE=0 reads as fast as possible; the default is a steady 200 req/s of another tenant.
+        ...(Number(process.env.READER_RATE ?? 200) > 0 ? { overallRate: Number(process.env.READER_RATE ?? 200) } : {}),
+        headers: { host: 'acme.localhost', 'x-api-key': otherKey },
+      },
       (err, result) => (err ? rej(err) : res(result)),
     );
     autocannon.track(instance, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
@@ -115,7 +126,7 @@ async function bulkBenchmarks(port, admin) {
     errors: 0,
     note: `${b.created} created, ${b.updated} updated`,
   })).concat([{
-    name: 'GET another tenant during the 50,000-row request (4 connections)',
+    name: `GET another tenant during the 50,000-row request (4 connections, ${Number(process.env.READER_RATE ?? 200) > 0 ? `${process.env.READER_RATE ?? 200} req/s` : 'unthrottled'})`,
     requests_per_s: Math.round(r.requests.average),
     latency_ms: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
     non2xx: r.non2xx,
@@ -157,6 +168,8 @@ async function main() {
     launcher.stdout.on('data', (c) => {
       out += c;
       if (out.includes('Datamingle is running')) res();
+      // Warnings and errors of the platform (LOG_LEVEL=warn) go to stderr, so a run shows them.
+      for (const line of String(c).split('\n')) if (line.startsWith('{"level":')) process.stderr.write(line + '\n');
     });
     launcher.once('exit', (code) => rej(new Error(`launcher exited (${code})`)));
   });
@@ -185,6 +198,8 @@ async function main() {
       await run({ ...common, duration: 2, url: `${base}/api/integrations/v1/orders/ERP-BENCH-1/` }); // warm-up
       const r = await run({ ...common, url: `${base}/api/integrations/v1/orders/ERP-BENCH-1/` });
       results.push(summary('GET /orders/{id}/', r));
+      const atRate = await run({ ...common, url: `${base}/api/integrations/v1/orders/ERP-BENCH-1/`, overallRate: 2000 });
+      results.push(summary('GET /orders/{id}/ at 2,000 req/s offered', atRate));
     }
     if (ONLY === 'all' || ONLY === 'post') {
       let n = 0;
@@ -210,6 +225,9 @@ async function main() {
       await run({ ...post, duration: 2 }); // warm-up
       const r = await run(post);
       results.push(summary('POST /orders/', r));
+      // The latency target is for a load of 400 creates per second: offered at that rate.
+      const atRate = await run({ ...post, overallRate: 400 });
+      results.push(summary('POST /orders/ at 400 req/s offered', atRate));
     }
     if (ONLY === 'all' || ONLY === 'bulk') results.push(...(await bulkBenchmarks(gatewayPort, admin)));
   } finally {

@@ -147,7 +147,7 @@ class GatewayModule {
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: Logger, useValue: logger },
-        { provide: DS, useFactory: () => openReadModel(config, 'datamingle-gateway', 20) },
+        { provide: DS, useFactory: () => openReadModel(config, 'datamingle-gateway', config.dbPoolSize) },
         GatewayRuntime,
       ],
     };

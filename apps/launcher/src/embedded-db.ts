@@ -56,6 +56,8 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, onLog
     port,
     persistent: true,
     createPostgresUser: asRoot,
+    // Four services with two pools each, their listeners and leases, the CLI: room for all of them.
+    postgresFlags: ['-c', 'max_connections=300'],
     onLog: (m: unknown) => onLog(String(m)),
     onError: (m: unknown) => onLog(String(m)),
   });

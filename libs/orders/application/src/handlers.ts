@@ -45,22 +45,23 @@ export class CreateOrderHandler implements ICommandHandler<CreateOrderCommand> {
 
   async execute({ request }: CreateOrderCommand): Promise<ServiceReply> {
     const { tenantId } = request;
-    // Field validation, with uniqueness of order_number / external_order_id reported among the field errors.
+    // Field validation, with uniqueness of order_number / external_order_id reported among the
+    // field errors; the SKU check (a business rule, step 17) only counts once every field is valid.
+    // The uniqueness look-up and the catalog call are independent, so they run concurrently.
     const keys = extractCreateKeys(request.body);
-    const taken =
+    const preliminary = validateCreateOrder(request.body);
+    const skus = preliminary.ok ? [...new Set(preliminary.value.items.map((i) => i.sku_code))] : [];
+    const [taken, active] = await Promise.all([
       keys.order_number !== undefined || keys.external_order_id
-        ? await this.readModel.keysTaken(tenantId, {
-            orderNumber: keys.order_number,
-            externalOrderId: keys.external_order_id ?? undefined,
-          })
-        : { order_number: false, external_order_id: false };
-    const validated = validateCreateOrder(request.body, taken);
+        ? this.readModel.keysTaken(tenantId, { orderNumber: keys.order_number, externalOrderId: keys.external_order_id ?? undefined })
+        : Promise.resolve({ order_number: false, external_order_id: false }),
+      skus.length > 0 ? this.catalog.activeSkus(tenantId, skus) : Promise.resolve(new Set<string>()),
+    ]);
+    const validated = taken.order_number || taken.external_order_id ? validateCreateOrder(request.body, taken) : preliminary;
     if (!validated.ok) return { ok: false, error: toValidationError(validated.error) };
     const input = validated.value;
 
     // Business rule: every SKU is an active product of the tenant.
-    const skus = [...new Set(input.items.map((i) => i.sku_code))];
-    const active = await this.catalog.activeSkus(tenantId, skus);
     const skuError = skuCheckError(input.items, active);
     if (skuError) return { ok: false, error: skuError };
 

@@ -32,6 +32,8 @@ export interface PlatformConfig {
   embeddedPostgresPort: number;
   /** Processing-time limit of the gateway, in ms (limits-and-versioning.md §5). */
   requestTimeoutMs: number;
+  /** Connections per pool (each service has a read-model pool and an event-store pool). */
+  dbPoolSize: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -113,5 +115,6 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     inventoryUrl: hostPort(env, 'INVENTORY_URL', 4003),
     embeddedPostgresPort: port(env, 'EMBEDDED_POSTGRES_PORT', 54329),
     requestTimeoutMs: positiveInt(env, 'REQUEST_TIMEOUT_MS', 60_000),
+    dbPoolSize: positiveInt(env, 'DB_POOL_SIZE', 20),
   };
 }

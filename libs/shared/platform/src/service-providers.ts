@@ -66,8 +66,8 @@ export function eventSourcedServiceProviders(
   return [
     { provide: PLATFORM_CONFIG, useValue: config },
     { provide: Logger, useValue: logger },
-    { provide: READ_MODEL_DS, useFactory: () => openReadModel(config, `datamingle-${service}`, 20) },
-    { provide: OPEN_EVENT_STORE, useFactory: () => openEventStore(config, `datamingle-${service}`, 20) },
+    { provide: READ_MODEL_DS, useFactory: () => openReadModel(config, `datamingle-${service}`, config.dbPoolSize) },
+    { provide: OPEN_EVENT_STORE, useFactory: () => openEventStore(config, `datamingle-${service}`, config.dbPoolSize) },
     { provide: EventStore, useFactory: (es: OpenEventStore) => es.store, inject: [OPEN_EVENT_STORE] },
     ...projections.map((p) => ({
       provide: projectionToken(p.name),

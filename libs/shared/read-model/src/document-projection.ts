@@ -158,8 +158,14 @@ export class DocumentProjection<Doc> implements CatchUpProjection {
         if (e.revision <= current) {
           applied.set(e.streamName, current);
         } else if (e.revision === current + 1n) {
-          await this.writeRow(qr, tenantId, e.streamName, this.spec.evolve(row ? row.doc : null, e), e.revision, row !== null);
-          applied.set(e.streamName, e.revision);
+          const written = await this.writeRow(qr, tenantId, e.streamName, this.spec.evolve(row ? row.doc : null, e), e.revision, row !== null);
+          if (written) applied.set(e.streamName, e.revision);
+          else {
+            // A writer inserted the row meanwhile (its insert does not wait for our lock): catch
+            // the row up from the stream instead.
+            await this.catchUpStream(qr, tenantId, e.streamName);
+            applied.delete(e.streamName);
+          }
         } else {
           await this.catchUpStream(qr, tenantId, e.streamName);
           applied.delete(e.streamName);
@@ -194,10 +200,10 @@ export class DocumentProjection<Doc> implements CatchUpProjection {
     return select();
   }
 
-  private async writeRow(qr: Sql, tenantId: string, streamName: string, doc: Doc | null, revision: bigint, exists: boolean): Promise<void> {
+  private async writeRow(qr: Sql, tenantId: string, streamName: string, doc: Doc | null, revision: bigint, exists: boolean): Promise<boolean> {
     if (doc === null) {
       if (exists) await qr.query(`DELETE FROM ${this.spec.table} WHERE stream_name = $1`, [streamName]);
-      return;
+      return true;
     }
     const cols = this.spec.columns(doc);
     const names = this.columnNames;
@@ -208,13 +214,15 @@ export class DocumentProjection<Doc> implements CatchUpProjection {
         `UPDATE ${this.spec.table} SET doc = $2, revision = $3${sets ? ', ' + sets : ''} WHERE stream_name = $1`,
         [streamName, JSON.stringify(doc), revision.toString(), ...values],
       );
-    } else {
-      const placeholders = names.map((_, i) => `$${i + 5}`).join(', ');
-      await qr.query(
-        `INSERT INTO ${this.spec.table} (stream_name, tenant_id, doc, revision${names.length ? ', ' + names.join(', ') : ''})
-         VALUES ($1, $2, $3, $4${placeholders ? ', ' + placeholders : ''})`,
-        [streamName, tenantId, JSON.stringify(doc), revision.toString(), ...values],
-      );
+      return true;
     }
+    const placeholders = names.map((_, i) => `$${i + 5}`).join(', ');
+    const inserted: unknown[] = await qr.query(
+      `INSERT INTO ${this.spec.table} (stream_name, tenant_id, doc, revision${names.length ? ', ' + names.join(', ') : ''})
+       VALUES ($1, $2, $3, $4${placeholders ? ', ' + placeholders : ''})
+       ON CONFLICT (stream_name) DO NOTHING RETURNING 1`,
+      [streamName, tenantId, JSON.stringify(doc), revision.toString(), ...values],
+    );
+    return inserted.length > 0;
   }
 }
