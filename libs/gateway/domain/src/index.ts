@@ -3,7 +3,6 @@ export * from './lib/api-keys';
 export * from './lib/authenticate';
 export * from './lib/headers';
 export * from './lib/host';
-export * from './lib/json-body';
 export * from './lib/media-type';
 export * from './lib/query';
 export * from './lib/request-id';

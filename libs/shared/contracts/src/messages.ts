@@ -12,6 +12,11 @@ export interface ServiceRequest {
   query: Record<string, string>;
   /** Parsed JSON body; `{}` when the request had none. Top level is always an object. */
   body: Record<string, unknown>;
+  /**
+   * A large body the gateway forwards unparsed (media type checked, valid UTF-8): the service
+   * parses it with the same rules (kernel's parseJsonText) before anything else, and `body` is `{}`.
+   */
+  bodyJson?: string;
 }
 
 export interface Pagination {

@@ -5,3 +5,4 @@ export * from './errors';
 export * from './datetime';
 export * from './cursor';
 export * from './validation';
+export * from './json-body';

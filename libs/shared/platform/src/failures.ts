@@ -1,4 +1,5 @@
-import type { ServiceReply } from '@datamingle/contracts';
+import type { ServiceReply, ServiceRequest } from '@datamingle/contracts';
+import { parseJsonText } from '@datamingle/kernel';
 import { EventStoreUnavailableError } from '@datamingle/event-store';
 import type { Logger } from './logger';
 
@@ -74,7 +75,14 @@ export async function replyOf(run: () => Promise<ServiceReply>, logger: Logger, 
 export abstract class ServiceMessageController {
   constructor(protected readonly logger: Logger) {}
 
-  protected run(pattern: string, request: { requestId: string; tenantId: string }, execute: () => Promise<ServiceReply>): Promise<ServiceReply> {
+  protected run(pattern: string, request: ServiceRequest, execute: () => Promise<ServiceReply>): Promise<ServiceReply> {
+    if (request.bodyJson !== undefined) {
+      // A large body the gateway forwarded unparsed: step 13 (well-formed JSON object) happens here.
+      const parsed = parseJsonText(request.bodyJson);
+      delete request.bodyJson;
+      if (!parsed.ok) return Promise.resolve({ ok: false, error: parsed.error });
+      request.body = parsed.value;
+    }
     return replyOf(execute, this.logger, { pattern, request_id: request.requestId, tenant_id: request.tenantId });
   }
 }

@@ -1,7 +1,7 @@
 import { ERROR_STATUS, type ApiError, type ServiceReply, type ServiceRequest } from '@datamingle/contracts';
 import { authenticate, type AuthOutcome } from './authenticate';
 import { headerValue } from './headers';
-import { parseJsonBody } from './json-body';
+import { decodeJsonBodyText, parseJsonBody } from '@datamingle/kernel';
 import { checkBodyMediaType } from './media-type';
 import { parseQuery } from './query';
 import { isValidTraceparent, resolveRequestId } from './request-id';
@@ -138,10 +138,13 @@ async function routeAndHandle(ctx: RequestContext, caller: AuthenticatedCaller, 
 
   // Steps 12–13: media type and JSON body.
   let body: Record<string, unknown> = {};
+  let bodyJson: string | undefined;
   if (!BODYLESS_METHODS.has(method)) {
-    const parsed = readBody(ctx.req);
+    // An undecodable identifier is answered here (step 15), so its body must be checked here too.
+    const parsed = readBody(ctx.req, identifier?.value === null);
     if (!parsed.ok) return errorOutcome(ctx, parsed.error);
     body = parsed.value;
+    bodyJson = parsed.raw;
   }
 
   // Step 14 (forward field mapping for partner keys) goes here.
@@ -151,16 +154,27 @@ async function routeAndHandle(ctx: RequestContext, caller: AuthenticatedCaller, 
 
   const op = operationFor(route, method, identifier?.value ?? undefined);
   if (op === null) return methodNotAllowed(ctx, route.methods); // unreachable: the method was checked above
-  return dispatch(ctx, caller, op, query, body);
+  return dispatch(ctx, caller, op, query, body, bodyJson);
 }
 
-type BodyResult = { ok: true; value: Record<string, unknown> } | { ok: false; error: ApiError };
+/**
+ * Bodies above this size are forwarded to the service as text and parsed there, with the same
+ * rules (step 13): parsing and re-serializing a multi-megabyte bulk body would hold the gateway's
+ * event loop, and every other tenant's requests with it, for tens of milliseconds.
+ */
+export const FORWARD_UNPARSED_BYTES = 1_048_576;
+
+type BodyResult = { ok: true; value: Record<string, unknown>; raw?: string } | { ok: false; error: ApiError };
 
 /** Steps 12 and 13. An empty body is `{}` whatever its headers say. */
-function readBody(req: RawRequest): BodyResult {
+function readBody(req: RawRequest, parseHere: boolean): BodyResult {
   if (req.body === null || req.body.length === 0) return { ok: true, value: {} };
   const media = checkBodyMediaType(headerValue(req.headers, 'content-type'), headerValue(req.headers, 'content-encoding'));
   if (!media.ok) return { ok: false, error: gatewayErrors.unsupportedMediaType(media.error.contentType) };
+  if (!parseHere && req.body.length > FORWARD_UNPARSED_BYTES) {
+    const text = decodeJsonBodyText(req.body);
+    return text.ok ? { ok: true, value: {}, raw: text.value } : text;
+  }
   return parseJsonBody(req.body);
 }
 
@@ -188,6 +202,7 @@ async function dispatch(
   op: Operation,
   query: Record<string, string>,
   body: Record<string, unknown>,
+  bodyJson?: string,
 ): Promise<Outcome> {
   const traceparent = headerValue(ctx.req.headers, 'traceparent')?.trim();
   const request: ServiceRequest = {
@@ -198,6 +213,7 @@ async function dispatch(
     ...(op.identifier !== undefined ? { identifier: op.identifier } : {}),
     query,
     body,
+    ...(bodyJson !== undefined ? { bodyJson } : {}),
   };
   const reply = await ctx.deps.dispatch(op, request);
   // Step 18's reverse field mapping (partner keys) goes here.

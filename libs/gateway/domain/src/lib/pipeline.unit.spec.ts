@@ -732,11 +732,30 @@ describe('step 13: JSON body', () => {
     expect(body.error).toEqual({ code: 'VALIDATION_ERROR', message: 'Malformed JSON: maximum nesting depth of 64 exceeded', details: malformedDetails });
   });
 
-  it('rejects a 1,000,000-deep body without blowing the stack', async () => {
+  it('rejects a deep body that is small enough to be parsed at the gateway', async () => {
     const fake = fakeDeps();
-    const deep = `{"a":${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}}`;
+    const deep = `{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
     const body = expectError(await send(fake, request('POST', v1('orders/'), { body: deep })), 400, 'VALIDATION_ERROR');
     expect(body.error.message).toBe('Malformed JSON: maximum nesting depth of 64 exceeded');
+    expect(fake.dispatched).toHaveLength(0);
+  });
+
+  it('forwards a body above 1 MiB unparsed, for the service to parse with the same rules', async () => {
+    const fake = fakeDeps();
+    const deep = `{"a":${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}}`;
+    await send(fake, request('POST', v1('orders/'), { body: deep }));
+    expect(fake.dispatched).toHaveLength(1);
+    expect(fake.dispatched[0]!.request.body).toEqual({});
+    expect(fake.dispatched[0]!.request.bodyJson).toBe(deep);
+  });
+
+  it('still checks the media type and UTF-8 of a large body at the gateway', async () => {
+    const fake = fakeDeps();
+    const big = `{"pad":"${'x'.repeat(1_100_000)}"}`;
+    expectError(await send(fake, request('POST', v1('orders/'), { body: big, headers: { 'content-type': 'text/plain' } })), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    const invalidUtf8 = Buffer.concat([Buffer.from('{"pad":"'), Buffer.alloc(1_100_000, 0xff), Buffer.from('"}')]);
+    expectError(await send(fake, request('POST', v1('orders/'), { body: invalidUtf8 })), 400, 'VALIDATION_ERROR');
+    expect(fake.dispatched).toHaveLength(0);
   });
 
   it.each(['[{"order_number":"A"}]', '"text"', '12', 'null'])('rejects a top-level %s', async (text) => {

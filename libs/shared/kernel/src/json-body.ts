@@ -1,6 +1,13 @@
 import type { ApiError } from '@datamingle/contracts';
-import { fail, ok, type Result } from './result';
-import { gatewayErrors } from './responses';
+import { apiError, toValidationError } from './errors';
+import { err as fail, ok, type Result } from './result';
+
+/** The request-body errors of conventions.md §6.1 (step 13 of the processing order). */
+const bodyErrors = {
+  malformedJson: (explanation: string): ApiError =>
+    apiError('VALIDATION_ERROR', `Malformed JSON: ${explanation}`, { non_field_errors: ['Malformed JSON.'] }),
+  notAnObject: (): ApiError => toValidationError({ non_field_errors: ['Expected a JSON object at the top level.'] }),
+};
 
 export const MAX_JSON_DEPTH = 64;
 
@@ -248,8 +255,23 @@ export function parseJsonBody(body: Buffer | Uint8Array | null): Result<Record<s
   try {
     text = utf8.decode(body);
   } catch {
-    return fail(gatewayErrors.malformedJson('the body is not valid UTF-8'));
+    return fail(bodyErrors.malformedJson('the body is not valid UTF-8'));
   }
+  return parseJsonText(text);
+}
+
+/** The body as text, or the spec's malformed-JSON error when it is not valid UTF-8. */
+export function decodeJsonBodyText(body: Buffer | Uint8Array): Result<string, ApiError> {
+  try {
+    return ok(utf8.decode(body));
+  } catch {
+    return fail(bodyErrors.malformedJson('the body is not valid UTF-8'));
+  }
+}
+
+/** parseJsonBody for a body already decoded from UTF-8 (as a gateway forwards a large one). */
+export function parseJsonText(text: string): Result<Record<string, unknown>, ApiError> {
+  if (text.length === 0) return ok({});
   // Fast path: the native parser, then an iterative depth check. The character scanner (which
   // explains syntax errors the way the spec shows them and finds integer literals that round to
   // 2^53) only runs when the fast path cannot decide: on a syntax error, on too deep nesting, or
@@ -265,7 +287,7 @@ export function parseJsonBody(body: Buffer | Uint8Array | null): Result<Record<s
   if (!parsed || exceedsDepth(value, MAX_JSON_DEPTH) || /\d{16}/.test(text)) {
     const roundedToLimit: Array<[number, number]> = [];
     const problem = scanJson(text, MAX_JSON_DEPTH, roundedToLimit);
-    if (problem) return fail(gatewayErrors.malformedJson(problem.explanation));
+    if (problem) return fail(bodyErrors.malformedJson(problem.explanation));
     // A literal just above 2^53 (e.g. 9007199254740993) parses to exactly 2^53, which would pass as
     // a valid integer; conventions.md §7 rejects integers whose magnitude exceeds 2^53. Such literals
     // are replaced by the next representable value above 2^53, so validation sees what was sent.
@@ -277,9 +299,9 @@ export function parseJsonBody(body: Buffer | Uint8Array | null): Result<Record<s
       value = JSON.parse(text);
     } catch {
       // Unreachable when the scanner and JSON.parse agree; kept so a disagreement is a 400, not a 500.
-      return fail(gatewayErrors.malformedJson('Expecting value at line 1 column 1'));
+      return fail(bodyErrors.malformedJson('Expecting value at line 1 column 1'));
     }
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return fail(gatewayErrors.notAnObject());
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return fail(bodyErrors.notAnObject());
   return ok(value as Record<string, unknown>);
 }

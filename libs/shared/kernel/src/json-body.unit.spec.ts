@@ -1,4 +1,4 @@
-import { exceedsSafeLimit, MAX_JSON_DEPTH, parseJsonBody, scanJson } from './json-body';
+import { exceedsSafeLimit, MAX_JSON_DEPTH, parseJsonBody, parseJsonText, scanJson } from './json-body';
 
 const buf = (s: string) => Buffer.from(s, 'utf8');
 const nested = (depth: number, inner = '1') => '['.repeat(depth) + inner + ']'.repeat(depth);
@@ -158,5 +158,15 @@ describe('integers just above 2^53', () => {
     expect(above).toEqual({ ok: true, value: { q: 9007199254740994, s: '9007199254740993', n: -9007199254740994 } });
     const exact = parseJsonBody(Buffer.from('{"q": 9007199254740992}'));
     expect(exact).toEqual({ ok: true, value: { q: 9007199254740992 } });
+  });
+});
+
+describe('parseJsonText (a large body forwarded by the gateway)', () => {
+  it('applies the same rules as parseJsonBody', () => {
+    const deep = '{"a":' + '['.repeat(1_000_000) + ']'.repeat(1_000_000) + '}';
+    expect(parseJsonText(deep)).toEqual(parseJsonBody(Buffer.from(deep)));
+    expect(parseJsonText('{"inventory": []}')).toEqual({ ok: true, value: { inventory: [] } });
+    expect(parseJsonText('[1]')).toEqual(parseJsonBody(Buffer.from('[1]')));
+    expect(parseJsonText('')).toEqual({ ok: true, value: {} });
   });
 });
