@@ -3,7 +3,9 @@
  * Benchmarks through the gateway (autocannon), against the platform as `npm start` runs it
  * (launcher, embedded PostgreSQL with its default durable settings, one process per service).
  *
- *   npm run build && node bench/run.cjs [--duration 10] [--connections 20] [--only get|post]
+ *   npm run build && node bench/run.cjs [--duration 10] [--connections 20] [--only get|post|bulk]
+ *   READER_RATE=0 (bulk: read the other tenant as fast as possible instead of at 200 req/s)
+ *   BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (CPU profiles of every process)
  *
  * Prints a table and writes bench/results/<timestamp>.json.
  */
