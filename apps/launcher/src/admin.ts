@@ -7,7 +7,13 @@
 import { canonicalizeScopes, generateApiKey, hashApiKey, keyPrefix } from '@datamingle/gateway-domain';
 import { AdminError, GatewayStore } from '@datamingle/gateway-infrastructure';
 import { loadConfig, type PlatformConfig } from '@datamingle/platform';
-import { createReadModelDataSource } from '@datamingle/read-model';
+import { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
+import { PRODUCT_COLUMNS, productProjectionSpec } from '@datamingle/catalog-infrastructure';
+import { PostgresEventStore } from '@datamingle/event-store';
+import { InventoryLevelProjection, LOCATION_COLUMNS, locationProjectionSpec } from '@datamingle/inventory-infrastructure';
+import { ORDER_COLUMNS, orderProjectionSpec } from '@datamingle/orders-infrastructure';
+import { createReadModelDataSource, DocumentProjection, rebuildProjection, type CatchUpProjection } from '@datamingle/read-model';
 import { embeddedUrl, runningEmbeddedPort, startEmbeddedPostgres, type EmbeddedDb } from './embedded-db';
 import { migrateAll } from './migrate';
 
@@ -73,6 +79,7 @@ const USAGE = `usage: npm run -s admin -- <command>
   key create --tenant <slug> --name <name> [--scopes a,b] [--expires-at ISO8601] [--rate-limit N]
   key list --tenant <slug> | key revoke|activate|delete --tenant <slug> <key-id>
   key update --tenant <slug> <key-id> [--scopes a,b] [--expires-at ISO8601|none]
+  projections rebuild [--service orders|catalog|inventory]
   migrate`;
 
 async function run(argv: string[], store: GatewayStore): Promise<void> {
@@ -154,6 +161,31 @@ async function run(argv: string[], store: GatewayStore): Promise<void> {
   throw new UsageError(USAGE);
 }
 
+const SERVICES = ['orders', 'catalog', 'inventory'] as const;
+
+/** `projections rebuild [--service X]`: rebuilds read models from the event store while the services keep answering. */
+async function rebuildProjections(argv: string[], config: PlatformConfig, ds: DataSource, url: string): Promise<void> {
+  const p = parseArgs(argv, ['service']);
+  const service = p.flags.get('service');
+  if (service !== undefined && !(SERVICES as readonly string[]).includes(service)) throw new UsageError(`--service must be one of ${SERVICES.join(', ')}`);
+  if (config.eventStore !== 'postgres') throw new UsageError('projections rebuild needs EVENT_STORE=postgres in this version');
+  const store = new PostgresEventStore({ pool: new Pool({ connectionString: url, max: 2 }) });
+  try {
+    const projections: Record<(typeof SERVICES)[number], CatchUpProjection[]> = {
+      orders: [new DocumentProjection(orderProjectionSpec, store, ORDER_COLUMNS)],
+      catalog: [new DocumentProjection(productProjectionSpec, store, PRODUCT_COLUMNS)],
+      inventory: [new DocumentProjection(locationProjectionSpec, store, LOCATION_COLUMNS), new InventoryLevelProjection()],
+    };
+    const results = [];
+    for (const name of service ? [service as (typeof SERVICES)[number]] : SERVICES) {
+      for (const projection of projections[name]) results.push({ service: name, ...(await rebuildProjection(ds, store, projection)) });
+    }
+    out(results);
+  } finally {
+    await store.close();
+  }
+}
+
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help') {
@@ -181,7 +213,8 @@ async function main(): Promise<number> {
     const ds = createReadModelDataSource({ url, poolSize: 2, restricted: false, applicationName: 'datamingle-admin' });
     await ds.initialize();
     try {
-      await run(argv, new GatewayStore(ds));
+      if (argv[0] === 'projections' && argv[1] === 'rebuild') await rebuildProjections(argv.slice(2), config, ds, url);
+      else await run(argv, new GatewayStore(ds));
     } finally {
       await ds.destroy();
     }

@@ -54,4 +54,21 @@ describe('Quick Start through the gateway', () => {
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.data).toMatchObject({ status: 'cancelled', cancellation_reason: 'Customer cancelled', notes: 'Priority shipping' });
   });
+
+  it('npm run -s admin -- projections rebuild rebuilds every read model while the platform answers', async () => {
+    const before = await platform.request('GET', '/api/integrations/v1/orders/ORD-2026-001/', { key });
+    const output = JSON.parse(await platform.admin('projections', 'rebuild'));
+    expect(output.map((r: { service: string; projection: string }) => `${r.service}:${r.projection}`)).toEqual([
+      'orders:orders.orders',
+      'catalog:catalog.products',
+      'inventory:inventory.locations',
+      'inventory:inventory.levels',
+    ]);
+    expect(output[0].events).toBeGreaterThanOrEqual(3);
+    const after = await platform.request('GET', '/api/integrations/v1/orders/ORD-2026-001/', { key });
+    expect(after.body).toEqual(before.body);
+    const one = JSON.parse(await platform.admin('projections', 'rebuild', '--service', 'catalog'));
+    expect(one).toHaveLength(1);
+    await expect(platform.admin('projections', 'rebuild', '--service', 'billing')).rejects.toThrow(/--service/);
+  });
 });

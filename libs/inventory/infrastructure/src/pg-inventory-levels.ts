@@ -152,7 +152,15 @@ interface LevelSetData {
  * the revision the row reflects; the record's creation time is its first event's.
  */
 export class InventoryLevelProjection implements CatchUpProjection {
-  readonly spec = { name: 'inventory.levels', category: 'inventory', checkpointTable: 'inventory.projection_checkpoints' };
+  readonly spec: { name: string; category: string; checkpointTable: string; table: string };
+
+  constructor(table = 'inventory.levels') {
+    this.spec = { name: 'inventory.levels', category: 'inventory', checkpointTable: 'inventory.projection_checkpoints', table };
+  }
+
+  into(table: string): InventoryLevelProjection {
+    return new InventoryLevelProjection(table);
+  }
 
   async applyBatch(sql: Sql, events: readonly RecordedEvent[]): Promise<void> {
     const byTenant = new Map<string, Map<string, { data: LevelSetData; stream: string; revision: bigint; createdAt: Date; updatedAt: Date }>>();
@@ -171,7 +179,7 @@ export class InventoryLevelProjection implements CatchUpProjection {
       await setTenant(sql, tenantId);
       const list = [...rows.values()];
       await sql.query(
-        `INSERT INTO inventory.levels AS l (tenant_id, id, location_id, location_code, sku, quantity, created_at, updated_at, stream_name, revision)
+        `INSERT INTO ${this.spec.table} AS l (tenant_id, id, location_id, location_code, sku, quantity, created_at, updated_at, stream_name, revision)
          SELECT $1, gen_random_uuid(), u.location_id, u.location_code, u.sku, u.quantity, u.created_at, u.updated_at, u.stream_name, u.revision
            FROM unnest($2::uuid[], $3::text[], $4::text[], $5::bigint[], $6::timestamptz[], $7::timestamptz[], $8::text[], $9::bigint[])
                 AS u(location_id, location_code, sku, quantity, created_at, updated_at, stream_name, revision)

@@ -5,7 +5,7 @@ import type { OrderDto } from '@datamingle/contracts';
 import { PostgresEventStore, postgresEventStoreMigration } from '@datamingle/event-store';
 import { orderStreamName } from '@datamingle/orders-application';
 import { decideOrder, initialOrderState, validateCreateOrder, type OrderEvent } from '@datamingle/orders-domain';
-import { asTenant, createReadModelDataSource, DocumentProjection, inTransaction, ProjectionRunner, runMigrationSets, sqlMigration } from '@datamingle/read-model';
+import { asTenant, createReadModelDataSource, DocumentProjection, inTransaction, ProjectionRunner, rebuildProjection, runMigrationSets, sqlMigration } from '@datamingle/read-model';
 import { createTestDatabase } from '@datamingle/testing';
 import { ordersMigrations } from './migrations';
 import { ORDER_COLUMNS, orderProjectionSpec } from './order-projection';
@@ -15,6 +15,7 @@ const silent = { info: () => undefined, warn: () => undefined, error: () => unde
 
 describe('orders read model on PostgreSQL', () => {
   let ds: DataSource;
+  let owner: DataSource;
   let store: PostgresEventStore;
   let projection: DocumentProjection<OrderDto>;
   let readModel: PgOrderReadModel;
@@ -51,6 +52,8 @@ describe('orders read model on PostgreSQL', () => {
     ]);
     ds = createReadModelDataSource({ url, poolSize: 4 });
     await ds.initialize();
+    owner = createReadModelDataSource({ url, poolSize: 2, restricted: false });
+    await owner.initialize();
     store = new PostgresEventStore({ pool: new Pool({ connectionString: url, max: 4 }) });
     projection = new DocumentProjection(orderProjectionSpec, store, ORDER_COLUMNS);
     readModel = new PgOrderReadModel(ds, projection);
@@ -62,6 +65,7 @@ describe('orders read model on PostgreSQL', () => {
   afterAll(async () => {
     await store?.close();
     await ds?.destroy();
+    await owner?.destroy();
   });
 
   it('row-level security limits a query that forgets the tenant filter to the current tenant', async () => {
@@ -95,5 +99,32 @@ describe('orders read model on PostgreSQL', () => {
     expect(await snapshot(tenantA)).toEqual([]);
     await new ProjectionRunner(ds, store, projection, silent).catchUpNow();
     expect([await snapshot(tenantA), await snapshot(tenantB)]).toEqual(before);
+  });
+
+  it('projections rebuild replaces a corrupted read model from the event store while writes go on', async () => {
+    const snapshot = async (tenant: string) =>
+      asTenant(ds, tenant, (sql) => sql.query(`SELECT stream_name, revision, doc::text FROM orders.orders ORDER BY stream_name`));
+    const expected = await snapshot(tenantA);
+    // Simulate a projection bug: a row with wrong content.
+    await asTenant(ds, tenantA, (sql) => sql.query(`UPDATE orders.orders SET doc = '{"broken": true}' WHERE order_number = 'A-1'`));
+    expect(await snapshot(tenantA)).not.toEqual(expected);
+
+    // Writes keep coming while the rebuild runs; the service's reads keep answering.
+    const writes = (async () => {
+      const created: string[] = [];
+      for (let i = 0; i < 15; i++) created.push((await createOrder(tenantA, `R-${i}`)).order_number);
+      return created;
+    })();
+    const result = await rebuildProjection(owner, store, new DocumentProjection(orderProjectionSpec, store, ORDER_COLUMNS));
+    const created = await writes;
+    expect(result.projection).toBe('orders.orders');
+
+    const after = await snapshot(tenantA);
+    for (const row of expected) expect(after).toContainEqual(row);
+    const numbers = (await asTenant(ds, tenantA, (sql) => sql.query<{ order_number: string }>(`SELECT order_number FROM orders.orders`))).map((r) => r.order_number);
+    for (const n of created) expect(numbers).toContain(n);
+    // The new table keeps row-level security and the service role's grants.
+    expect(await inTransaction(ds, (sql) => sql.query(`SELECT 1 FROM orders.orders`))).toEqual([]);
+    expect((await asTenant(ds, tenantB, (sql) => sql.query(`SELECT order_number FROM orders.orders`))).map((r: { order_number: string }) => r.order_number)).toEqual(['B-1']);
   });
 });

@@ -38,8 +38,10 @@ export function tenantOf(event: RecordedEvent): string {
 
 /** What the catch-up runner needs of a projection: apply a batch, keep a checkpoint. */
 export interface CatchUpProjection {
-  readonly spec: { name: string; category: string; checkpointTable: string };
+  readonly spec: { name: string; category: string; checkpointTable: string; table: string };
   applyBatch(sql: Sql, events: readonly RecordedEvent[]): Promise<void>;
+  /** The same projection writing into another table of the same shape (rebuilds). */
+  into(table: string): CatchUpProjection;
   readCheckpoint(qr: Sql | DataSource): Promise<string | null>;
   writeCheckpoint(sql: Sql, position: string): Promise<void>;
 }
@@ -68,6 +70,10 @@ export class DocumentProjection<Doc> implements CatchUpProjection {
     sampleColumns: string[],
   ) {
     this.columnNames = sampleColumns;
+  }
+
+  into(table: string): DocumentProjection<Doc> {
+    return new DocumentProjection({ ...this.spec, table }, this.store, this.columnNames);
   }
 
   /**

@@ -3,3 +3,4 @@ export * from './migrations';
 export * from './document-projection';
 export * from './projection-runner';
 export * from './keyset-page';
+export * from './rebuild';
