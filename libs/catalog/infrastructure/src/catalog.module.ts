@@ -87,7 +87,10 @@ export class CatalogModule {
       imports: [CqrsModule.forRoot()],
       controllers: [CatalogMessageController, HealthController, HealthMessageController],
       providers: [
-        ...eventSourcedServiceProviders(config, logger, 'catalog', [documentProjection(productProjectionSpec, PRODUCT_COLUMNS)]),
+        ...eventSourcedServiceProviders(config, logger, 'catalog', [documentProjection(productProjectionSpec, PRODUCT_COLUMNS)], {
+          categories: ['product'],
+          checkpointTable: 'catalog.projection_checkpoints',
+        }),
         {
           provide: ProductReadModel,
           useFactory: (ds: DataSource, projection: DocumentProjection<ProductDto>) => new PgProductReadModel(ds, projection),

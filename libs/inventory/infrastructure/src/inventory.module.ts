@@ -99,7 +99,7 @@ export class InventoryModule {
         ...eventSourcedServiceProviders(config, logger, 'inventory', [
           documentProjection(locationProjectionSpec, LOCATION_COLUMNS),
           { name: 'inventory.levels', create: () => new InventoryLevelProjection() },
-        ]),
+        ], { categories: ['location', 'inventory'], checkpointTable: 'inventory.projection_checkpoints' }),
         {
           provide: LocationReadModel,
           useFactory: (ds: DataSource, projection: DocumentProjection<LocationDto>) => new PgLocationReadModel(ds, projection),

@@ -75,7 +75,10 @@ export class OrdersModule {
       imports: [CqrsModule.forRoot()],
       controllers: [OrdersMessageController, HealthController, HealthMessageController],
       providers: [
-        ...eventSourcedServiceProviders(config, logger, 'orders', [documentProjection(orderProjectionSpec, ORDER_COLUMNS)]),
+        ...eventSourcedServiceProviders(config, logger, 'orders', [documentProjection(orderProjectionSpec, ORDER_COLUMNS)], {
+          categories: ['order'],
+          checkpointTable: 'orders.projection_checkpoints',
+        }),
         {
           provide: OrderReadModel,
           useFactory: (ds: DataSource, projection: DocumentProjection<OrderDto>) => new PgOrderReadModel(ds, projection),

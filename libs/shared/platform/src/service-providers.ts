@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy, type Provider } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { EventStore } from '@datamingle/event-store';
+import { EventPublisher, KafkaJsPublisher, KafkaRelay } from '@datamingle/messaging';
 import { DocumentProjection, ProjectionRunner, type CatchUpProjection, type DocumentProjectionSpec } from '@datamingle/read-model';
 import type { PlatformConfig } from './config';
 import { READINESS_CHECKS, type ReadinessCheck } from './health';
@@ -37,6 +38,7 @@ export class EventSourcedServiceLifecycle implements OnApplicationBootstrap, OnM
 
   async onModuleDestroy(): Promise<void> {
     await Promise.all(this.runners.map((r) => r.stop()));
+    await closeSharedPublisher();
     await this.eventStore.close();
     await this.ds.destroy();
   }
@@ -62,7 +64,18 @@ export function eventSourcedServiceProviders(
   logger: Logger,
   service: string,
   projections: ProjectionRegistration[],
+  /** With KAFKA_BROKERS set: the stream categories whose events this service publishes, and where their relays keep checkpoints. */
+  publication?: { categories: string[]; checkpointTable: string },
 ): Provider[] {
+  const brokers = config.kafkaBrokers;
+  const relays: ProjectionRegistration[] =
+    brokers && publication
+      ? publication.categories.map((category) => ({
+          name: `relay:kafka:${category}`,
+          create: () => new KafkaRelay(category, publication.checkpointTable, publisherOf(brokers, service), config.kafkaTopicPrefix),
+        }))
+      : [];
+  projections = [...projections, ...relays];
   return [
     { provide: PLATFORM_CONFIG, useValue: config },
     { provide: Logger, useValue: logger },
@@ -89,4 +102,16 @@ export function eventSourcedServiceProviders(
     },
     EventSourcedServiceLifecycle,
   ];
+}
+
+/** One Kafka producer per process, shared by its relays; closed with the process. */
+let sharedPublisher: EventPublisher | null = null;
+function publisherOf(brokers: string[], service: string): EventPublisher {
+  sharedPublisher ??= new KafkaJsPublisher(brokers, `datamingle-${service}`);
+  return sharedPublisher;
+}
+
+export async function closeSharedPublisher(): Promise<void> {
+  await sharedPublisher?.close();
+  sharedPublisher = null;
 }

@@ -1,0 +1,3 @@
+export * from './publisher';
+export * from './envelope';
+export * from './relay';
