@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { EVENT_TYPES, eventMetadata, type ApiError, type ResolveSkusReply, type ServiceReply, type ServiceRequest, type SkuStatusReply } from '@datamingle/contracts';
-import { EventStore, handleStreamCommand, uuidv7, WrongExpectedVersionError } from '@datamingle/event-store';
-import { apiError, toValidationError } from '@datamingle/kernel';
+import { EVENT_TYPES, eventMetadata, type ResolveSkusReply, type ServiceReply, type ServiceRequest, type SkuStatusReply } from '@datamingle/contracts';
+import { decideAndAppend, EventStore, replyFor, uuidv7, WrongExpectedVersionError } from '@datamingle/event-store';
+import { toValidationError } from '@datamingle/kernel';
 import {
   decideProduct,
   duplicateSkuError,
@@ -15,8 +15,6 @@ import {
   validateProductListQuery,
   validateUpdateProduct,
   type ProductCommand,
-  type ProductEvent,
-  type ProductState,
 } from '@datamingle/catalog-domain';
 import {
   CreateProductCommand,
@@ -89,32 +87,10 @@ abstract class ExistingProductHandler {
   ) {}
 
   protected async apply(request: ServiceRequest, streamName: string, productId: string, command: ProductCommand, now: string): Promise<ServiceReply> {
-    const outcome = await this.readModel.writeAndProject(request.tenantId, streamName, async () => {
-      const result = await handleStreamCommand<ProductCommand, ProductState, ProductEvent, ApiError>(this.store, streamName, productDecider, command, {
-        metadata: (e, version) => productEventMetadata(request, e.type, productId, version, now),
-      });
-      const appended =
-        result.kind === 'applied'
-          ? {
-              fromRevision: result.nextExpectedRevision - BigInt(result.events.length) + 1n,
-              toRevision: result.nextExpectedRevision,
-              doc: productRepresentation(result.state),
-            }
-          : null;
-      return { result, appended };
-    });
-    switch (outcome.kind) {
-      case 'rejected':
-        return { ok: false, error: outcome.error };
-      case 'conflict':
-        return {
-          ok: false,
-          error: apiError('CONFLICT', 'The record was modified concurrently and the request could not be applied. Retry the request.'),
-        };
-      case 'unchanged':
-      case 'applied':
-        return { ok: true, status: 200, data: productRepresentation(outcome.state) };
-    }
+    const outcome = await this.readModel.writeAndProject(request.tenantId, streamName, () =>
+      decideAndAppend(this.store, streamName, productDecider, command, (e, version) => productEventMetadata(request, e.type, productId, version, now), productRepresentation),
+    );
+    return replyFor(outcome, productRepresentation);
   }
 }
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { EVENT_TYPES, eventMetadata, type ApiError, type ServiceReply, type ServiceRequest } from '@datamingle/contracts';
-import { EventStore, handleStreamCommand, uuidv7, WrongExpectedVersionError } from '@datamingle/event-store';
-import { apiError, notFoundError, toValidationError } from '@datamingle/kernel';
+import { EVENT_TYPES, eventMetadata, type ServiceReply, type ServiceRequest } from '@datamingle/contracts';
+import { decideAndAppend, EventStore, replyFor, uuidv7, WrongExpectedVersionError } from '@datamingle/event-store';
+import { notFoundError, toValidationError } from '@datamingle/kernel';
 import {
   bulkIdentifiers,
   decideLocation,
@@ -23,8 +23,6 @@ import {
   validateLocationListQuery,
   validateUpdateLocation,
   type LocationCommand,
-  type LocationEvent,
-  type LocationState,
 } from '@datamingle/inventory-domain';
 import {
   CreateLocationCommand,
@@ -93,29 +91,10 @@ abstract class ExistingLocationHandler {
   ) {}
 
   protected async apply(request: ServiceRequest, streamName: string, locationId: string, command: LocationCommand, now: string): Promise<ServiceReply> {
-    const outcome = await this.readModel.writeAndProject(request.tenantId, streamName, async () => {
-      const result = await handleStreamCommand<LocationCommand, LocationState, LocationEvent, ApiError>(this.store, streamName, locationDecider, command, {
-        metadata: (e, version) => locationMetadata(request, e.type, locationId, version, now),
-      });
-      const appended =
-        result.kind === 'applied'
-          ? {
-              fromRevision: result.nextExpectedRevision - BigInt(result.events.length) + 1n,
-              toRevision: result.nextExpectedRevision,
-              doc: locationRepresentation(result.state),
-            }
-          : null;
-      return { result, appended };
-    });
-    switch (outcome.kind) {
-      case 'rejected':
-        return { ok: false, error: outcome.error };
-      case 'conflict':
-        return { ok: false, error: apiError('CONFLICT', 'The record was modified concurrently and the request could not be applied. Retry the request.') };
-      case 'unchanged':
-      case 'applied':
-        return { ok: true, status: 200, data: locationRepresentation(outcome.state) };
-    }
+    const outcome = await this.readModel.writeAndProject(request.tenantId, streamName, () =>
+      decideAndAppend(this.store, streamName, locationDecider, command, (e, version) => locationMetadata(request, e.type, locationId, version, now), locationRepresentation),
+    );
+    return replyFor(outcome, locationRepresentation);
   }
 }
 

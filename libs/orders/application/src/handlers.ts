@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import type { ServiceReply } from '@datamingle/contracts';
-import { EventStore, handleStreamCommand, uuidv7, WrongExpectedVersionError } from '@datamingle/event-store';
-import { apiError, toValidationError } from '@datamingle/kernel';
+import { decideAndAppend, EventStore, replyFor, uuidv7, WrongExpectedVersionError } from '@datamingle/event-store';
+import { toValidationError } from '@datamingle/kernel';
 import {
   decideOrder,
   evolveOrder,
@@ -17,18 +17,11 @@ import {
   validateOrderListQuery,
   validateUpdateOrder,
   type OrderCommand,
-  type OrderEvent,
-  type OrderState,
 } from '@datamingle/orders-domain';
 import { CancelOrderCommand, CreateOrderCommand, GetOrderQuery, ListOrdersQuery, UpdateOrderCommand } from './commands';
 import { orderEventMetadata } from './event-metadata';
 import { Clock, OrderReadModel, ProductCatalog } from './ports';
 import { orderStreamName } from './streams';
-
-const conflict = (): ServiceReply => ({
-  ok: false,
-  error: apiError('CONFLICT', 'The record was modified concurrently and the request could not be applied. Retry the request.'),
-});
 
 function duplicateOrder(field: 'order_number' | 'external_order_id'): ServiceReply {
   return { ok: false, error: toValidationError({ [field]: [`An order with this ${field} already exists.`] }) };
@@ -116,36 +109,12 @@ abstract class ExistingOrderHandler {
     command: OrderCommand,
     claim: { externalOrderId: string; exceptOrderId: string } | null,
   ): Promise<ServiceReply> {
-    const run = async () => {
-      const outcome = await handleStreamCommand<OrderCommand, OrderState, OrderEvent, ReturnType<typeof apiError>>(
-        this.store,
-        streamName,
-        orderDecider,
-        command,
-        { metadata: (e, version) => orderEventMetadata(request, e.type, orderId, version, (command.data as { now: string }).now) },
-      );
-      const appended =
-        outcome.kind === 'applied'
-          ? {
-              fromRevision: outcome.nextExpectedRevision - BigInt(outcome.events.length) + 1n,
-              toRevision: outcome.nextExpectedRevision,
-              doc: orderRepresentation(outcome.state),
-            }
-          : null;
-      return { result: outcome, appended };
-    };
-    const written = await this.readModel.writeAndProject(request.tenantId, streamName, claim, run);
+    const now = (command.data as { now: string }).now;
+    const written = await this.readModel.writeAndProject(request.tenantId, streamName, claim, () =>
+      decideAndAppend(this.store, streamName, orderDecider, command, (e, version) => orderEventMetadata(request, e.type, orderId, version, now), orderRepresentation),
+    );
     if (written.taken) return duplicateOrder('external_order_id');
-    const outcome = written.result;
-    switch (outcome.kind) {
-      case 'rejected':
-        return { ok: false, error: outcome.error };
-      case 'conflict':
-        return conflict();
-      case 'unchanged':
-      case 'applied':
-        return { ok: true, status: 200, data: orderRepresentation(outcome.state) };
-    }
+    return replyFor(written.result, orderRepresentation);
   }
 }
 

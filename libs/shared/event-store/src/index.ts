@@ -16,3 +16,4 @@ export {
 export { isConnectionError as isPostgresConnectionError } from './postgres/errors';
 export * from './aggregate';
 export * from './ids';
+export * from './command-reply';
