@@ -1,3 +1,4 @@
 export * from './publisher';
 export * from './envelope';
 export * from './relay';
+export * from './asyncapi';
