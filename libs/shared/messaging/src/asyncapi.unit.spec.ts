@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EVENT_TYPES } from '@datamingle/contracts';
 import { buildAsyncApiDocument } from './asyncapi';
 
@@ -42,8 +44,7 @@ describe('AsyncAPI document', () => {
 
 describe('docs/asyncapi.json', () => {
   it('is the generated document (regenerate with: npm run build && npm run asyncapi)', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const committed = JSON.parse(require('node:fs').readFileSync(require('node:path').join(__dirname, '..', '..', '..', '..', 'docs', 'asyncapi.json'), 'utf8'));
+    const committed = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'docs', 'asyncapi.json'), 'utf8'));
     expect(committed).toEqual(JSON.parse(JSON.stringify(buildAsyncApiDocument('datamingle'))));
   });
 });
