@@ -1,36 +1,31 @@
 import { Command, Query } from '@nestjs/cqrs';
 import type { ResolveSkusReply, ResolveSkusRequest, ServiceReply, ServiceRequest, SkuStatusReply, SkuStatusRequest } from '@datamingle/contracts';
 
-export class CreateProductCommand extends Command<ServiceReply> {
+abstract class RequestCommand extends Command<ServiceReply> {
   constructor(readonly request: ServiceRequest) {
     super();
   }
 }
-export class UpdateProductCommand extends Command<ServiceReply> {
+abstract class RequestQuery extends Query<ServiceReply> {
   constructor(readonly request: ServiceRequest) {
     super();
   }
 }
-export class DeactivateProductCommand extends Command<ServiceReply> {
-  constructor(readonly request: ServiceRequest) {
-    super();
-  }
-}
-export class GetProductQuery extends Query<ServiceReply> {
-  constructor(readonly request: ServiceRequest) {
-    super();
-  }
-}
-export class ListProductsQuery extends Query<ServiceReply> {
-  constructor(readonly request: ServiceRequest) {
-    super();
-  }
-}
+
+export class CreateProductCommand extends RequestCommand {}
+export class UpdateProductCommand extends RequestCommand {}
+export class DeactivateProductCommand extends RequestCommand {}
+export class GetProductQuery extends RequestQuery {}
+export class ListProductsQuery extends RequestQuery {}
+
+/** orders → catalog: which SKUs are active products. */
 export class ResolveSkusQuery extends Query<ResolveSkusReply> {
   constructor(readonly request: ResolveSkusRequest) {
     super();
   }
 }
+
+/** inventory → catalog: which SKUs exist and whether each is active. */
 export class SkuStatusQuery extends Query<SkuStatusReply> {
   constructor(readonly request: SkuStatusRequest) {
     super();

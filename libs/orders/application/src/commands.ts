@@ -1,28 +1,19 @@
 import { Command, Query } from '@nestjs/cqrs';
 import type { ServiceReply, ServiceRequest } from '@datamingle/contracts';
 
-export class CreateOrderCommand extends Command<ServiceReply> {
+abstract class RequestCommand extends Command<ServiceReply> {
   constructor(readonly request: ServiceRequest) {
     super();
   }
 }
-export class UpdateOrderCommand extends Command<ServiceReply> {
+abstract class RequestQuery extends Query<ServiceReply> {
   constructor(readonly request: ServiceRequest) {
     super();
   }
 }
-export class CancelOrderCommand extends Command<ServiceReply> {
-  constructor(readonly request: ServiceRequest) {
-    super();
-  }
-}
-export class GetOrderQuery extends Query<ServiceReply> {
-  constructor(readonly request: ServiceRequest) {
-    super();
-  }
-}
-export class ListOrdersQuery extends Query<ServiceReply> {
-  constructor(readonly request: ServiceRequest) {
-    super();
-  }
-}
+
+export class CreateOrderCommand extends RequestCommand {}
+export class UpdateOrderCommand extends RequestCommand {}
+export class CancelOrderCommand extends RequestCommand {}
+export class GetOrderQuery extends RequestQuery {}
+export class ListOrdersQuery extends RequestQuery {}
