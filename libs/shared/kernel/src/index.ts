@@ -6,3 +6,4 @@ export * from './datetime';
 export * from './cursor';
 export * from './validation';
 export * from './json-body';
+export * from './activatable';

@@ -1,9 +1,9 @@
 import type { ApiError, ProductDto } from '@datamingle/contracts';
-import { apiError, err, jsonEqual, ok, parseDatetime, type Result } from '@datamingle/kernel';
+import { apiError, decideActivatableDeactivation, decideActivatableUpdate, err, ok, parseDatetime, type ActivatableEvent, type Result } from '@datamingle/kernel';
 import type { CreateProduct, DeactivateProduct, ProductCommand, UpdateProduct } from './product-commands';
 import { duplicateSkuError } from './product-errors';
 import type { ProductChanges, ProductEvent } from './product-events';
-import { PRODUCT_MUTABLE_FIELDS, type ProductMutableField } from './product-fields';
+import { PRODUCT_MUTABLE_FIELDS } from './product-fields';
 
 export interface ProductState {
   product: ProductDto | null;
@@ -75,36 +75,22 @@ function decideCreate(command: CreateProduct, state: ProductState): Result<Produ
   ]);
 }
 
-function changed(field: ProductMutableField, current: ProductDto, next: unknown): boolean {
-  return field === 'custom_fields' ? !jsonEqual(current.custom_fields, next) : current[field] !== next;
+const PRODUCT_EVENT_TYPES = { updated: 'ProductUpdated', reactivated: 'ProductReactivated', deactivated: 'ProductDeactivated' } as const;
+
+function named(events: ActivatableEvent<ProductChanges>[]): ProductEvent[] {
+  return events.map((e) => ({ type: PRODUCT_EVENT_TYPES[e.kind], data: e.data }) as ProductEvent);
 }
 
 function decideUpdate(command: UpdateProduct, state: ProductState): Result<ProductEvent[], ApiError> {
   const product = state.product;
   if (product === null) return err(apiError('NOT_FOUND', 'Product not found.'));
-  const changes: Record<string, unknown> = {};
-  for (const field of PRODUCT_MUTABLE_FIELDS) {
-    const next = command.data.input[field];
-    if (next !== undefined && changed(field, product, next)) changes[field] = next;
-  }
-  const keys = Object.keys(changes);
-  if (keys.length === 0) return ok([]);
-  const updated_at = stamp(command.data.now);
-  if (keys.length === 1 && keys[0] === 'is_active') {
-    return ok([
-      changes['is_active'] === true
-        ? { type: 'ProductReactivated', data: { is_active: true, updated_at } }
-        : { type: 'ProductDeactivated', data: { is_active: false, updated_at } },
-    ]);
-  }
-  return ok([{ type: 'ProductUpdated', data: { changes: changes as ProductChanges, updated_at } }]);
+  return ok(named(decideActivatableUpdate(product, command.data.input, PRODUCT_MUTABLE_FIELDS, ['custom_fields'], stamp(command.data.now))));
 }
 
 function decideDeactivate(command: DeactivateProduct, state: ProductState): Result<ProductEvent[], ApiError> {
   const product = state.product;
   if (product === null) return err(apiError('NOT_FOUND', 'Product not found.'));
-  if (!product.is_active) return ok([]);
-  return ok([{ type: 'ProductDeactivated', data: { is_active: false, updated_at: stamp(command.data.now) } }]);
+  return ok(named(decideActivatableDeactivation(product, stamp(command.data.now))));
 }
 
 /** Decides which events a command produces; `[]` means nothing changes. */

@@ -1,9 +1,9 @@
 import type { ApiError, LocationDto } from '@datamingle/contracts';
-import { apiError, err, jsonEqual, ok, parseDatetime, type Result } from '@datamingle/kernel';
+import { apiError, decideActivatableDeactivation, decideActivatableUpdate, err, ok, parseDatetime, type ActivatableEvent, type Result } from '@datamingle/kernel';
 import type { CreateLocation, DeactivateLocation, LocationCommand, UpdateLocation } from './location-commands';
 import { duplicateLocationError } from './location-errors';
 import type { LocationChanges, LocationEvent } from './location-events';
-import { LOCATION_MUTABLE_FIELDS, type LocationMutableField } from './location-fields';
+import { LOCATION_MUTABLE_FIELDS } from './location-fields';
 
 export interface LocationState {
   location: LocationDto | null;
@@ -75,36 +75,22 @@ function decideCreate(command: CreateLocation, state: LocationState): Result<Loc
   ]);
 }
 
-function changed(field: LocationMutableField, current: LocationDto, next: unknown): boolean {
-  return field === 'metadata' ? !jsonEqual(current.metadata, next) : current[field] !== next;
+const LOCATION_EVENT_TYPES = { updated: 'LocationUpdated', reactivated: 'LocationReactivated', deactivated: 'LocationDeactivated' } as const;
+
+function named(events: ActivatableEvent<LocationChanges>[]): LocationEvent[] {
+  return events.map((e) => ({ type: LOCATION_EVENT_TYPES[e.kind], data: e.data }) as LocationEvent);
 }
 
 function decideUpdate(command: UpdateLocation, state: LocationState): Result<LocationEvent[], ApiError> {
   const location = state.location;
   if (location === null) return err(apiError('NOT_FOUND', 'Location not found.'));
-  const changes: Record<string, unknown> = {};
-  for (const field of LOCATION_MUTABLE_FIELDS) {
-    const next = command.data.input[field];
-    if (next !== undefined && changed(field, location, next)) changes[field] = next;
-  }
-  const keys = Object.keys(changes);
-  if (keys.length === 0) return ok([]);
-  const updated_at = stamp(command.data.now);
-  if (keys.length === 1 && keys[0] === 'is_active') {
-    return ok([
-      changes['is_active'] === true
-        ? { type: 'LocationReactivated', data: { is_active: true, updated_at } }
-        : { type: 'LocationDeactivated', data: { is_active: false, updated_at } },
-    ]);
-  }
-  return ok([{ type: 'LocationUpdated', data: { changes: changes as LocationChanges, updated_at } }]);
+  return ok(named(decideActivatableUpdate(location, command.data.input, LOCATION_MUTABLE_FIELDS, ['metadata'], stamp(command.data.now))));
 }
 
 function decideDeactivate(command: DeactivateLocation, state: LocationState): Result<LocationEvent[], ApiError> {
   const location = state.location;
   if (location === null) return err(apiError('NOT_FOUND', 'Location not found.'));
-  if (!location.is_active) return ok([]);
-  return ok([{ type: 'LocationDeactivated', data: { is_active: false, updated_at: stamp(command.data.now) } }]);
+  return ok(named(decideActivatableDeactivation(location, stamp(command.data.now))));
 }
 
 /** Decides which events a command produces; `[]` means nothing changes. */
