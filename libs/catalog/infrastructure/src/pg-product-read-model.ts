@@ -2,9 +2,8 @@ import type { DataSource } from 'typeorm';
 import type { ProductDto } from '@datamingle/contracts';
 import { encodeCursor } from '@datamingle/kernel';
 import { ProductReadModel, type ProductListQuery, type StoredProduct, type Written } from '@datamingle/catalog-application';
-import { asTenant, type DocumentProjection, keysetPage, withTenant } from '@datamingle/read-model';
+import { asTenant, type DocumentProjection, isResolvableIdentifier, keysetPage, writeThenProject } from '@datamingle/read-model';
 
-const usable = (identifier: string) => identifier.length > 0 && [...identifier].length <= 100 && !identifier.includes('\u0000');
 
 export class PgProductReadModel extends ProductReadModel {
   constructor(
@@ -15,7 +14,7 @@ export class PgProductReadModel extends ProductReadModel {
   }
 
   async findBySku(tenantId: string, sku: string): Promise<StoredProduct | null> {
-    if (!usable(sku)) return null;
+    if (!isResolvableIdentifier(sku)) return null;
     const rows: Array<{ stream_name: string; doc: ProductDto }> = await asTenant(this.ds, tenantId, (sql) =>
       sql.query(`SELECT stream_name, doc FROM catalog.products WHERE tenant_id = $1 AND sku = $2`, [tenantId, sku]),
     );
@@ -33,7 +32,7 @@ export class PgProductReadModel extends ProductReadModel {
   }
 
   async activeSkus(tenantId: string, skus: readonly string[]): Promise<string[]> {
-    const candidates = skus.filter(usable);
+    const candidates = skus.filter(isResolvableIdentifier);
     if (candidates.length === 0) return [];
     const rows: Array<{ sku: string }> = await asTenant(this.ds, tenantId, (sql) =>
       sql.query(`SELECT sku FROM catalog.products WHERE tenant_id = $1 AND sku = ANY($2::text[]) AND is_active`, [tenantId, candidates]),
@@ -42,7 +41,7 @@ export class PgProductReadModel extends ProductReadModel {
   }
 
   async skuStatus(tenantId: string, skus: readonly string[]): Promise<Record<string, 'active' | 'inactive'>> {
-    const candidates = [...new Set(skus.filter(usable))];
+    const candidates = [...new Set(skus.filter(isResolvableIdentifier))];
     if (candidates.length === 0) return {};
     const rows: Array<{ sku: string; is_active: boolean }> = await asTenant(this.ds, tenantId, (sql) =>
       sql.query(`SELECT sku, is_active FROM catalog.products WHERE tenant_id = $1 AND sku = ANY($2::text[])`, [tenantId, candidates]),
@@ -50,14 +49,7 @@ export class PgProductReadModel extends ProductReadModel {
     return Object.fromEntries(rows.map((r) => [r.sku, r.is_active ? 'active' : 'inactive']));
   }
 
-  async writeAndProject<T>(tenantId: string, streamName: string, write: () => Promise<Written<T>>): Promise<T> {
-    const written = await write();
-    if (written.appended) {
-      const { fromRevision, toRevision, doc } = written.appended;
-      await asTenant(this.ds, tenantId, (sql) =>
-        this.projection.projectAppended(sql, tenantId, streamName, fromRevision, toRevision, doc, (fn) => withTenant(this.ds, tenantId, fn)),
-      );
-    }
-    return written.result;
+  writeAndProject<T>(tenantId: string, streamName: string, write: () => Promise<Written<T>>): Promise<T> {
+    return writeThenProject(this.ds, this.projection, tenantId, streamName, write);
   }
 }

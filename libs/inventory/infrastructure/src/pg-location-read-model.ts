@@ -2,9 +2,8 @@ import type { DataSource } from 'typeorm';
 import type { LocationDto } from '@datamingle/contracts';
 import { encodeCursor } from '@datamingle/kernel';
 import { LocationReadModel, type Page, type PageQuery, type StoredLocation, type Written } from '@datamingle/inventory-application';
-import { asTenant, type DocumentProjection, keysetPage, withTenant } from '@datamingle/read-model';
+import { asTenant, type DocumentProjection, isResolvableIdentifier, keysetPage, writeThenProject } from '@datamingle/read-model';
 
-export const usableIdentifier = (identifier: string) => identifier.length > 0 && [...identifier].length <= 100 && !identifier.includes('\u0000');
 
 export class PgLocationReadModel extends LocationReadModel {
   constructor(
@@ -15,7 +14,7 @@ export class PgLocationReadModel extends LocationReadModel {
   }
 
   async findByCode(tenantId: string, code: string): Promise<StoredLocation | null> {
-    if (!usableIdentifier(code)) return null;
+    if (!isResolvableIdentifier(code)) return null;
     const rows: Array<{ stream_name: string; doc: LocationDto }> = await asTenant(this.ds, tenantId, (sql) =>
       sql.query(`SELECT stream_name, doc FROM inventory.locations WHERE tenant_id = $1 AND code = $2`, [tenantId, code]),
     );
@@ -33,7 +32,7 @@ export class PgLocationReadModel extends LocationReadModel {
   }
 
   async lookup(tenantId: string, codes: readonly string[]): Promise<Map<string, { id: string; active: boolean }>> {
-    const candidates = [...new Set(codes.filter(usableIdentifier))];
+    const candidates = [...new Set(codes.filter(isResolvableIdentifier))];
     if (candidates.length === 0) return new Map();
     const rows: Array<{ code: string; id: string; is_active: boolean }> = await asTenant(this.ds, tenantId, (sql) =>
       sql.query(`SELECT code, id, is_active FROM inventory.locations WHERE tenant_id = $1 AND code = ANY($2::text[])`, [tenantId, candidates]),
@@ -41,14 +40,7 @@ export class PgLocationReadModel extends LocationReadModel {
     return new Map(rows.map((r) => [r.code, { id: r.id, active: r.is_active }]));
   }
 
-  async writeAndProject<T>(tenantId: string, streamName: string, write: () => Promise<Written<T>>): Promise<T> {
-    const written = await write();
-    if (written.appended) {
-      const { fromRevision, toRevision, doc } = written.appended;
-      await asTenant(this.ds, tenantId, (sql) =>
-        this.projection.projectAppended(sql, tenantId, streamName, fromRevision, toRevision, doc, (fn) => withTenant(this.ds, tenantId, fn)),
-      );
-    }
-    return written.result;
+  writeAndProject<T>(tenantId: string, streamName: string, write: () => Promise<Written<T>>): Promise<T> {
+    return writeThenProject(this.ds, this.projection, tenantId, streamName, write);
   }
 }

@@ -3,10 +3,8 @@ import type { OrderDto } from '@datamingle/contracts';
 import { encodeCursor } from '@datamingle/kernel';
 import type { ClaimedWrite, ExternalIdClaim, OrderListQuery, StoredOrder, Written } from '@datamingle/orders-application';
 import { OrderReadModel } from '@datamingle/orders-application';
-import { asTenant, type DocumentProjection, keysetPage, withTenant } from '@datamingle/read-model';
+import { asTenant, type DocumentProjection, isResolvableIdentifier, keysetPage, withTenant, writeThenProject } from '@datamingle/read-model';
 
-const MAX_IDENTIFIER = 100;
-const usable = (identifier: string) => identifier.length > 0 && [...identifier].length <= MAX_IDENTIFIER && !identifier.includes('\u0000');
 
 export class PgOrderReadModel extends OrderReadModel {
   constructor(
@@ -17,7 +15,7 @@ export class PgOrderReadModel extends OrderReadModel {
   }
 
   async findByIdentifier(tenantId: string, identifier: string): Promise<StoredOrder | null> {
-    if (!usable(identifier)) return null;
+    if (!isResolvableIdentifier(identifier)) return null;
     const rows: Array<{ stream_name: string; doc: OrderDto }> = await asTenant(this.ds, tenantId, (sql) =>
       sql.query(
         `SELECT stream_name, doc FROM orders.orders
@@ -69,16 +67,7 @@ export class PgOrderReadModel extends OrderReadModel {
     claim: ExternalIdClaim | null,
     write: () => Promise<Written<T>>,
   ): Promise<ClaimedWrite<T>> {
-    if (!claim) {
-      const written = await write();
-      if (written.appended) {
-        const { fromRevision, toRevision, doc } = written.appended;
-        await asTenant(this.ds, tenantId, (sql) =>
-          this.projection.projectAppended(sql, tenantId, streamName, fromRevision, toRevision, doc, (fn) => withTenant(this.ds, tenantId, fn)),
-        );
-      }
-      return { taken: false, result: written.result };
-    }
+    if (!claim) return { taken: false, result: await writeThenProject(this.ds, this.projection, tenantId, streamName, write) };
     return withTenant(this.ds, tenantId, async (sql) => {
       // Serializes every write that claims this external_order_id; released at commit, after the
       // projection made the claim visible to the next writer.

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { EventStore, RecordedEvent } from '@datamingle/event-store';
-import { setTenant, type Sql } from './data-source';
+import { asTenant, setTenant, withTenant, type Sql } from './data-source';
 
 /** The part of a stored event a projection needs. */
 export interface ProjectableEvent {
@@ -231,4 +231,33 @@ export class DocumentProjection<Doc> implements CatchUpProjection {
     );
     return inserted.length > 0;
   }
+}
+
+/**
+ * Whether an identifier can match a stored business identifier at all (identifiers.md §4: 1–100
+ * characters, no U+0000, which PostgreSQL text cannot hold); anything else resolves to no record.
+ */
+export function isResolvableIdentifier(identifier: string): boolean {
+  return identifier.length > 0 && [...identifier].length <= 100 && !identifier.includes('\u0000');
+}
+
+/**
+ * The write path of a document read model: run `write` (an event-store append that reports what
+ * it appended), then project those revisions before returning, so a read right after sees them.
+ */
+export async function writeThenProject<T, Doc>(
+  ds: DataSource,
+  projection: DocumentProjection<Doc>,
+  tenantId: string,
+  streamName: string,
+  write: () => Promise<{ result: T; appended: { fromRevision: bigint; toRevision: bigint; doc: Doc } | null }>,
+): Promise<T> {
+  const written = await write();
+  if (written.appended) {
+    const { fromRevision, toRevision, doc } = written.appended;
+    await asTenant(ds, tenantId, (sql) =>
+      projection.projectAppended(sql, tenantId, streamName, fromRevision, toRevision, doc, (fn) => withTenant(ds, tenantId, fn)),
+    );
+  }
+  return written.result;
 }
