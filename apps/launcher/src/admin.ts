@@ -6,11 +6,9 @@
  */
 import { canonicalizeScopes, generateApiKey, hashApiKey, keyPrefix } from '@datamingle/gateway-domain';
 import { AdminError, GatewayStore } from '@datamingle/gateway-infrastructure';
-import { loadConfig, type PlatformConfig } from '@datamingle/platform';
-import { Pool } from 'pg';
+import { loadConfig, openEventStore, type PlatformConfig } from '@datamingle/platform';
 import type { DataSource } from 'typeorm';
 import { PRODUCT_COLUMNS, productProjectionSpec } from '@datamingle/catalog-infrastructure';
-import { PostgresEventStore } from '@datamingle/event-store';
 import { InventoryLevelProjection, LOCATION_COLUMNS, locationProjectionSpec } from '@datamingle/inventory-infrastructure';
 import { ORDER_COLUMNS, orderProjectionSpec } from '@datamingle/orders-infrastructure';
 import { createReadModelDataSource, DocumentProjection, rebuildProjection, type CatchUpProjection } from '@datamingle/read-model';
@@ -168,8 +166,9 @@ async function rebuildProjections(argv: string[], config: PlatformConfig, ds: Da
   const p = parseArgs(argv, ['service']);
   const service = p.flags.get('service');
   if (service !== undefined && !(SERVICES as readonly string[]).includes(service)) throw new UsageError(`--service must be one of ${SERVICES.join(', ')}`);
-  if (config.eventStore !== 'postgres') throw new UsageError('projections rebuild needs EVENT_STORE=postgres in this version');
-  const store = new PostgresEventStore({ pool: new Pool({ connectionString: url, max: 2 }) });
+  // The store the services write to: PostgreSQL (this DATABASE_URL) or EventStoreDB.
+  const opened = await openEventStore({ ...config, databaseUrl: url }, 'datamingle-admin', 2);
+  const store = opened.store;
   try {
     const projections: Record<(typeof SERVICES)[number], CatchUpProjection[]> = {
       orders: [new DocumentProjection(orderProjectionSpec, store, ORDER_COLUMNS)],
@@ -182,7 +181,7 @@ async function rebuildProjections(argv: string[], config: PlatformConfig, ds: Da
     }
     out(results);
   } finally {
-    await store.close();
+    await opened.close();
   }
 }
 

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { InventoryBulkSummary, InventoryRecordDto } from '@datamingle/contracts';
-import { EventStore, PostgresEventStore, uuidv7, type RecordedEvent } from '@datamingle/event-store';
+import { EventStore, PostgresEventStore, uuidv7, WrongExpectedVersionError, type RecordedEvent } from '@datamingle/event-store';
 import { InventoryLevels, inventoryStreamName, type BulkApplication, type LevelChange, type Page, type PageQuery } from '@datamingle/inventory-application';
 import { pairKey } from '@datamingle/inventory-domain';
 import { encodeCursor } from '@datamingle/kernel';
@@ -23,28 +23,33 @@ const RECORD_JSON = `json_build_object(
   'quantity', quantity,
   'updated_at', to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))`;
 
+/** Conflicting appends (a writer that stored events but not rows) are caught up and re-planned this often. */
+const MAX_APPEND_ATTEMPTS = 3;
+
 /**
- * Inventory levels on PostgreSQL. A bulk write is one transaction: advisory locks on its
- * locations (always taken in the same order, so concurrent writers of the same locations
- * serialize without deadlocks), the current levels, the plan, the InventoryLevelSet events
- * (appended in the same transaction through the PostgreSQL event store) and the rows, set-based
- * whatever the number of rows. Every row is therefore either fully applied (event and row) or
- * not at all, and the answer is sent after the commit.
+ * Inventory levels in PostgreSQL read models. A bulk write runs in one PostgreSQL transaction:
+ * advisory locks on its locations (always taken in the same order, so concurrent writers of the
+ * same locations serialize without deadlocks, on every replica), the current levels, the plan,
+ * the InventoryLevelSet events and the rows, set-based whatever the number of rows.
+ *
+ * - PostgreSQL event store: the events are appended in that same transaction, so every row is
+ *   either fully applied (event and row) or not at all, and the answer is sent after the commit.
+ * - Any other store (EventStoreDB): the events of all locations are appended in one atomic
+ *   multi-stream append, each location stream at the revision its rows reflect, then the rows are
+ *   written and the transaction commits. A location whose stream is ahead of its rows (a writer
+ *   that stored events and died before its commit) is caught up from the stream first and the
+ *   request re-planned. If the commit fails after the append, the events are stored and the
+ *   catch-up projection applies them; a retry of the request then changes nothing (absolute
+ *   quantities).
  */
 export class PgInventoryLevels extends InventoryLevels {
-  private readonly store: PostgresEventStore;
+  private readonly projection = new InventoryLevelProjection();
 
   constructor(
     private readonly ds: DataSource,
-    store: EventStore,
+    private readonly store: EventStore,
   ) {
     super();
-    if (!(store instanceof PostgresEventStore)) {
-      // An EventStoreDB deployment needs the append-then-project writer (the catch-up projection
-      // below applies its events); it is not part of this version.
-      throw new Error('inventory bulk writes need EVENT_STORE=postgres in this version');
-    }
-    this.store = store;
   }
 
   applyBulk(
@@ -62,58 +67,61 @@ export class PgInventoryLevels extends InventoryLevels {
           [locationIds.map((id) => `inventory:${tenantId}:${id}`)],
         );
       }
-      const existing = new Map<string, { quantity: number }>();
-      if (pairs.length > 0) {
-        const rows: Array<{ location_code: string; sku: string; quantity: string }> = await sql.query(
-          `SELECT l.location_code, l.sku, l.quantity::text AS quantity
-             FROM inventory.levels l
-             JOIN unnest($2::uuid[], $3::text[]) AS p(location_id, sku) ON l.location_id = p.location_id AND l.sku = p.sku
-            WHERE l.tenant_id = $1`,
-          [tenantId, pairs.map((p) => p.locationId), pairs.map((p) => p.sku)],
-        );
-        for (const r of rows) existing.set(pairKey(r.location_code, r.sku), { quantity: Number(r.quantity) });
-      }
-      const { summary, changes } = application.plan(existing);
-      if (changes.length === 0) return summary;
+      for (let attempt = 1; ; attempt++) {
+        const { summary, changes } = application.plan(await currentLevels(sql, tenantId, pairs));
+        if (changes.length === 0) return summary;
 
-      const byLocation = new Map<string, LevelChange[]>();
-      for (const c of changes) {
-        const group = byLocation.get(c.locationId);
-        if (group) group.push(c);
-        else byLocation.set(c.locationId, [c]);
+        const byLocation = new Map<string, LevelChange[]>();
+        for (const c of changes) {
+          const group = byLocation.get(c.locationId);
+          if (group) group.push(c);
+          else byLocation.set(c.locationId, [c]);
+        }
+        const streams = [...byLocation.keys()].map((locationId) => inventoryStreamName(tenantId, locationId));
+        let firstRevisions: Map<string, bigint>;
+        if (this.store instanceof PostgresEventStore) {
+          const appends = [...byLocation].map(([locationId, group]) => ({
+            streamName: inventoryStreamName(tenantId, locationId),
+            events: group.map((c) => ({ id: uuidv7(), ...application.event(c) })),
+          }));
+          const revisions = await this.store.appendToStreamsInTransaction(client, appends, { versionMetadataKey: 'aggregate_version' });
+          firstRevisions = new Map([...revisions].map(([stream, r]) => [stream, r.firstRevision]));
+        } else {
+          const projected = await projectedRevisions(sql, tenantId, streams);
+          firstRevisions = new Map(streams.map((stream) => [stream, (projected.get(stream) ?? -1n) + 1n]));
+          const appends = [...byLocation].map(([locationId, group]) => {
+            const streamName = inventoryStreamName(tenantId, locationId);
+            const first = firstRevisions.get(streamName)!;
+            return {
+              streamName,
+              expectedRevision: projected.get(streamName) ?? ('no_stream' as const),
+              events: group.map((c, i) => {
+                const event = application.event(c);
+                return { id: uuidv7(), ...event, metadata: { ...event.metadata, aggregate_version: Number(first + BigInt(i) + 1n) } };
+              }),
+            };
+          });
+          try {
+            await this.store.appendToStreams(appends);
+          } catch (error) {
+            if (!(error instanceof WrongExpectedVersionError) || attempt >= MAX_APPEND_ATTEMPTS) throw error;
+            await this.catchUp(sql, streams, projected);
+            continue;
+          }
+        }
+        await upsertRows(sql, tenantId, byLocation, firstRevisions);
+        return summary;
       }
-      const appends = [...byLocation].map(([locationId, group]) => ({
-        streamName: inventoryStreamName(tenantId, locationId),
-        events: group.map((c) => ({ id: uuidv7(), ...application.event(c) })),
-      }));
-      const revisions = await this.store.appendToStreamsInTransaction(client, appends, { versionMetadataKey: 'aggregate_version' });
-
-      const cols = { id: [] as string[], locationId: [] as string[], code: [] as string[], sku: [] as string[], quantity: [] as string[], stream: [] as string[], revision: [] as string[] };
-      for (const [locationId, group] of byLocation) {
-        const stream = inventoryStreamName(tenantId, locationId);
-        const first = revisions.get(stream)!.firstRevision;
-        group.forEach((c, i) => {
-          cols.id.push(uuidv7());
-          cols.locationId.push(c.locationId);
-          cols.code.push(c.locationCode);
-          cols.sku.push(c.sku);
-          cols.quantity.push(String(c.quantity));
-          cols.stream.push(stream);
-          cols.revision.push((first + BigInt(i)).toString());
-        });
-      }
-      await sql.query(
-        `INSERT INTO inventory.levels AS l (tenant_id, id, location_id, location_code, sku, quantity, created_at, updated_at, stream_name, revision)
-         SELECT $1, u.id, u.location_id, u.location_code, u.sku, u.quantity, now(), now(), u.stream_name, u.revision
-           FROM unnest($2::uuid[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::bigint[], $8::uuid[])
-                AS u(location_id, location_code, sku, quantity, stream_name, revision, id)
-         ON CONFLICT (tenant_id, location_id, sku) DO UPDATE
-            SET quantity = EXCLUDED.quantity, updated_at = EXCLUDED.updated_at, stream_name = EXCLUDED.stream_name, revision = EXCLUDED.revision
-          WHERE l.revision < EXCLUDED.revision`,
-        [tenantId, cols.locationId, cols.code, cols.sku, cols.quantity, cols.stream, cols.revision, cols.id],
-      );
-      return summary;
     });
+  }
+
+  /** Applies to the rows what the location streams hold beyond the revisions the rows reflect. */
+  private async catchUp(sql: Sql, streams: readonly string[], projected: Map<string, bigint>): Promise<void> {
+    for (const stream of streams) {
+      const from = (projected.get(stream) ?? -1n) + 1n;
+      const events = await this.store.readStream(stream, { fromRevision: from });
+      if (events.length > 0) await this.projection.applyBatch(sql, events);
+    }
   }
 
   list(tenantId: string, query: PageQuery): Promise<Page<InventoryRecordDto>> {
@@ -137,6 +145,63 @@ export class PgInventoryLevels extends InventoryLevels {
       ),
     );
   }
+}
+
+/** Current quantities of the requested pairs, keyed by pairKey(location code, sku). */
+async function currentLevels(
+  sql: Sql,
+  tenantId: string,
+  pairs: ReadonlyArray<{ locationId: string; sku: string }>,
+): Promise<Map<string, { quantity: number }>> {
+  const existing = new Map<string, { quantity: number }>();
+  if (pairs.length === 0) return existing;
+  const rows: Array<{ location_code: string; sku: string; quantity: string }> = await sql.query(
+    `SELECT l.location_code, l.sku, l.quantity::text AS quantity
+       FROM inventory.levels l
+       JOIN unnest($2::uuid[], $3::text[]) AS p(location_id, sku) ON l.location_id = p.location_id AND l.sku = p.sku
+      WHERE l.tenant_id = $1`,
+    [tenantId, pairs.map((p) => p.locationId), pairs.map((p) => p.sku)],
+  );
+  for (const r of rows) existing.set(pairKey(r.location_code, r.sku), { quantity: Number(r.quantity) });
+  return existing;
+}
+
+/** The last revision of each location stream that the rows reflect (absent: no event projected). */
+async function projectedRevisions(sql: Sql, tenantId: string, streams: readonly string[]): Promise<Map<string, bigint>> {
+  const rows: Array<{ stream_name: string; revision: string }> = await sql.query(
+    `SELECT stream_name, max(revision)::text AS revision FROM inventory.levels
+      WHERE tenant_id = $1 AND stream_name = ANY($2::text[]) GROUP BY stream_name`,
+    [tenantId, streams],
+  );
+  return new Map(rows.map((r) => [r.stream_name, BigInt(r.revision)]));
+}
+
+/** The rows of the applied changes, each with the revision of its event, set-based. */
+async function upsertRows(sql: Sql, tenantId: string, byLocation: Map<string, LevelChange[]>, firstRevisions: Map<string, bigint>): Promise<void> {
+  const cols = { id: [] as string[], locationId: [] as string[], code: [] as string[], sku: [] as string[], quantity: [] as string[], stream: [] as string[], revision: [] as string[] };
+  for (const [locationId, group] of byLocation) {
+    const stream = inventoryStreamName(tenantId, locationId);
+    const first = firstRevisions.get(stream)!;
+    group.forEach((c, i) => {
+      cols.id.push(uuidv7());
+      cols.locationId.push(c.locationId);
+      cols.code.push(c.locationCode);
+      cols.sku.push(c.sku);
+      cols.quantity.push(String(c.quantity));
+      cols.stream.push(stream);
+      cols.revision.push((first + BigInt(i)).toString());
+    });
+  }
+  await sql.query(
+    `INSERT INTO inventory.levels AS l (tenant_id, id, location_id, location_code, sku, quantity, created_at, updated_at, stream_name, revision)
+     SELECT $1, u.id, u.location_id, u.location_code, u.sku, u.quantity, now(), now(), u.stream_name, u.revision
+       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::bigint[], $8::uuid[])
+            AS u(location_id, location_code, sku, quantity, stream_name, revision, id)
+     ON CONFLICT (tenant_id, location_id, sku) DO UPDATE
+        SET quantity = EXCLUDED.quantity, updated_at = EXCLUDED.updated_at, stream_name = EXCLUDED.stream_name, revision = EXCLUDED.revision
+      WHERE l.revision < EXCLUDED.revision`,
+    [tenantId, cols.locationId, cols.code, cols.sku, cols.quantity, cols.stream, cols.revision, cols.id],
+  );
 }
 
 interface LevelSetData {

@@ -21,6 +21,9 @@ class MemoryStore extends EventStore {
     this.streams.set(streamName, current);
     return { nextExpectedRevision: BigInt(current.length - 1), position: String(current.length) };
   }
+  async appendToStreams(): Promise<Map<string, bigint>> {
+    throw new Error('not used');
+  }
   async readStream(streamName: string): Promise<RecordedEvent[]> {
     return [...(this.streams.get(streamName) ?? [])];
   }

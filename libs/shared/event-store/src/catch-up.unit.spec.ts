@@ -29,6 +29,9 @@ class FakeStore extends EventStore {
   override async appendToStream(): Promise<AppendResult> {
     throw new Error('not used');
   }
+  override async appendToStreams(): Promise<Map<string, bigint>> {
+    throw new Error('not used');
+  }
   override async readStream(): Promise<RecordedEvent[]> {
     throw new Error('not used');
   }

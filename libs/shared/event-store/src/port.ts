@@ -69,6 +69,13 @@ export class DuplicateEventIdError extends Error {
   }
 }
 
+/** One stream's part of an appendToStreams call. */
+export interface StreamAppend {
+  streamName: string;
+  events: readonly NewEvent[];
+  expectedRevision: ExpectedRevision;
+}
+
 export interface ReadAllOptions {
   /** Continue after this position (exclusive); null/undefined = from the beginning. */
   after?: string | null;
@@ -88,6 +95,14 @@ export abstract class EventStore {
     events: readonly NewEvent[],
     options: { expectedRevision: ExpectedRevision },
   ): Promise<AppendResult>;
+
+  /**
+   * Appends to several streams atomically: every stream's events or none of them. Fails with
+   * WrongExpectedVersionError when any stream's revision does not match its expected revision
+   * (nothing is appended then), with TypeError when a stream appears twice. Returns each
+   * stream's next expected revision. (EventStoreDB: multi-stream append, KurrentDB >= 25.1.)
+   */
+  abstract appendToStreams(appends: readonly StreamAppend[]): Promise<Map<string, bigint>>;
 
   /** Events of one stream in revision order, from `fromRevision` (inclusive). [] if the stream does not exist. */
   abstract readStream(streamName: string, options?: { fromRevision?: bigint; maxCount?: number }): Promise<RecordedEvent[]>;

@@ -16,14 +16,31 @@ export interface OpenEventStore {
   close(): Promise<void>;
 }
 
-/** The event store selected by EVENT_STORE. */
-export async function openEventStore(config: PlatformConfig, applicationName: string, poolSize = 10): Promise<OpenEventStore> {
+/**
+ * The event store selected by EVENT_STORE: PostgreSQL (DATABASE_URL or the embedded server) or
+ * EventStoreDB/KurrentDB (EVENTSTORE_CONNECTION_STRING; its client is loaded only then).
+ */
+export async function openEventStore(
+  config: PlatformConfig,
+  applicationName: string,
+  poolSize = 10,
+  onBackgroundError?: (error: unknown) => void,
+): Promise<OpenEventStore> {
   if (config.eventStore === 'eventstoredb') {
-    throw new ConfigError('EVENT_STORE', 'the EventStoreDB adapter is not part of this build yet; use EVENT_STORE=postgres');
+    const connectionString = config.eventStoreConnectionString;
+    if (!connectionString) throw new ConfigError('EVENTSTORE_CONNECTION_STRING', 'required when EVENT_STORE=eventstoredb');
+    const { KurrentDbEventStore } = await import('@datamingle/event-store/kurrentdb');
+    let store: EventStore;
+    try {
+      store = new KurrentDbEventStore({ connectionString, ...(onBackgroundError ? { onBackgroundError } : {}) });
+    } catch (error) {
+      throw new ConfigError('EVENTSTORE_CONNECTION_STRING', `not a valid connection string: ${(error as Error).message}`);
+    }
+    return { store, close: () => store.close() };
   }
   const pool = new Pool({ connectionString: databaseUrlOf(config), max: poolSize, application_name: applicationName });
   pool.on('error', () => undefined); // idle-client errors surface on the next query instead of crashing the process
-  const store = new PostgresEventStore({ pool });
+  const store = new PostgresEventStore({ pool, ...(onBackgroundError ? { onBackgroundError } : {}) });
   // The store ends its pool on close().
   return { store, close: () => store.close() };
 }

@@ -80,7 +80,13 @@ export function eventSourcedServiceProviders(
     { provide: PLATFORM_CONFIG, useValue: config },
     { provide: Logger, useValue: logger },
     { provide: READ_MODEL_DS, useFactory: () => openReadModel(config, `datamingle-${service}`, config.dbPoolSize) },
-    { provide: OPEN_EVENT_STORE, useFactory: () => openEventStore(config, `datamingle-${service}`, config.dbPoolSize) },
+    {
+      provide: OPEN_EVENT_STORE,
+      useFactory: () =>
+        openEventStore(config, `datamingle-${service}`, config.dbPoolSize, (error) =>
+          logger.warn('event store background connection failed; retrying', { error: String((error as Error)?.message ?? error) }),
+        ),
+    },
     { provide: EventStore, useFactory: (es: OpenEventStore) => es.store, inject: [OPEN_EVENT_STORE] },
     ...projections.map((p) => ({
       provide: projectionToken(p.name),

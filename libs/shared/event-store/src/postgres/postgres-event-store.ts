@@ -9,10 +9,12 @@ import {
   type NewEvent,
   type ReadAllOptions,
   type RecordedEvent,
+  type StreamAppend,
 } from '../port';
 import { duplicateEventIdFromDetail, isConnectionError, toEventStoreError } from './errors';
 import { assertValidSchemaName, postgresEventStoreChannel, postgresEventStoreMigration } from './migration';
 import { NotificationListener } from './notification-listener';
+import { prepareAppend, prepareAppends, revisionMatches, type PreparedEvents } from '../append-validation';
 import { decodePosition, encodePosition, START_POSITION } from './position';
 
 export const DEFAULT_EVENT_STORE_SCHEMA = 'event_store';
@@ -42,7 +44,6 @@ interface EventRow {
   recorded_at: Date | string;
 }
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SAVEPOINT = 'event_store_append';
 
 /**
@@ -106,6 +107,29 @@ export class PostgresEventStore extends EventStore {
     const prepared = prepareAppend(streamName, events, options.expectedRevision);
     if (events.length === 0) return this.withClient((client) => this.checkRevision(client, streamName, options.expectedRevision));
     return this.withClient((client) => this.append(client, streamName, prepared, options.expectedRevision));
+  }
+
+  /** All streams' appends in one transaction: every stream's events or none. */
+  override async appendToStreams(appends: readonly StreamAppend[]): Promise<Map<string, bigint>> {
+    const prepared = prepareAppends(appends);
+    return this.withClient(async (client) => {
+      const result = new Map<string, bigint>();
+      await client.query('BEGIN');
+      try {
+        for (const [i, a] of appends.entries()) {
+          const appended =
+            a.events.length === 0
+              ? await this.checkRevision(client, a.streamName, a.expectedRevision)
+              : await this.append(client, a.streamName, prepared[i]!, a.expectedRevision);
+          result.set(a.streamName, appended.nextExpectedRevision);
+        }
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await rollbackQuietly(client);
+        throw error;
+      }
+    });
   }
 
   /**
@@ -324,12 +348,7 @@ export class PostgresEventStore extends EventStore {
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult> {
     const { revision, position } = await this.currentState(client, streamName);
-    const matches =
-      expectedRevision === 'any' ||
-      (expectedRevision === 'stream_exists' && revision !== 'no_stream') ||
-      ((expectedRevision === 'no_stream' || expectedRevision === -1n) && revision === 'no_stream') ||
-      (typeof expectedRevision === 'bigint' && expectedRevision === revision);
-    if (!matches) throw new WrongExpectedVersionError(streamName, expectedRevision, revision);
+    if (!revisionMatches(expectedRevision, revision)) throw new WrongExpectedVersionError(streamName, expectedRevision, revision);
     return { nextExpectedRevision: revision === 'no_stream' ? -1n : revision, position };
   }
 
@@ -377,40 +396,6 @@ export class PostgresEventStore extends EventStore {
   }
 }
 
-interface PreparedEvents {
-  ids: string[];
-  types: string[];
-  data: string[];
-  metadata: string[];
-}
-
-function prepareAppend(streamName: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): PreparedEvents {
-  if (typeof streamName !== 'string' || streamName.length === 0) throw new TypeError('streamName must be a non-empty string');
-  if (typeof expectedRevision === 'bigint') {
-    if (expectedRevision < -1n) throw new RangeError(`expectedRevision must be >= 0n (or -1n for no_stream): ${expectedRevision}`);
-  } else if (expectedRevision !== 'no_stream' && expectedRevision !== 'stream_exists' && expectedRevision !== 'any') {
-    throw new TypeError(`Unknown expectedRevision: ${String(expectedRevision)}`);
-  }
-  const prepared: PreparedEvents = { ids: [], types: [], data: [], metadata: [] };
-  const seen = new Set<string>();
-  for (const event of events) {
-    if (typeof event.id !== 'string' || !UUID_PATTERN.test(event.id)) throw new TypeError(`Event id must be a UUID: '${event.id}'`);
-    const id = event.id.toLowerCase();
-    if (seen.has(id)) throw new DuplicateEventIdError(streamName, id);
-    seen.add(id);
-    if (typeof event.type !== 'string' || event.type.length === 0) throw new TypeError('Event type must be a non-empty string');
-    if (event.metadata === null || typeof event.metadata !== 'object' || Array.isArray(event.metadata)) {
-      throw new TypeError('Event metadata must be an object');
-    }
-    const data = JSON.stringify(event.data);
-    if (data === undefined) throw new TypeError(`Event data of '${event.type}' is not JSON-serializable`);
-    prepared.ids.push(id);
-    prepared.types.push(event.type);
-    prepared.data.push(data);
-    prepared.metadata.push(JSON.stringify(event.metadata));
-  }
-  return prepared;
-}
 
 function assertCount(value: number, name: string): void {
   if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer: ${value}`);

@@ -31,6 +31,12 @@ export interface EventStoreContractOptions {
   visibilityTimeoutMs?: number;
   /** Jest timeout of the concurrency test (default 60 s). */
   concurrencyTestTimeoutMs?: number;
+  /**
+   * Whether the store rejects an event id already used in another stream (default true).
+   * EventStoreDB keeps ids unique per stream only; its run declares false and the suite then
+   * checks that behaviour instead.
+   */
+  eventIdsUniqueAcrossStreams?: boolean;
 }
 
 /** Declares the contract tests; `factory` runs once before them, `cleanup` once after. */
@@ -40,6 +46,7 @@ export function describeEventStoreContract(
   options: EventStoreContractOptions = {},
 ): void {
   const visibilityTimeoutMs = options.visibilityTimeoutMs ?? 10_000;
+  const eventIdsUniqueAcrossStreams = options.eventIdsUniqueAcrossStreams ?? true;
   const testTimeoutMs = visibilityTimeoutMs + 10_000;
   const it = (name: string, fn: () => Promise<void>, timeoutMs = testTimeoutMs): void => test(name, fn, timeoutMs);
 
@@ -275,23 +282,34 @@ export function describeEventStoreContract(
         expect(await typesOf(stream)).toEqual(['A', 'B', 'C', 'D', 'E', 'F']);
       });
 
-      it('rejects an event id already used in another stream, appending none of the batch', async () => {
-        const taken = newEvent('Taken');
-        const other = streamName();
-        await store().appendToStream(other, [taken], { expectedRevision: 'no_stream' });
+      if (eventIdsUniqueAcrossStreams) {
+        it('rejects an event id already used in another stream, appending none of the batch', async () => {
+          const taken = newEvent('Taken');
+          const other = streamName();
+          await store().appendToStream(other, [taken], { expectedRevision: 'no_stream' });
 
-        const stream = streamName();
-        const batch = [newEvent('A'), { ...newEvent('B'), id: taken.id }, newEvent('C')];
-        const error = await rejectionOf(store().appendToStream(stream, batch, { expectedRevision: 'no_stream' }));
-        expect(error).toBeInstanceOf(DuplicateEventIdError);
-        expect(error).not.toBeInstanceOf(WrongExpectedVersionError);
+          const stream = streamName();
+          const batch = [newEvent('A'), { ...newEvent('B'), id: taken.id }, newEvent('C')];
+          const error = await rejectionOf(store().appendToStream(stream, batch, { expectedRevision: 'no_stream' }));
+          expect(error).toBeInstanceOf(DuplicateEventIdError);
+          expect(error).not.toBeInstanceOf(WrongExpectedVersionError);
 
-        expect(await store().readStream(stream)).toEqual([]);
-        expect(await typesOf(other)).toEqual(['Taken']);
-        // The failed append did not create the stream either.
-        const retried = await store().appendToStream(stream, [batch[0]!, batch[2]!], { expectedRevision: 'no_stream' });
-        expect(retried.nextExpectedRevision).toBe(1n);
-      });
+          expect(await store().readStream(stream)).toEqual([]);
+          expect(await typesOf(other)).toEqual(['Taken']);
+          // The failed append did not create the stream either.
+          const retried = await store().appendToStream(stream, [batch[0]!, batch[2]!], { expectedRevision: 'no_stream' });
+          expect(retried.nextExpectedRevision).toBe(1n);
+        });
+      } else {
+        it('keeps event ids unique per stream only: an id used in another stream is accepted (declared by the adapter)', async () => {
+          const shared = newEvent('Shared');
+          const [one, two] = [streamName(), streamName()];
+          await store().appendToStream(one, [shared], { expectedRevision: 'no_stream' });
+          await store().appendToStream(two, [{ ...shared, type: 'SharedToo' }], { expectedRevision: 'no_stream' });
+          expect(await typesOf(one)).toEqual(['Shared']);
+          expect(await typesOf(two)).toEqual(['SharedToo']);
+        });
+      }
 
       it('rejects the same event id twice in one append', async () => {
         const stream = streamName();
@@ -302,14 +320,82 @@ export function describeEventStoreContract(
         expect(await store().readStream(stream)).toEqual([]);
       });
 
-      it('rejects re-appending an event to its own stream', async () => {
+      it('never stores an event twice in its stream: re-appending it is rejected or an idempotent no-op', async () => {
         const stream = streamName();
         const event = newEvent('A');
         await store().appendToStream(stream, [event], { expectedRevision: 'any' });
-        await expect(store().appendToStream(stream, [event], { expectedRevision: 'any' })).rejects.toBeInstanceOf(
-          DuplicateEventIdError,
-        );
+        const again = await settle(store().appendToStream(stream, [event], { expectedRevision: 'any' }));
+        if (again.error !== undefined) expect(again.error).toBeInstanceOf(DuplicateEventIdError);
+        else expect(again.value.nextExpectedRevision).toBe(0n);
         expect(await typesOf(stream)).toEqual(['A']);
+      });
+
+      it('a retried append whose acknowledgement was lost is not applied twice', async () => {
+        const stream = streamName();
+        const batch = [newEvent('A'), newEvent('B')];
+        const first = await store().appendToStream(stream, batch, { expectedRevision: 'no_stream' });
+        // The same request again, as a client retries when the first answer never reached it.
+        const retry = await settle(store().appendToStream(stream, batch, { expectedRevision: 'no_stream' }));
+        if (retry.error !== undefined) {
+          expect(retry.error instanceof WrongExpectedVersionError || retry.error instanceof DuplicateEventIdError).toBe(true);
+        } else {
+          expect(retry.value.nextExpectedRevision).toBe(first.nextExpectedRevision);
+        }
+        expect(await typesOf(stream)).toEqual(['A', 'B']);
+      });
+    });
+
+    describe('appendToStreams', () => {
+      it('appends to several streams at once, with data and metadata read back as appended', async () => {
+        const [one, two, fresh] = [streamName(), streamName(), streamName()];
+        await store().appendToStream(one, [newEvent('Before')], { expectedRevision: 'no_stream' });
+        await store().appendToStream(two, [newEvent('Before')], { expectedRevision: 'no_stream' });
+        const metadata = { tenant_id: randomUUID(), aggregate_version: 2, nested: { list: [1, 'two'], flag: true, none: null } };
+        const result = await store().appendToStreams([
+          { streamName: one, events: [newEvent('One1', { n: 1 }, metadata), newEvent('One2', 'text')], expectedRevision: 0n },
+          { streamName: two, events: [newEvent('Two1', [1, 2, 3])], expectedRevision: 'stream_exists' },
+          { streamName: fresh, events: [newEvent('Fresh1')], expectedRevision: 'no_stream' },
+        ]);
+
+        expect(result.get(one)).toBe(2n);
+        expect(result.get(two)).toBe(1n);
+        expect(result.get(fresh)).toBe(0n);
+        const read = await store().readStream(one);
+        expect(read.map((e) => [e.type, e.revision])).toEqual([
+          ['Before', 0n],
+          ['One1', 1n],
+          ['One2', 2n],
+        ]);
+        expect(read[1]!.data).toEqual({ n: 1 });
+        expect(read[1]!.metadata).toEqual(metadata);
+        expect(read[2]!.data).toBe('text');
+        expect((await store().readStream(two)).map((e) => e.data)).toEqual([{ at: 'Before' }, [1, 2, 3]]);
+        expect(await typesOf(fresh)).toEqual(['Fresh1']);
+      });
+
+      it('appends nothing to any stream when one stream is not at its expected revision', async () => {
+        const [ok, behind] = [streamName(), streamName()];
+        await store().appendToStream(behind, [newEvent('A'), newEvent('B')], { expectedRevision: 'no_stream' });
+        const error = await rejectionOf(
+          store().appendToStreams([
+            { streamName: ok, events: [newEvent('X')], expectedRevision: 'no_stream' },
+            { streamName: behind, events: [newEvent('C')], expectedRevision: 0n },
+          ]),
+        );
+        expect(error).toBeInstanceOf(WrongExpectedVersionError);
+        expect(await store().readStream(ok)).toEqual([]);
+        expect(await typesOf(behind)).toEqual(['A', 'B']);
+      });
+
+      it('rejects a stream named twice, appending nothing', async () => {
+        const stream = streamName();
+        await expect(
+          store().appendToStreams([
+            { streamName: stream, events: [newEvent('A')], expectedRevision: 'any' },
+            { streamName: stream, events: [newEvent('B')], expectedRevision: 'any' },
+          ]),
+        ).rejects.toBeInstanceOf(TypeError);
+        expect(await store().readStream(stream)).toEqual([]);
       });
     });
 
@@ -625,6 +711,15 @@ function summary(event: RecordedEvent): [string, string, bigint, string] {
 function expectStrictlyIncreasing(positions: readonly string[]): void {
   const violations = positions.flatMap((position, i) => (i > 0 && !(positions[i - 1]! < position) ? [[positions[i - 1], position]] : []));
   expect(violations).toEqual([]);
+}
+
+/** The outcome of a promise, without throwing. */
+async function settle<T>(promise: Promise<T>): Promise<{ value: T; error?: undefined } | { value?: undefined; error: unknown }> {
+  try {
+    return { value: await promise };
+  } catch (error) {
+    return { error: error ?? new Error('rejected with nothing') };
+  }
 }
 
 async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {

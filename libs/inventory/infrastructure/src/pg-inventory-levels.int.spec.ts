@@ -1,0 +1,189 @@
+/**
+ * The bulk writer through the event-store port only (the path EventStoreDB deployments take):
+ * run here against the PostgreSQL adapter hidden behind a plain EventStore, so the writer cannot
+ * use the same-transaction append and must use appendToStreams with expected revisions.
+ */
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
+import {
+  EventStore,
+  PostgresEventStore,
+  postgresEventStoreMigration,
+  type AppendResult,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type RecordedEvent,
+  type StreamAppend,
+} from '@datamingle/event-store';
+import { inventoryStreamName, type BulkApplication, type LevelChange } from '@datamingle/inventory-application';
+import { pairKey } from '@datamingle/inventory-domain';
+import { asTenant, createReadModelDataSource, runMigrationSets, sqlMigration } from '@datamingle/read-model';
+import { createTestDatabase } from '@datamingle/testing';
+import { inventoryMigrations } from './migrations';
+import { PgInventoryLevels } from './pg-inventory-levels';
+
+/** Only the port: not a PostgresEventStore, as an EventStoreDB adapter is not. */
+class PortOnly extends EventStore {
+  appendToStreamsCalls = 0;
+  constructor(readonly inner: PostgresEventStore) {
+    super();
+  }
+  appendToStream(s: string, e: readonly NewEvent[], o: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
+    return this.inner.appendToStream(s, e, o);
+  }
+  appendToStreams(appends: readonly StreamAppend[]): Promise<Map<string, bigint>> {
+    this.appendToStreamsCalls += 1;
+    return this.inner.appendToStreams(appends);
+  }
+  readStream(s: string, o?: { fromRevision?: bigint; maxCount?: number }): Promise<RecordedEvent[]> {
+    return this.inner.readStream(s, o);
+  }
+  readAll(o: ReadAllOptions): Promise<RecordedEvent[]> {
+    return this.inner.readAll(o);
+  }
+  waitForEvents(t: number, s?: AbortSignal): Promise<void> {
+    return this.inner.waitForEvents(t, s);
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+const tenantId = randomUUID();
+const location = { id: randomUUID(), code: 'WH-1' };
+const location2 = { id: randomUUID(), code: 'WH-2' };
+
+/** Sets absolute quantities: a change for every pair whose quantity differs. */
+function setQuantities(wanted: Array<{ loc: { id: string; code: string }; sku: string; quantity: number }>): BulkApplication {
+  return {
+    plan(existing) {
+      const changes: LevelChange[] = [];
+      let created = 0;
+      let updated = 0;
+      for (const w of wanted) {
+        const current = existing.get(pairKey(w.loc.code, w.sku));
+        if (current?.quantity === w.quantity) continue;
+        if (current) updated += 1;
+        else created += 1;
+        changes.push({ locationId: w.loc.id, locationCode: w.loc.code, sku: w.sku, quantity: w.quantity, previousQuantity: current?.quantity ?? null });
+      }
+      return { summary: { total: wanted.length, created, updated, failed: 0, errors: [] }, changes };
+    },
+    event(change) {
+      return {
+        type: 'InventoryLevelSet',
+        data: { location_id: change.locationId, location_code: change.locationCode, sku_code: change.sku, quantity: change.quantity },
+        metadata: { tenant_id: tenantId, aggregate_version: 0 },
+      };
+    },
+  };
+}
+
+describe('inventory bulk writer through the event-store port (EventStoreDB path)', () => {
+  let ds: DataSource;
+  let store: PortOnly;
+  let levels: PgInventoryLevels;
+
+  const rows = () =>
+    asTenant(ds, tenantId, (sql) =>
+      sql.query<{ location_code: string; sku: string; quantity: string; revision: string }>(
+        `SELECT location_code, sku, quantity::text, revision::text FROM inventory.levels ORDER BY location_code, sku`,
+      ),
+    );
+  const apply = (wanted: Parameters<typeof setQuantities>[0]) =>
+    levels.applyBulk(
+      tenantId,
+      [...new Set(wanted.map((w) => w.loc.id))],
+      wanted.map((w) => ({ locationId: w.loc.id, sku: w.sku })),
+      setQuantities(wanted),
+    );
+
+  beforeAll(async () => {
+    const url = await createTestDatabase('inventory_port');
+    await runMigrationSets(url, [
+      { name: 'event_store', migrations: [sqlMigration('EventStoreInit1764100000500', [postgresEventStoreMigration('event_store')])] },
+      inventoryMigrations,
+    ]);
+    ds = createReadModelDataSource({ url, poolSize: 4 });
+    await ds.initialize();
+    store = new PortOnly(new PostgresEventStore({ pool: new Pool({ connectionString: url, max: 4 }) }));
+    levels = new PgInventoryLevels(ds, store);
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await ds?.destroy();
+  });
+
+  it('appends one event per changed pair across locations in one multi-stream append, rows at their event revisions', async () => {
+    const summary = await apply([
+      { loc: location, sku: 'A', quantity: 5 },
+      { loc: location, sku: 'B', quantity: 7 },
+      { loc: location2, sku: 'A', quantity: 1 },
+    ]);
+    expect(summary).toMatchObject({ created: 3, updated: 0 });
+    expect(store.appendToStreamsCalls).toBe(1);
+    const stream = await store.readStream(inventoryStreamName(tenantId, location.id));
+    expect(stream.map((e) => [e.revision, (e.data as { sku_code: string }).sku_code, e.metadata['aggregate_version']])).toEqual([
+      [0n, 'A', 1],
+      [1n, 'B', 2],
+    ]);
+    expect(await rows()).toEqual([
+      { location_code: 'WH-1', sku: 'A', quantity: '5', revision: '0' },
+      { location_code: 'WH-1', sku: 'B', quantity: '7', revision: '1' },
+      { location_code: 'WH-2', sku: 'A', quantity: '1', revision: '0' },
+    ]);
+
+    // Unchanged quantities: nothing appended.
+    const again = await apply([{ loc: location, sku: 'A', quantity: 5 }]);
+    expect(again).toMatchObject({ created: 0, updated: 0 });
+    expect(store.appendToStreamsCalls).toBe(1);
+  });
+
+  it('catches up a location whose stream is ahead of its rows (a writer died after its append), then applies the request', async () => {
+    const streamName = inventoryStreamName(tenantId, location.id);
+    // Stored but never projected: B set to 9 at revision 2.
+    await store.appendToStream(
+      streamName,
+      [{ id: randomUUID(), type: 'InventoryLevelSet', data: { location_id: location.id, location_code: 'WH-1', sku_code: 'B', quantity: 9 }, metadata: { tenant_id: tenantId, aggregate_version: 3 } }],
+      { expectedRevision: 1n },
+    );
+
+    const summary = await apply([
+      { loc: location, sku: 'A', quantity: 6 },
+      { loc: location, sku: 'B', quantity: 9 },
+    ]);
+    // B already is 9 once the stored event is applied: only A changes.
+    expect(summary).toMatchObject({ created: 0, updated: 1 });
+    const stream = await store.readStream(streamName);
+    expect(stream.map((e) => [e.revision, (e.data as { sku_code: string; quantity: number }).sku_code, (e.data as { quantity: number }).quantity])).toEqual([
+      [0n, 'A', 5],
+      [1n, 'B', 7],
+      [2n, 'B', 9],
+      [3n, 'A', 6],
+    ]);
+    expect(stream[3]!.metadata['aggregate_version']).toBe(4);
+    expect((await rows()).filter((r) => r.location_code === 'WH-1')).toEqual([
+      { location_code: 'WH-1', sku: 'A', quantity: '6', revision: '3' },
+      { location_code: 'WH-1', sku: 'B', quantity: '9', revision: '2' },
+    ]);
+  });
+
+  it('serializes concurrent writers of the same location: every event applied once, rows equal the stream', async () => {
+    const writes = Array.from({ length: 8 }, (_, i) => apply([{ loc: location2, sku: `S-${i % 3}`, quantity: 100 + i }]));
+    await Promise.all(writes);
+    const stream = await store.readStream(inventoryStreamName(tenantId, location2.id));
+    expect(stream.map((e) => e.revision)).toEqual(stream.map((_, i) => BigInt(i)));
+    const last = new Map<string, { quantity: number; revision: bigint }>();
+    for (const e of stream) {
+      const d = e.data as { sku_code: string; quantity: number };
+      last.set(d.sku_code, { quantity: d.quantity, revision: e.revision });
+    }
+    const wh2 = (await rows()).filter((r) => r.location_code === 'WH-2');
+    expect(wh2.map((r) => [r.sku, Number(r.quantity), BigInt(r.revision)])).toEqual(
+      [...last].sort(([a], [b]) => a.localeCompare(b)).map(([sku, v]) => [sku, v.quantity, v.revision]),
+    );
+  });
+});

@@ -1,0 +1,355 @@
+import {
+  ANY,
+  BACKWARDS,
+  END,
+  ErrorType,
+  FORWARDS,
+  jsonEvent,
+  KurrentDBClient,
+  NO_STREAM,
+  START,
+  STREAM_EXISTS,
+  streamNameFilter,
+  type AllStreamSubscription,
+  type AppendStreamState,
+  type EventData,
+  type Position,
+  type RecordedEvent as KurrentRecordedEvent,
+} from '@kurrent/kurrentdb-client';
+import { prepareAppend, prepareAppends, revisionMatches } from '../append-validation';
+import {
+  EventStore,
+  EventStoreUnavailableError,
+  WrongExpectedVersionError,
+  type AppendResult,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type RecordedEvent,
+  type StreamAppend,
+} from '../port';
+import { decodePosition, encodePosition } from '../postgres/position';
+
+export interface KurrentDbEventStoreOptions {
+  /** `kurrentdb://host:2113?tls=false` (also `esdb://`, `kurrentdb+discover://` for clusters). */
+  connectionString: string;
+  /** Errors with no caller to throw to (the live subscription behind waitForEvents broke). */
+  onBackgroundError?: (error: unknown) => void;
+  /** Pause before the live subscription is re-opened after it broke (default 1000 ms). */
+  resubscribeDelayMs?: number;
+}
+
+/**
+ * multiStreamAppend carries metadata as flat string properties; the whole metadata object
+ * travels as JSON under this one property and is unwrapped on read, so it reads back with its
+ * types (numbers, nested objects) whichever API appended it.
+ */
+export const METADATA_PROPERTY = 'datamingle.metadata';
+
+/** Streams of the application: every stream whose name does not start with '$' (system streams). */
+const USER_STREAMS = '^[^$]';
+
+/**
+ * EventStore on EventStoreDB / KurrentDB (gRPC client `@kurrent/kurrentdb-client`).
+ *
+ * - Appends map the port's expected revisions to stream states; `appendToStreams` is KurrentDB's
+ *   multi-stream append (atomic, server >= 25.1).
+ * - Positions are the $all log position (commit, prepare), encoded like the PostgreSQL adapter's
+ *   ("<20 digits>:<20 digits>"), so string order is log order and checkpoints (stored in
+ *   PostgreSQL by the projections and relays) compare as strings.
+ * - readAll reads $all forwards with a server-side stream-name filter (categories, or every
+ *   non-system stream). $all is the log's order, so nothing can commit behind a position already
+ *   read: no horizon is needed.
+ * - waitForEvents is woken by one live $all subscription (from the end, non-system streams).
+ *
+ * Event ids: EventStoreDB keeps event ids unique per stream only — re-appending events already in
+ * their stream at the same expected revision is an idempotent success, not an error — and does
+ * not check ids across streams. Ids within one append are checked here (DuplicateEventIdError).
+ */
+export class KurrentDbEventStore extends EventStore {
+  private readonly client: KurrentDBClient;
+  private readonly onBackgroundError: (error: unknown) => void;
+  private readonly resubscribeDelayMs: number;
+  private readonly waiters = new Set<() => void>();
+  private subscription: AllStreamSubscription | null = null;
+  private resubscribeAt = 0;
+  private closed: Promise<void> | null = null;
+
+  constructor(options: KurrentDbEventStoreOptions) {
+    super();
+    this.client = KurrentDBClient.connectionString(options.connectionString);
+    this.onBackgroundError = options.onBackgroundError ?? (() => {});
+    this.resubscribeDelayMs = options.resubscribeDelayMs ?? 1000;
+  }
+
+  override async appendToStream(
+    streamName: string,
+    events: readonly NewEvent[],
+    options: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult> {
+    prepareAppend(streamName, events, options.expectedRevision);
+    if (events.length === 0) return this.checkRevision(streamName, options.expectedRevision);
+    try {
+      const result = await this.client.appendToStream(streamName, events.map(toEventData), {
+        streamState: toStreamState(options.expectedRevision),
+      });
+      if (!result.position) throw new Error(`KurrentDB returned no position for the append to '${streamName}'`);
+      return { nextExpectedRevision: result.nextExpectedRevision, position: encode(result.position) };
+    } catch (error) {
+      throw toPortError(error, streamName, options.expectedRevision);
+    }
+  }
+
+  override async appendToStreams(appends: readonly StreamAppend[]): Promise<Map<string, bigint>> {
+    prepareAppends(appends);
+    const result = new Map<string, bigint>();
+    const nonEmpty = appends.filter((a) => a.events.length > 0);
+    // Streams without events only check their revision (multi-stream append needs records).
+    for (const a of appends) {
+      if (a.events.length === 0) result.set(a.streamName, (await this.checkRevision(a.streamName, a.expectedRevision)).nextExpectedRevision);
+    }
+    if (nonEmpty.length === 0) return result;
+    try {
+      const appended = await this.client.multiStreamAppend(
+        nonEmpty.map((a) => ({
+          streamName: a.streamName,
+          expectedState: toStreamState(a.expectedRevision),
+          events: a.events.map((e) => toEventData({ ...e, metadata: { [METADATA_PROPERTY]: JSON.stringify(e.metadata) } })),
+        })),
+      );
+      for (const r of appended.responses) result.set(r.streamName, r.revision);
+      return result;
+    } catch (error) {
+      const streamName = (error as { streamName?: unknown }).streamName;
+      const failed = nonEmpty.find((a) => a.streamName === streamName) ?? nonEmpty[0]!;
+      throw toPortError(error, failed.streamName, failed.expectedRevision);
+    }
+  }
+
+  override async readStream(streamName: string, options: { fromRevision?: bigint; maxCount?: number } = {}): Promise<RecordedEvent[]> {
+    const fromRevision = options.fromRevision ?? 0n;
+    if (typeof fromRevision !== 'bigint' || fromRevision < 0n) throw new RangeError(`fromRevision must be a bigint >= 0n`);
+    if (options.maxCount !== undefined) assertCount(options.maxCount, 'maxCount');
+    if (options.maxCount === 0) return [];
+    const events: RecordedEvent[] = [];
+    try {
+      const read = this.client.readStream(streamName, {
+        fromRevision: fromRevision === 0n ? START : fromRevision,
+        direction: FORWARDS,
+        ...(options.maxCount !== undefined ? { maxCount: options.maxCount } : {}),
+      });
+      for await (const resolved of read) {
+        if (resolved.event) events.push(toRecordedEvent(resolved.event));
+      }
+    } catch (error) {
+      if (isStreamNotFound(error)) return [];
+      throw toPortError(error, streamName);
+    }
+    return events;
+  }
+
+  override async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    assertCount(options.maxCount, 'maxCount');
+    if (options.maxCount === 0 || options.categories?.length === 0) return [];
+    const after = options.after ? decodeKurrentPosition(options.after) : null;
+    const regex = options.categories ? `^(?:${options.categories.map(escapeRegex).join('|')})(?:-|$)` : USER_STREAMS;
+    const events: RecordedEvent[] = [];
+    try {
+      // A read from a position includes the event at it: read one more and drop what is not after `after`.
+      const read = this.client.readAll({
+        fromPosition: after ?? START,
+        direction: FORWARDS,
+        maxCount: options.maxCount + (after ? 1 : 0),
+        filter: streamNameFilter({ regex }),
+      });
+      for await (const resolved of read) {
+        const event = resolved.event;
+        if (!event?.position || event.streamId.startsWith('$')) continue;
+        if (after && comparePosition(event.position, after) <= 0) continue;
+        events.push(toRecordedEvent(event));
+        if (events.length === options.maxCount) break;
+      }
+    } catch (error) {
+      throw toPortError(error, '$all');
+    }
+    return events;
+  }
+
+  override waitForEvents(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (this.closed || signal?.aborted) return Promise.resolve();
+    this.ensureSubscription();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      signal?.addEventListener('abort', done, { once: true });
+      this.waiters.add(done);
+    });
+  }
+
+  override close(): Promise<void> {
+    this.closed ??= (async () => {
+      for (const wake of [...this.waiters]) wake();
+      const subscription = this.subscription;
+      this.subscription = null;
+      await subscription?.unsubscribe().catch(() => {});
+      await this.client.dispose();
+    })();
+    return this.closed;
+  }
+
+  /** Current revision of a stream (backwards read of its last event). */
+  private async currentRevision(streamName: string): Promise<bigint | 'no_stream'> {
+    try {
+      for await (const resolved of this.client.readStream(streamName, { fromRevision: END, direction: BACKWARDS, maxCount: 1 })) {
+        if (resolved.event) return resolved.event.revision;
+      }
+      return 'no_stream';
+    } catch (error) {
+      if (isStreamNotFound(error)) return 'no_stream';
+      throw toPortError(error, streamName);
+    }
+  }
+
+  /** An append of no events: checks the expected revision, writes nothing. */
+  private async checkRevision(streamName: string, expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    const revision = await this.currentRevision(streamName);
+    if (!revisionMatches(expectedRevision, revision)) throw new WrongExpectedVersionError(streamName, expectedRevision, revision);
+    let position = encodePosition({ transactionId: 0n, globalPosition: 0n });
+    if (revision !== 'no_stream') {
+      const [last] = await this.readStream(streamName, { fromRevision: revision, maxCount: 1 });
+      if (last) position = last.position;
+    }
+    return { nextExpectedRevision: revision === 'no_stream' ? -1n : revision, position };
+  }
+
+  /** Opens the live subscription that wakes waitForEvents (again after it broke, at most once per resubscribeDelayMs). */
+  private ensureSubscription(): void {
+    if (this.subscription || this.closed || Date.now() < this.resubscribeAt) return;
+    const subscription = this.client.subscribeToAll({ fromPosition: END, filter: streamNameFilter({ regex: USER_STREAMS }) });
+    this.subscription = subscription;
+    const wake = (): void => {
+      for (const done of [...this.waiters]) done();
+    };
+    const dropped = (error?: unknown): void => {
+      if (this.subscription !== subscription) return;
+      this.subscription = null;
+      this.resubscribeAt = Date.now() + this.resubscribeDelayMs;
+      if (error !== undefined && !this.closed) this.onBackgroundError(error);
+      void subscription.unsubscribe().catch(() => {});
+    };
+    subscription.on('data', wake);
+    subscription.on('error', (error: unknown) => dropped(error));
+    subscription.on('end', () => dropped());
+    subscription.on('close', () => dropped());
+  }
+}
+
+function toEventData(event: NewEvent): EventData {
+  return jsonEvent({
+    id: event.id.toLowerCase(),
+    type: event.type,
+    data: event.data as Parameters<typeof jsonEvent>[0]['data'],
+    metadata: event.metadata,
+  });
+}
+
+function toRecordedEvent(event: KurrentRecordedEvent): RecordedEvent {
+  if (!event.position) throw new Error(`KurrentDB returned event ${event.id} without a log position (server older than 22.6?)`);
+  return {
+    id: event.id,
+    type: event.type,
+    data: event.isJson ? event.data : Buffer.from(event.data as Uint8Array).toString('base64'),
+    metadata: unwrapMetadata(event.metadata),
+    streamName: event.streamId,
+    revision: event.revision,
+    position: encode(event.position),
+    recordedAt: event.created,
+  };
+}
+
+/** Metadata as appended: objects as they are, the multi-stream append's wrapped JSON unwrapped. */
+export function unwrapMetadata(metadata: unknown): Record<string, unknown> {
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata) || metadata instanceof Uint8Array) return {};
+  const wrapped = (metadata as Record<string, unknown>)[METADATA_PROPERTY];
+  if (typeof wrapped === 'string') {
+    try {
+      const parsed: unknown = JSON.parse(wrapped);
+      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    } catch {
+      // not ours: keep the metadata as it is
+    }
+  }
+  return metadata as Record<string, unknown>;
+}
+
+function toStreamState(expected: ExpectedRevision): AppendStreamState {
+  if (expected === 'any') return ANY;
+  if (expected === 'no_stream' || expected === -1n) return NO_STREAM;
+  if (expected === 'stream_exists') return STREAM_EXISTS;
+  return expected;
+}
+
+/** The KurrentDB log position as a port position; string order is log order. */
+export function encode(position: Position): string {
+  return encodePosition({ transactionId: position.commit, globalPosition: position.prepare });
+}
+
+export function decodeKurrentPosition(position: string): Position {
+  const { transactionId, globalPosition } = decodePosition(position);
+  return { commit: transactionId, prepare: globalPosition };
+}
+
+function comparePosition(a: Position, b: Position): number {
+  if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
+  if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
+  return 0;
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function assertCount(value: number, name: string): void {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer: ${value}`);
+}
+
+function errorType(error: unknown): unknown {
+  return typeof error === 'object' && error !== null ? (error as { type?: unknown }).type : undefined;
+}
+
+function isStreamNotFound(error: unknown): boolean {
+  return errorType(error) === ErrorType.STREAM_NOT_FOUND;
+}
+
+const UNAVAILABLE_TYPES = new Set<unknown>([ErrorType.UNAVAILABLE, ErrorType.DEADLINE_EXCEEDED, ErrorType.TIMEOUT, ErrorType.NOT_LEADER, ErrorType.CANCELLED]);
+
+/** gRPC status codes of a raw client error that say the node was not reached: DEADLINE_EXCEEDED, UNAVAILABLE. */
+const GRPC_UNAVAILABLE_CODES = new Set<unknown>([4, 14]);
+
+/** What the client says when it could not reach a node, when it has no more specific error type. */
+const CONNECTION_MESSAGE = /UNAVAILABLE|ECONNREFUSED|ECONNRESET|failed to connect|no connection established|deadline exceeded|transport/i;
+
+/** Maps client errors to the port's errors; anything else is returned unchanged. */
+export function toPortError(error: unknown, streamName: string, expected?: ExpectedRevision): unknown {
+  const type = errorType(error);
+  if (type === ErrorType.WRONG_EXPECTED_VERSION) {
+    const e = error as { actualState?: unknown; expectedState?: unknown; streamName?: unknown };
+    const actual = typeof e.actualState === 'bigint' ? e.actualState : 'no_stream';
+    return new WrongExpectedVersionError(typeof e.streamName === 'string' ? e.streamName : streamName, expected ?? 'any', actual);
+  }
+  const message = String((error as { message?: unknown } | null)?.message ?? '');
+  const grpcCode = (error as { code?: unknown } | null)?.code;
+  if (
+    UNAVAILABLE_TYPES.has(type) ||
+    GRPC_UNAVAILABLE_CODES.has(grpcCode) ||
+    ((type === undefined || type === ErrorType.UNKNOWN) && CONNECTION_MESSAGE.test(message))
+  ) {
+    return new EventStoreUnavailableError(`KurrentDB unavailable: ${message}`, error);
+  }
+  return error;
+}
