@@ -489,6 +489,19 @@ export function describeEventStoreContract(
         expect(Date.now() - started).toBeLessThan(5_000);
       });
 
+      it('wakes a waiting reader soon after an append, long before its timeout', async () => {
+        const stream = streamName();
+        // The first waits may open the store's notification channel; a later one must be woken.
+        await eventually(async () => {
+          const started = Date.now();
+          const waiting = store().waitForEvents(20_000);
+          await new Promise((r) => setTimeout(r, 100));
+          await store().appendToStream(stream, [newEvent('Wake')], { expectedRevision: 'any' });
+          await waiting;
+          expect(Date.now() - started).toBeLessThan(3_000);
+        }, visibilityTimeoutMs + 30_000);
+      }, visibilityTimeoutMs + 40_000);
+
       it('resolves at once for an aborted signal, and when the signal aborts while waiting', async () => {
         const started = Date.now();
         await store().waitForEvents(60_000, AbortSignal.abort());
