@@ -1,6 +1,6 @@
 // Root Jest config: the three test tiers, named by file suffix.
 const preset = require('./jest.preset.cjs');
-const roots = ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/examples'].filter((r) =>
+const roots = ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/examples', '<rootDir>/deploy'].filter((r) =>
   require('node:fs').existsSync(r.replace('<rootDir>', __dirname)),
 );
 const tier = (name, extra = {}) => ({

@@ -17,3 +17,4 @@ export { isConnectionError as isPostgresConnectionError } from './postgres/error
 export * from './aggregate';
 export * from './ids';
 export * from './command-reply';
+export * from './kurrentdb-loader';

@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import { EventStore, PostgresEventStore } from '@datamingle/event-store';
+import { createKurrentDbEventStore, EventStore, PostgresEventStore } from '@datamingle/event-store';
 import { createReadModelDataSource } from '@datamingle/read-model';
 import { ConfigError, type PlatformConfig } from './config';
 
@@ -29,10 +29,9 @@ export async function openEventStore(
   if (config.eventStore === 'eventstoredb') {
     const connectionString = config.eventStoreConnectionString;
     if (!connectionString) throw new ConfigError('EVENTSTORE_CONNECTION_STRING', 'required when EVENT_STORE=eventstoredb');
-    const { KurrentDbEventStore } = await import('@datamingle/event-store/kurrentdb');
     let store: EventStore;
     try {
-      store = new KurrentDbEventStore({ connectionString, ...(onBackgroundError ? { onBackgroundError } : {}) });
+      store = await createKurrentDbEventStore({ connectionString, ...(onBackgroundError ? { onBackgroundError } : {}) });
     } catch (error) {
       throw new ConfigError('EVENTSTORE_CONNECTION_STRING', `not a valid connection string: ${(error as Error).message}`);
     }

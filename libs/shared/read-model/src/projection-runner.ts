@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { catchUpOnce, runCatchUp, type EventStore, type RecordedEvent } from '@datamingle/event-store';
 import { inTransaction } from './data-source';
@@ -25,7 +26,7 @@ export class ProjectionRunner {
     private readonly store: EventStore,
     private readonly projection: CatchUpProjection,
     private readonly logger: ProjectionRunnerLogger,
-    private readonly options: { leaseRetryMs?: number; batchSize?: number; coalesceMs?: number } = {},
+    private readonly options: { leaseRetryMs?: number; leaseHeartbeatMs?: number; batchSize?: number; coalesceMs?: number } = {},
   ) {}
 
   start(): void {
@@ -54,7 +55,8 @@ export class ProjectionRunner {
   }
 
   private async handle(events: RecordedEvent[], signal?: AbortSignal): Promise<void> {
-    if (events.length === 0) return;
+    // The lease is gone (or the runner stops): leave the batch to the next holder.
+    if (events.length === 0 || signal?.aborted) return;
     await inTransaction(this.ds, async (sql) => {
       await this.projection.applyBatch(sql, events);
       await this.projection.writeCheckpoint(sql, events[events.length - 1]!.position);
@@ -68,8 +70,9 @@ export class ProjectionRunner {
     const lockKey = `projection:${this.projection.spec.name}`;
     while (!signal.aborted) {
       const holder = this.ds.createQueryRunner();
+      let lease: { signal: AbortSignal; dispose(): void } | null = null;
       try {
-        await holder.connect();
+        const connection: EventEmitter = await holder.connect();
         const [row] = await holder.query(`SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS acquired`, [lockKey]);
         if (!row.acquired) {
           await holder.release();
@@ -77,23 +80,28 @@ export class ProjectionRunner {
           continue;
         }
         this.leaseHolder = holder;
+        // The lock lives as long as its connection: when that goes away (terminated backend, server
+        // restart, network), another replica can take the lease, so this one must stop at once.
+        lease = leaseSignal(connection, signal, () => holder.query('SELECT 1'), this.options.leaseHeartbeatMs ?? 5_000);
         this.logger.info('projection lease acquired', { projection: this.projection.spec.name });
         await runCatchUp({
           store: this.store,
           categories: [this.projection.spec.category],
           from: () => this.projection.readCheckpoint(this.ds),
-          handle: (events) => this.handle(events, signal),
+          handle: (events) => this.handle(events, lease!.signal),
           batchSize: this.options.batchSize ?? 500,
-          signal,
+          signal: lease.signal,
           idleWaitMs: 1_000,
           onError: (error) => this.logger.warn('projection batch failed; retrying', { projection: this.projection.spec.name, error }),
         });
+        if (!signal.aborted) this.logger.warn('projection lease lost; retrying', { projection: this.projection.spec.name });
       } catch (error) {
         if (!signal.aborted) {
           this.logger.warn('projection lease lost or failed; retrying', { projection: this.projection.spec.name, error });
           await sleep(this.options.leaseRetryMs ?? 2_000, signal);
         }
       } finally {
+        lease?.dispose();
         if (this.leaseHolder === holder) {
           this.leaseHolder = null;
           await holder.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [lockKey]).catch(() => undefined);
@@ -102,6 +110,45 @@ export class ProjectionRunner {
       }
     }
   }
+}
+
+/**
+ * Aborted when `outer` aborts, when the lease's connection reports an error or closes, or when a
+ * heartbeat query on it fails or takes longer than `heartbeatMs` (a connection that died silently).
+ */
+function leaseSignal(
+  connection: EventEmitter,
+  outer: AbortSignal,
+  heartbeat: () => Promise<unknown>,
+  heartbeatMs: number,
+): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const lost = () => controller.abort();
+  connection.on('error', lost);
+  connection.on('end', lost);
+  outer.addEventListener('abort', lost, { once: true });
+  let beating = false;
+  const timer = setInterval(() => {
+    if (beating || controller.signal.aborted) return;
+    beating = true;
+    let timeout: NodeJS.Timeout | undefined;
+    void Promise.race([heartbeat(), new Promise((_, reject) => (timeout = setTimeout(() => reject(new Error('lease heartbeat timed out')), heartbeatMs)))])
+      .catch(lost)
+      .finally(() => {
+        clearTimeout(timeout);
+        beating = false;
+      });
+  }, heartbeatMs);
+  timer.unref();
+  return {
+    signal: controller.signal,
+    dispose() {
+      clearInterval(timer);
+      connection.removeListener('error', lost);
+      connection.removeListener('end', lost);
+      outer.removeEventListener('abort', lost);
+    },
+  };
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -103,7 +103,52 @@ export interface TestPlatform {
   /** Sends a signal without waiting for an exit (e.g. SIGSTOP / SIGCONT). */
   signal(service: ServiceName, signal: NodeJS.Signals): void;
   start(service: ServiceName): Promise<void>;
+  /**
+   * Starts one more process of `service` against the same database, on its own ports (a
+   * replica). `env` goes over the platform's environment: point a replica at other replicas
+   * with ORDERS_URL / CATALOG_URL / INVENTORY_URL (a replica's own URL variable is set to its
+   * port). stop() also stops every replica.
+   */
+  startReplica(service: ServiceName, options?: { env?: NodeJS.ProcessEnv }): Promise<Replica>;
+  /** A second process of every service, wired to each other (its gateway → its services, its orders and inventory → its catalog). */
+  startReplicaSet(options?: { env?: (service: ServiceName) => NodeJS.ProcessEnv }): Promise<Record<ServiceName, Replica>>;
   stop(): Promise<void>;
+}
+
+/** A further process of a service started by TestPlatform.startReplica. */
+export interface Replica {
+  service: ServiceName;
+  /** The service's transport port (its *_URL), or the gateway's HTTP port. */
+  port: number;
+  /** `127.0.0.1:<port>`: the value of ORDERS_URL / CATALOG_URL / INVENTORY_URL that reaches it. */
+  url: string;
+  /** HEALTH_PORT of a service; for a gateway, its HTTP port. */
+  healthPort: number;
+  /** The environment it was started with. */
+  env: NodeJS.ProcessEnv;
+  /** Whether the process is still running. */
+  alive(): boolean;
+  /** A request to this gateway replica (gateway replicas only). */
+  request(method: string, path: string, options?: ApiRequestOptions): Promise<ApiResponse>;
+  /** Sends the signal (default SIGKILL) and waits for the exit. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** `url` with `application_name` set, so that pg_stat_activity tells the connections of one process from another's. */
+export function withApplicationName(url: string, applicationName: string): string {
+  const u = new URL(url);
+  u.searchParams.set('application_name', applicationName);
+  return u.toString();
+}
+
+const URL_VARIABLE: Record<Exclude<ServiceName, 'gateway'>, string> = { orders: 'ORDERS_URL', catalog: 'CATALOG_URL', inventory: 'INVENTORY_URL' };
+
+function killChild(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise<void>((r) => {
+    child.once('exit', () => r());
+    child.kill(signal);
+  });
 }
 
 function assertBuilt(): void {
@@ -127,7 +172,13 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: s
  * migrations through the admin CLI, and the built gateway and services as separate processes
  * on free ports.
  */
-export async function startTestPlatform(options: { env?: NodeJS.ProcessEnv } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(
+  options: {
+    env?: NodeJS.ProcessEnv;
+    /** Environment of one service's process on top of the platform's (`env` is the platform's), e.g. its own application_name. */
+    serviceEnv?: (service: ServiceName, env: NodeJS.ProcessEnv) => NodeJS.ProcessEnv;
+  } = {},
+): Promise<TestPlatform> {
   assertBuilt();
   const databaseUrl = await createTestDatabase('e2e');
   const [gatewayPort, ordersPort, catalogPort, inventoryPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
@@ -163,7 +214,7 @@ export async function startTestPlatform(options: { env?: NodeJS.ProcessEnv } = {
   const children = new Map<ServiceName, ChildProcess>();
   const start = async (service: ServiceName) => {
     const child = spawn(process.execPath, [join(ROOT, 'apps', service, 'dist', 'main.js')], {
-      env: { ...env, HEALTH_PORT: String(healthPorts[service] || '') || undefined },
+      env: { ...env, HEALTH_PORT: String(healthPorts[service] || '') || undefined, ...options.serviceEnv?.(service, env) },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     children.set(service, child);
@@ -173,13 +224,46 @@ export async function startTestPlatform(options: { env?: NodeJS.ProcessEnv } = {
       await waitFor(async () => (await rawRequest(healthPorts[service], 'GET', '/readyz')).status === 200, 30_000, service);
     }
   };
-  const kill = async (service: ServiceName, signal: NodeJS.Signals = 'SIGKILL') => {
-    const child = children.get(service);
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((r) => {
-      child.once('exit', () => r());
-      child.kill(signal);
+  const kill = (service: ServiceName, signal: NodeJS.Signals = 'SIGKILL') => killChild(children.get(service), signal);
+  const replicas: ChildProcess[] = [];
+  const startReplica = async (service: ServiceName, opts: { env?: NodeJS.ProcessEnv } = {}): Promise<Replica> => {
+    const port = await freePort();
+    const healthPort = service === 'gateway' ? port : await freePort();
+    const own = service === 'gateway' ? { GATEWAY_PORT: String(port) } : { [URL_VARIABLE[service]]: `127.0.0.1:${port}`, HEALTH_PORT: String(healthPort) };
+    const replicaEnv: NodeJS.ProcessEnv = { ...env, ...opts.env, ...own };
+    const child = spawn(process.execPath, [join(ROOT, 'apps', service, 'dist', 'main.js')], { env: replicaEnv, stdio: ['ignore', 'inherit', 'inherit'] });
+    replicas.push(child);
+    try {
+      const probe = service === 'gateway' ? '/healthz' : '/readyz';
+      await waitFor(async () => (await rawRequest(healthPort, 'GET', probe)).status === 200, 30_000, `${service} replica`);
+      if (service === 'gateway') await waitFor(async () => (await rawRequest(port, 'GET', '/readyz')).status === 200, 30_000, 'gateway replica readiness');
+    } catch (error) {
+      await killChild(child, 'SIGKILL');
+      throw error;
+    }
+    return {
+      service,
+      port,
+      url: `127.0.0.1:${port}`,
+      healthPort,
+      env: replicaEnv,
+      alive: () => child.exitCode === null && child.signalCode === null,
+      request: (method, path, o) => {
+        if (service !== 'gateway') return Promise.reject(new Error(`${service} is not a gateway`));
+        return rawRequest(port, method, path, o);
+      },
+      kill: (signal = 'SIGKILL') => killChild(child, signal),
+    };
+  };
+  const startReplicaSet = async (opts: { env?: (service: ServiceName) => NodeJS.ProcessEnv } = {}) => {
+    const catalog = await startReplica('catalog', { env: opts.env?.('catalog') });
+    const [orders, inventory] = await Promise.all(
+      (['orders', 'inventory'] as const).map((s) => startReplica(s, { env: { CATALOG_URL: catalog.url, ...opts.env?.(s) } })),
+    );
+    const gateway = await startReplica('gateway', {
+      env: { ORDERS_URL: orders!.url, CATALOG_URL: catalog.url, INVENTORY_URL: inventory!.url, ...opts.env?.('gateway') },
     });
+    return { catalog, orders: orders!, inventory: inventory!, gateway };
   };
   try {
     await Promise.all(SERVICE_NAMES.filter((s) => s !== 'gateway').map(start));
@@ -216,8 +300,10 @@ export async function startTestPlatform(options: { env?: NodeJS.ProcessEnv } = {
     kill,
     signal: (service, sig) => void children.get(service)?.kill(sig),
     start,
+    startReplica,
+    startReplicaSet,
     async stop() {
-      await Promise.all(SERVICE_NAMES.map((s) => kill(s, 'SIGTERM')));
+      await Promise.all([...SERVICE_NAMES.map((s) => kill(s, 'SIGTERM')), ...replicas.map((c) => killChild(c, 'SIGTERM'))]);
     },
   };
 }
