@@ -105,6 +105,24 @@ describe.each(['dev', 'prod'])('overlay %s', (overlay) => {
   });
 });
 
+describe('the default deployment (kubectl kustomize deploy/k8s)', () => {
+  test('renders the base in namespace datamingle and passes validate-k8s.mjs', () => {
+    const objects = render(k8sDir);
+    const report = validate([k8sDir]);
+    expect(report.errors).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.objects).toBe(objects.length);
+    expect(new Set(objects.map((o) => o.metadata.namespace))).toEqual(new Set(['datamingle']));
+    for (const kind of ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']) {
+      expect(objects.filter((o) => o.kind === kind).map((o) => o.metadata.name).sort()).toEqual(['catalog', 'gateway', 'inventory', 'orders']);
+    }
+    expect(objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name)).toEqual(['datamingle-migrate']);
+    expect(objects.some((o) => o.kind === 'NetworkPolicy')).toBe(true);
+    const images = new Set([...objects.filter((o) => o.kind === 'Deployment' || o.kind === 'Job')].map((o) => o.spec.template.spec.containers[0].image as string));
+    expect([...images]).toEqual(['datamingle:0.1.0']);
+  });
+});
+
 describe('kustomizations stay renderable by kubectl 1.20 (kustomize v2.0.3)', () => {
   // Fields kustomize v2.0.3 knows and that render identically with v5 (checked by hand with
   // kubectl 1.20.2 and 1.32.4, see deploy/README.md). Not: patches, labels, replicas,
