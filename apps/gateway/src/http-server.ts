@@ -8,7 +8,7 @@ import {
   type RawRequest,
   type RawResponse,
 } from '@datamingle/gateway-domain';
-import { runReadinessChecks, type Logger, type ReadinessCheck } from '@datamingle/platform';
+import { METRICS_CONTENT_TYPE, runReadinessChecks, type Logger, type ReadinessCheck } from '@datamingle/platform';
 import type { Metrics } from './metrics';
 
 export const MAX_BODY_BYTES = 10_485_760;
@@ -80,9 +80,12 @@ function headersOf(req: IncomingMessage): Record<string, string | string[] | und
   return out;
 }
 
+/** Paths outside the integration API that get their own route label (any other path is 'other', so scanners cannot grow the series). */
+const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/docs', '/docs/']);
+
 function routeLabel(path: string): string {
   const m = /^\/api\/integrations\/v1\/(orders|products|locations|inventory)(\/[^/]+)?\/?$/.exec(path);
-  if (!m) return path.startsWith('/api/integrations/') ? 'other' : path;
+  if (!m) return PROBE_PATHS.has(path) ? path : 'other';
   return m[2] ? `/${m[1]}/{identifier}/` : `/${m[1]}/`;
 }
 
@@ -190,7 +193,7 @@ export class GatewayHttpServer {
         return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: method === 'HEAD' ? null : this.options.docsPage };
       }
       if (path === '/metrics') {
-        return { status: 200, headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' }, body: this.options.metrics.render() };
+        return { status: 200, headers: { 'content-type': METRICS_CONTENT_TYPE, 'cache-control': 'no-store' }, body: method === 'HEAD' ? null : await this.options.metrics.render() };
       }
     }
     return json(404, { status: 'not_found' });

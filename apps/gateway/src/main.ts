@@ -57,7 +57,9 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
     const store = new GatewayStore(ds);
     this.clients = new ServiceClients(config);
     this.usage = new KeyUsage(store, logger);
-    const metrics = new Metrics();
+    const metrics = new Metrics(
+      (['orders', 'catalog', 'inventory'] as const).map((service) => ({ service, read: (timeoutMs: number) => this.clients.metrics(service, timeoutMs) })),
+    );
     let secret = '';
     // Generated from the route table and the schemas in code, once per process.
     const openApi = buildOpenApiDocument();

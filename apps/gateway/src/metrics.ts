@@ -1,55 +1,70 @@
-/** Prometheus text-format metrics kept in process: request counts and latency histograms. */
-const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+import { mergeExpositions, MetricsRegistry, type Counter, type Gauge, type Histogram } from '@datamingle/platform';
 
-interface Histogram {
-  counts: number[];
-  sum: number;
-  count: number;
+/** A service whose metrics the gateway's /metrics includes. */
+export interface ServiceMetricsSource {
+  service: string;
+  /** The service's exposition (Prometheus text format); rejects when it does not answer within `timeoutMs`. */
+  read(timeoutMs: number): Promise<string>;
 }
 
+/** Longest wait for a service's metrics; a service that does not answer by then is left out of the scrape. */
+export const SERVICE_METRICS_TIMEOUT_MS = 1_000;
+
+/**
+ * The gateway's /metrics (Prometheus text format): its own request counts and latencies by route
+ * and status and its service-call latencies, kept in process, followed by the metrics of each
+ * service (event-store appends, projections) fetched over the transport at scrape time and merged
+ * family by family.
+ */
 export class Metrics {
-  private readonly requests = new Map<string, number>();
-  private readonly latency = new Map<string, Histogram>();
-  private readonly serviceLatency = new Map<string, Histogram>();
+  private readonly registry = new MetricsRegistry();
+  private readonly requests: Counter;
+  private readonly latency: Histogram;
+  private readonly serviceLatency: Histogram;
+  private readonly serviceUp: Gauge;
+
+  constructor(
+    private readonly services: readonly ServiceMetricsSource[] = [],
+    private readonly timeoutMs = SERVICE_METRICS_TIMEOUT_MS,
+  ) {
+    this.requests = this.registry.counter('datamingle_http_requests_total', 'Integration API requests by route, method and status.');
+    this.latency = this.registry.histogram('datamingle_http_request_duration_seconds', 'Integration API request latency.');
+    this.serviceLatency = this.registry.histogram('datamingle_service_call_duration_seconds', 'Gateway to service call latency.');
+    this.serviceUp = this.registry.gauge(
+      'datamingle_service_metrics_up',
+      `1 if the service answered this scrape's metrics request within ${this.timeoutMs} ms (its families follow), else 0. ` +
+        'The gateway reaches one replica of each service; scrape every pod (HEALTH_PORT /metrics) for all.',
+    );
+  }
 
   observeRequest(route: string, method: string, status: number, seconds: number): void {
-    const key = `route="${route}",method="${method}",status="${status}"`;
-    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
-    observe(this.latency, `route="${route}",method="${method}"`, seconds);
+    this.requests.inc({ route, method, status: String(status) });
+    this.latency.observe({ route, method }, seconds);
   }
 
   observeServiceCall(service: string, pattern: string, seconds: number): void {
-    observe(this.serviceLatency, `service="${service}",pattern="${pattern}"`, seconds);
+    this.serviceLatency.observe({ service, pattern }, seconds);
   }
 
-  render(): string {
-    const lines: string[] = [
-      '# HELP datamingle_http_requests_total Integration API requests by route, method and status.',
-      '# TYPE datamingle_http_requests_total counter',
-    ];
-    for (const [labels, n] of this.requests) lines.push(`datamingle_http_requests_total{${labels}} ${n}`);
-    lines.push('# HELP datamingle_http_request_duration_seconds Integration API request latency.', '# TYPE datamingle_http_request_duration_seconds histogram');
-    renderHistograms(lines, 'datamingle_http_request_duration_seconds', this.latency);
-    lines.push('# HELP datamingle_service_call_duration_seconds Gateway to service call latency.', '# TYPE datamingle_service_call_duration_seconds histogram');
-    renderHistograms(lines, 'datamingle_service_call_duration_seconds', this.serviceLatency);
-    return lines.join('\n') + '\n';
+  /** The gateway's own metrics and those of every service that answers in time, one HELP and TYPE per family. */
+  async render(): Promise<string> {
+    const texts = await Promise.all(
+      this.services.map(async (s) => {
+        const text = await withTimeout(s.read(this.timeoutMs), this.timeoutMs).catch(() => null);
+        this.serviceUp.set({ service: s.service }, text === null ? 0 : 1);
+        return text ?? '';
+      }),
+    );
+    return mergeExpositions([this.registry.render(), ...texts]);
   }
 }
 
-function observe(map: Map<string, Histogram>, key: string, seconds: number): void {
-  let h = map.get(key);
-  if (!h) {
-    h = { counts: BUCKETS.map(() => 0), sum: 0, count: 0 };
-    map.set(key, h);
-  }
-  for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) h.counts[i]! += 1;
-  h.sum += seconds;
-  h.count += 1;
-}
-
-function renderHistograms(lines: string[], name: string, map: Map<string, Histogram>): void {
-  for (const [labels, h] of map) {
-    BUCKETS.forEach((b, i) => lines.push(`${name}_bucket{${labels},le="${b}"} ${h.counts[i]}`));
-    lines.push(`${name}_bucket{${labels},le="+Inf"} ${h.count}`, `${name}_sum{${labels}} ${h.sum}`, `${name}_count{${labels}} ${h.count}`);
-  }
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }

@@ -1,8 +1,6 @@
-import { ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
-import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
 import { Patterns, type ServiceReply, type ServiceRequest } from '@datamingle/contracts';
 import { type Operation, ServiceTimeoutError, ServiceUnavailableError } from '@datamingle/gateway-domain';
-import type { PlatformConfig } from '@datamingle/platform';
+import { type BalancerOptions, METRICS_PATTERN, type MetricsReply, type PlatformConfig, ServiceCallTimeoutError, TcpBalancer } from '@datamingle/platform';
 
 type ServiceName = 'orders' | 'catalog' | 'inventory';
 
@@ -43,14 +41,20 @@ const PATTERNS: Record<Operation['resource'], { service: ServiceName; patterns: 
   },
 };
 
-/** The gateway's clients of the services, over the @nestjs/microservices TCP transport. */
+/**
+ * The gateway's clients of the services, over the @nestjs/microservices TCP transport, each
+ * balanced over every address of its service (TcpBalancer: every replica behind a hostname, or
+ * the comma-separated list of `*_URL`).
+ */
 export class ServiceClients {
-  private readonly clients: Record<ServiceName, ClientProxy>;
+  private readonly clients: Record<ServiceName, TcpBalancer>;
 
-  constructor(private readonly config: PlatformConfig) {
-    const make = (t: { host: string; port: number }) =>
-      ClientProxyFactory.create({ transport: Transport.TCP, options: { host: t.host, port: t.port } });
-    this.clients = { orders: make(config.ordersUrl), catalog: make(config.catalogUrl), inventory: make(config.inventoryUrl) };
+  constructor(private readonly config: PlatformConfig, options: BalancerOptions = {}) {
+    this.clients = {
+      orders: new TcpBalancer(config.ordersUrl, options),
+      catalog: new TcpBalancer(config.catalogUrl, options),
+      inventory: new TcpBalancer(config.inventoryUrl, options),
+    };
   }
 
   async dispatch(op: Operation, request: ServiceRequest): Promise<ServiceReply> {
@@ -64,11 +68,16 @@ export class ServiceClients {
     return this.send(service, Patterns.health, {}, timeoutMs);
   }
 
+  /** The service's metrics (Prometheus text format), for the gateway's /metrics. */
+  async metrics(service: ServiceName, timeoutMs: number): Promise<string> {
+    return (await this.send<MetricsReply>(service, METRICS_PATTERN, {}, timeoutMs)).text;
+  }
+
   private async send<T>(service: ServiceName, pattern: string, payload: unknown, timeoutMs: number): Promise<T> {
     try {
-      return await firstValueFrom(this.clients[service].send<T>(pattern, payload).pipe(timeout(timeoutMs)));
+      return await this.clients[service].send<T>(pattern, payload, timeoutMs);
     } catch (error) {
-      if (error instanceof TimeoutError) throw new ServiceTimeoutError(`${service} did not answer within ${timeoutMs} ms`);
+      if (error instanceof ServiceCallTimeoutError) throw new ServiceTimeoutError(`${service} did not answer within ${timeoutMs} ms`);
       throw new ServiceUnavailableError(`${service} unavailable: ${error instanceof Error ? error.message : String(error)}`);
     }
   }

@@ -13,6 +13,11 @@ export class ConfigError extends Error {
 export interface HostPort {
   host: string;
   port: number;
+  /**
+   * Only when the variable lists several `host:port` separated by commas (explicit replicas):
+   * all of them, in order; `host`/`port` are the first (a service listens on that port).
+   */
+  replicas?: HostPort[];
 }
 
 export interface PlatformConfig {
@@ -60,9 +65,12 @@ function positiveInt(env: Env, name: string, fallback: number): number {
 function hostPort(env: Env, name: string, fallbackPort: number): HostPort {
   const raw = env[name];
   if (raw === undefined || raw === '') return { host: '127.0.0.1', port: fallbackPort };
-  const m = /^(?:[a-z]+:\/\/)?([^:/\s]+):([0-9]{1,5})\/?$/i.exec(raw.trim());
-  if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) throw new ConfigError(name, `expected host:port, got '${raw}'`);
-  return { host: m[1]!, port: Number(m[2]) };
+  const all = raw.split(',').map((entry) => {
+    const m = /^(?:[a-z]+:\/\/)?([^:/\s]+):([0-9]{1,5})\/?$/i.exec(entry.trim());
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) throw new ConfigError(name, `expected host:port (or a comma-separated list of them), got '${raw}'`);
+    return { host: m[1]!, port: Number(m[2]) };
+  });
+  return all.length > 1 ? { ...all[0]!, replicas: all } : all[0]!;
 }
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {

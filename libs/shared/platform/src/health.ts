@@ -1,6 +1,7 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import { Patterns, type HealthReply } from '@datamingle/contracts';
+import { METRICS_CONTENT_TYPE, METRICS_PATTERN, MetricsRegistry, type MetricsReply } from './metrics';
 
 export interface ReadinessCheck {
   name: string;
@@ -39,10 +40,16 @@ interface ReplyLike {
   send(body: unknown): void;
 }
 
-/** GET /healthz (the process runs) and GET /readyz (its dependencies answer), for Kubernetes probes. */
+/**
+ * GET /healthz (the process runs) and GET /readyz (its dependencies answer), for Kubernetes
+ * probes, and GET /metrics (this process's metrics, Prometheus text format) for scraping each pod.
+ */
 @Controller()
 export class HealthController {
-  constructor(@Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[]) {}
+  constructor(
+    @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[],
+    @Optional() private readonly metrics?: MetricsRegistry,
+  ) {}
 
   @Get('healthz')
   health(@Res() reply: ReplyLike): void {
@@ -57,12 +64,29 @@ export class HealthController {
       .header('cache-control', 'no-store')
       .send({ status: result.ready ? 'ready' : 'unavailable', checks: result.checks });
   }
+
+  @Get('metrics')
+  exposition(@Res() reply: ReplyLike): void {
+    reply
+      .status(200)
+      .header('content-type', METRICS_CONTENT_TYPE)
+      .header('cache-control', 'no-store')
+      .send(this.metrics?.render() ?? '');
+  }
 }
 
-/** The `health.check` message the gateway's /readyz sends to every service. */
+/** The `health.check` message the gateway's /readyz sends to every service, and `metrics.read` for the gateway's /metrics. */
 @Controller()
 export class HealthMessageController {
-  constructor(@Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[]) {}
+  constructor(
+    @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[],
+    @Optional() private readonly metrics?: MetricsRegistry,
+  ) {}
+
+  @MessagePattern(METRICS_PATTERN)
+  exposition(): MetricsReply {
+    return { text: this.metrics?.render() ?? '' };
+  }
 
   @MessagePattern(Patterns.health)
   async health(): Promise<HealthReply> {

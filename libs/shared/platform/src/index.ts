@@ -2,6 +2,8 @@ export * from './config';
 export * from './logger';
 export * from './failures';
 export * from './health';
+export * from './metrics';
+export * from './event-store-metrics';
 export * from './service-bootstrap';
 export * from './runtime';
 export * from './service-providers';

@@ -1,32 +1,312 @@
+import { promises as dns } from 'node:dns';
+import { isIP } from 'node:net';
 import type { OnModuleDestroy } from '@nestjs/common';
-import { ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
-import { firstValueFrom, timeout } from 'rxjs';
+import { ClientProxyFactory, Transport } from '@nestjs/microservices';
+import { firstValueFrom, type Observable, timeout, TimeoutError } from 'rxjs';
 import { DependencyUnavailableError } from './failures';
 
+/** One `host:port` a service is reached at (a hostname or an IP literal). */
+export interface ServiceAddress {
+  host: string;
+  port: number;
+}
+
 /**
- * A service's client of another service over the @nestjs/microservices TCP transport. A call that
- * fails or does not answer in time is a DependencyUnavailableError (the caller answers 503).
+ * Where a service is: one `host:port` (a hostname is balanced over every address it resolves
+ * to), optionally with the explicit list of replicas (`replicas`, from a comma-separated
+ * `*_URL`), or that list itself.
+ */
+export type ServiceTarget = (ServiceAddress & { replicas?: readonly ServiceAddress[] }) | readonly ServiceAddress[];
+
+/** What the balancer needs of a transport client; a Nest ClientProxy (ClientTCP) has it. */
+export interface TransportClient {
+  connect(): Promise<unknown>;
+  send<R, P>(pattern: string, payload: P): Observable<R>;
+  close(): unknown;
+}
+
+/** Resolves a hostname to its IP addresses (every one). IP literals never reach it. */
+export type HostResolver = (host: string) => Promise<string[]>;
+
+/** `dns.lookup(host, {all: true})`: /etc/hosts, compose DNS, Kubernetes headless Services (one address per ready pod). */
+export const lookupAllAddresses: HostResolver = async (host) => (await dns.lookup(host, { all: true })).map((a) => a.address);
+
+export interface BalancerOptions {
+  /** Hostname resolution (default `lookupAllAddresses`). */
+  resolve?: HostResolver;
+  /** Hostnames are resolved again when the last resolution is older than this (default 5000 ms); calls never wait for it. */
+  refreshMs?: number;
+  /** An address whose connection attempt failed is skipped for this long (default 2000 ms) while others are up. */
+  downMs?: number;
+  /**
+   * A connection attempt that takes longer counts as failed, so that the call can try another
+   * address (default 3000 ms; only while there is another address, always bounded by the call's limit).
+   */
+  connectTimeoutMs?: number;
+  /** The client of one resolved address (default: a Nest TCP ClientProxy). */
+  createClient?: (address: ServiceAddress) => TransportClient;
+  now?: () => number;
+}
+
+/** The service did not answer a request that was sent to it within the time limit (it may still be applied). */
+export class ServiceCallTimeoutError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ServiceCallTimeoutError';
+  }
+}
+
+/** The connection to one address could not be made: the request was not sent. */
+class ConnectFailure extends Error {
+  constructor(override readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+const ELAPSED = Symbol('elapsed');
+
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(ELAPSED), Math.max(0, ms));
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+interface Endpoint {
+  key: string;
+  address: ServiceAddress;
+  client: TransportClient | null;
+  inflight: number;
+  retired: boolean;
+  downUntil: number;
+}
+
+const keyOf = (a: ServiceAddress) => (isIP(a.host) === 6 ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`);
+
+function targetsOf(target: ServiceTarget): readonly ServiceAddress[] {
+  if (Array.isArray(target)) return target as readonly ServiceAddress[];
+  const one = target as ServiceAddress & { replicas?: readonly ServiceAddress[] };
+  return one.replicas?.length ? one.replicas : [{ host: one.host, port: one.port }];
+}
+
+/**
+ * Client-side balancing over the @nestjs/microservices TCP transport: one connection (Nest
+ * ClientProxy) per resolved address of the target, calls spread round-robin over them.
+ *
+ * - An IP literal is used as is; a hostname is resolved with every address and resolved again
+ *   in the background every `refreshMs` (calls use the last good set; a failed or empty
+ *   resolution keeps it). Addresses that disappear are closed once their calls are done; new
+ *   ones get a connection on first use.
+ * - A call whose connection attempt fails (refused, unreachable, too slow: the request was not
+ *   sent) is tried once on another address, and the failing address is skipped for `downMs`.
+ *   Once a request may have been delivered it is never sent again (commands are not idempotent).
+ * - Errors: ServiceCallTimeoutError when a sent request is not answered in time, otherwise the
+ *   underlying error (connection, resolution, the service's own).
+ */
+export class TcpBalancer {
+  private readonly targets: readonly ServiceAddress[];
+  private readonly dynamic: boolean;
+  private readonly resolve: HostResolver;
+  private readonly refreshMs: number;
+  private readonly downMs: number;
+  private readonly connectTimeoutMs: number;
+  private readonly createClient: (address: ServiceAddress) => TransportClient;
+  private readonly now: () => number;
+  private endpoints: Endpoint[] | null = null;
+  private resolvedAt = -Infinity;
+  private refreshing: Promise<void> | null = null;
+  private cursor = 0;
+  private closed = false;
+
+  constructor(target: ServiceTarget, options: BalancerOptions = {}) {
+    this.targets = targetsOf(target);
+    if (this.targets.length === 0) throw new Error('TcpBalancer: no target address');
+    this.dynamic = this.targets.some((t) => isIP(t.host) === 0);
+    this.resolve = options.resolve ?? lookupAllAddresses;
+    this.refreshMs = options.refreshMs ?? 5_000;
+    this.downMs = options.downMs ?? 2_000;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 3_000;
+    this.createClient =
+      options.createClient ?? ((a) => ClientProxyFactory.create({ transport: Transport.TCP, options: { host: a.host, port: a.port } }));
+    this.now = options.now ?? Date.now;
+    if (!this.dynamic) this.apply(this.targets);
+  }
+
+  /** The addresses currently balanced over (`ip:port`), for diagnostics and tests. */
+  addresses(): string[] {
+    return (this.endpoints ?? []).map((e) => e.key);
+  }
+
+  async send<R, P = unknown>(pattern: string, payload: P, timeoutMs: number): Promise<R> {
+    if (this.closed) throw new Error('client closed');
+    const deadline = Date.now() + timeoutMs;
+    await this.ensureAddresses(deadline);
+    const first = this.pick(null);
+    if (!first) throw new Error('no address');
+    try {
+      return await this.attempt<R, P>(first, pattern, payload, deadline);
+    } catch (error) {
+      if (!(error instanceof ConnectFailure)) throw error;
+      this.markDown(first);
+      const second = Date.now() < deadline ? this.pick(first) : null;
+      if (!second) throw error.cause;
+      try {
+        return await this.attempt<R, P>(second, pattern, payload, deadline);
+      } catch (again) {
+        if (!(again instanceof ConnectFailure)) throw again;
+        this.markDown(second);
+        throw again.cause;
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const endpoints = this.endpoints ?? [];
+    this.endpoints = [];
+    await Promise.all(endpoints.map((e) => this.closeEndpoint(e)));
+  }
+
+  private async ensureAddresses(deadline: number): Promise<void> {
+    if (!this.dynamic) return;
+    if (this.endpoints) {
+      // Refresh in the background; failures keep the last set.
+      if (this.now() - this.resolvedAt >= this.refreshMs) this.refresh().catch(() => undefined);
+      return;
+    }
+    try {
+      await within(this.refresh(), deadline - Date.now());
+    } catch (error) {
+      if (error === ELAPSED) throw new Error(`could not resolve ${this.targets.map(keyOf).join(',')} in time`);
+      throw error;
+    }
+  }
+
+  private refresh(): Promise<void> {
+    this.refreshing ??= (async () => {
+      try {
+        const lists = await Promise.all(
+          this.targets.map(async (t) => (isIP(t.host) ? [t.host] : await this.resolve(t.host)).map((host) => ({ host, port: t.port }))),
+        );
+        const all = lists.flat();
+        if (all.length === 0) throw new Error(`${this.targets.map(keyOf).join(',')} resolved to no address`);
+        if (!this.closed) this.apply(all);
+      } finally {
+        this.resolvedAt = this.now();
+        this.refreshing = null;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  /** Replaces the address set: keeps the endpoints (connections, down marks) of addresses still there, retires the others. */
+  private apply(addresses: readonly ServiceAddress[]): void {
+    const previous = new Map((this.endpoints ?? []).map((e) => [e.key, e]));
+    const next = new Map<string, Endpoint>();
+    for (const address of addresses) {
+      const key = keyOf(address);
+      if (next.has(key)) continue;
+      next.set(key, previous.get(key) ?? { key, address, client: null, inflight: 0, retired: false, downUntil: 0 });
+    }
+    for (const [key, endpoint] of previous) {
+      if (next.has(key)) continue;
+      endpoint.retired = true;
+      if (endpoint.inflight === 0) void this.closeEndpoint(endpoint);
+    }
+    // Sorted, so that the rotation does not depend on the order DNS answers in.
+    this.endpoints = [...next.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    if (this.endpoints.length > 0) this.cursor %= this.endpoints.length;
+  }
+
+  /** The next endpoint in rotation other than `exclude`, preferring those not marked down. */
+  private pick(exclude: Endpoint | null): Endpoint | null {
+    const endpoints = this.endpoints ?? [];
+    const n = endpoints.length;
+    const now = this.now();
+    for (const skipDown of [true, false]) {
+      for (let i = 0; i < n; i++) {
+        const e = endpoints[(this.cursor + i) % n]!;
+        if (e === exclude || (skipDown && e.downUntil > now)) continue;
+        this.cursor = (this.cursor + i + 1) % n;
+        return e;
+      }
+    }
+    return null;
+  }
+
+  private markDown(endpoint: Endpoint): void {
+    endpoint.downUntil = this.now() + this.downMs;
+  }
+
+  private async attempt<R, P>(endpoint: Endpoint, pattern: string, payload: P, deadline: number): Promise<R> {
+    endpoint.inflight++;
+    try {
+      const client = (endpoint.client ??= this.createClient(endpoint.address));
+      try {
+        const others = (this.endpoints?.length ?? 0) > 1;
+        await within(client.connect(), Math.min(others ? this.connectTimeoutMs : Infinity, deadline - Date.now()));
+      } catch (error) {
+        // Failed or still connecting: the next call starts over with a new connection.
+        if (endpoint.client === client) endpoint.client = null;
+        void Promise.resolve(client.close()).catch(() => undefined);
+        throw new ConnectFailure(error === ELAPSED ? new Error(`connection to ${endpoint.key} not established in time`) : error);
+      }
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new ConnectFailure(new Error(`connection to ${endpoint.key} not established in time`));
+      try {
+        return await firstValueFrom(client.send<R, P>(pattern, payload).pipe(timeout(remaining)));
+      } catch (error) {
+        if (error instanceof TimeoutError) throw new ServiceCallTimeoutError(`${endpoint.key} did not answer within the time limit`);
+        throw error;
+      }
+    } finally {
+      endpoint.inflight--;
+      if (endpoint.retired && endpoint.inflight === 0) void this.closeEndpoint(endpoint);
+    }
+  }
+
+  private async closeEndpoint(endpoint: Endpoint): Promise<void> {
+    const client = endpoint.client;
+    endpoint.client = null;
+    if (client) await Promise.resolve(client.close()).catch(() => undefined);
+  }
+}
+
+/**
+ * A service's client of another service over the @nestjs/microservices TCP transport, balanced
+ * over every address of the target (TcpBalancer). A call that fails or does not answer in time
+ * is a DependencyUnavailableError (the caller answers 503).
  */
 export class TcpServiceClient implements OnModuleDestroy {
-  private readonly client: ClientProxy;
+  private readonly balancer: TcpBalancer;
 
   constructor(
     private readonly service: string,
-    target: { host: string; port: number },
+    target: ServiceTarget,
     private readonly timeoutMs: number,
+    options: BalancerOptions = {},
   ) {
-    this.client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: target.host, port: target.port } });
+    this.balancer = new TcpBalancer(target, options);
   }
 
   async send<R, P>(pattern: string, payload: P): Promise<R> {
     try {
-      return await firstValueFrom(this.client.send<R, P>(pattern, payload).pipe(timeout(this.timeoutMs)));
+      return await this.balancer.send<R, P>(pattern, payload, this.timeoutMs);
     } catch (error) {
       throw new DependencyUnavailableError(`${this.service} service unavailable`, error);
     }
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.client.close();
+    await this.balancer.close();
   }
 }

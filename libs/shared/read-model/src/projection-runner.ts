@@ -10,6 +10,24 @@ export interface ProjectionRunnerLogger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
+/** What a runner reports for metrics (see ProjectionRunner.status). */
+export interface ProjectionRunnerStatus {
+  /** The projection's (or relay's) name. */
+  projection: string;
+  /** Whether this process holds the projection's lease (runs it) now. */
+  leaseHeld: boolean;
+  /** Events this runner has handled (committed with their checkpoint) since the process started. */
+  eventsHandled: number;
+  /**
+   * Seconds the projection is behind, as seen by the lease holder: 0 when the last read of the
+   * event store returned nothing (caught up); while a batch is read but not yet committed (being
+   * handled or retried), now − recordedAt of its first event; between a committed batch and the
+   * next read, now − recordedAt of the batch's last event. 0 without the lease (another replica
+   * runs the projection) and before the first read.
+   */
+  lagSeconds: number;
+}
+
 /**
  * Keeps a document projection up to date from the event store's global order (the catch-up
  * subscription). The read-model change and the checkpoint commit in one transaction. Only one
@@ -20,6 +38,15 @@ export class ProjectionRunner {
   private abort = new AbortController();
   private running: Promise<void> | null = null;
   private leaseHolder: QueryRunner | null = null;
+  /** The current lease's signal while this process holds it. */
+  private leaseSignal: AbortSignal | null = null;
+  private eventsHandled = 0;
+  /** The last read returned nothing. */
+  private caughtUp = false;
+  /** recordedAt of the first event read and not yet committed. */
+  private pendingSince: Date | null = null;
+  /** recordedAt of the last committed event. */
+  private lastHandledAt: Date | null = null;
 
   constructor(
     private readonly ds: DataSource,
@@ -43,6 +70,17 @@ export class ProjectionRunner {
     this.running = null;
   }
 
+  /** Lease, events handled and lag, for metrics (cheap: no I/O). */
+  status(now: number = Date.now()): ProjectionRunnerStatus {
+    const leaseHeld = this.leaseSignal !== null && !this.leaseSignal.aborted;
+    let lagSeconds = 0;
+    if (leaseHeld && !this.caughtUp) {
+      const behind = this.pendingSince ?? this.lastHandledAt;
+      if (behind) lagSeconds = Math.max(0, (now - behind.getTime()) / 1000);
+    }
+    return { projection: this.projection.spec.name, leaseHeld, eventsHandled: this.eventsHandled, lagSeconds };
+  }
+
   /** Processes every event up to now (used by rebuilds and tests). */
   async catchUpNow(): Promise<void> {
     await catchUpOnce({
@@ -61,9 +99,26 @@ export class ProjectionRunner {
       await this.projection.applyBatch(sql, events);
       await this.projection.writeCheckpoint(sql, events[events.length - 1]!.position);
     });
+    this.eventsHandled += events.length;
+    this.pendingSince = null;
+    this.lastHandledAt = events[events.length - 1]!.recordedAt;
     // Writers project their own events before answering, so this catch-up only has to follow;
     // letting a small batch's successors accumulate briefly keeps it cheap under load.
     if (signal && events.length < (this.options.batchSize ?? 500)) await sleep(this.options.coalesceMs ?? 100, signal);
+  }
+
+  /** The store for the catch-up loop: its reads also tell status() whether the projection is caught up. */
+  private observedReads(): EventStore {
+    const reads: Pick<EventStore, 'readAll' | 'waitForEvents'> = {
+      readAll: async (options) => {
+        const events = await this.store.readAll(options);
+        this.caughtUp = events.length === 0;
+        this.pendingSince = events[0]?.recordedAt ?? null;
+        return events;
+      },
+      waitForEvents: (timeoutMs, signal) => this.store.waitForEvents(timeoutMs, signal),
+    };
+    return reads as EventStore;
   }
 
   private async loop(signal: AbortSignal): Promise<void> {
@@ -83,9 +138,13 @@ export class ProjectionRunner {
         // The lock lives as long as its connection: when that goes away (terminated backend, server
         // restart, network), another replica can take the lease, so this one must stop at once.
         lease = leaseSignal(connection, signal, () => holder.query('SELECT 1'), this.options.leaseHeartbeatMs ?? 5_000);
+        this.caughtUp = false;
+        this.pendingSince = null;
+        this.lastHandledAt = null;
+        this.leaseSignal = lease.signal;
         this.logger.info('projection lease acquired', { projection: this.projection.spec.name });
         await runCatchUp({
-          store: this.store,
+          store: this.observedReads(),
           categories: [this.projection.spec.category],
           from: () => this.projection.readCheckpoint(this.ds),
           handle: (events) => this.handle(events, lease!.signal),
@@ -101,6 +160,7 @@ export class ProjectionRunner {
           await sleep(this.options.leaseRetryMs ?? 2_000, signal);
         }
       } finally {
+        this.leaseSignal = null;
         lease?.dispose();
         if (this.leaseHolder === holder) {
           this.leaseHolder = null;

@@ -1,0 +1,24 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('ORDERS_URL / CATALOG_URL / INVENTORY_URL', () => {
+  it('takes one host:port (a hostname is balanced over its addresses by the clients)', () => {
+    expect(loadConfig({ CATALOG_URL: 'catalog:4002' }).catalogUrl).toEqual({ host: 'catalog', port: 4002 });
+    expect(loadConfig({}).catalogUrl).toEqual({ host: '127.0.0.1', port: 4002 });
+  });
+
+  it('takes a comma-separated list of replicas; host/port are the first (the port a service listens on)', () => {
+    expect(loadConfig({ CATALOG_URL: '127.0.0.2:4102, 127.0.0.3:4102' }).catalogUrl).toEqual({
+      host: '127.0.0.2',
+      port: 4102,
+      replicas: [
+        { host: '127.0.0.2', port: 4102 },
+        { host: '127.0.0.3', port: 4102 },
+      ],
+    });
+  });
+
+  it('rejects a list with an invalid entry, naming the variable', () => {
+    expect(() => loadConfig({ ORDERS_URL: 'orders:4001,orders' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ORDERS_URL: 'orders:4001,' })).toThrow(/ORDERS_URL/);
+  });
+});

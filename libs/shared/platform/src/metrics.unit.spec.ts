@@ -1,0 +1,220 @@
+import { Pool } from 'pg';
+import { EventStore, PostgresEventStore, WrongExpectedVersionError, type RecordedEvent } from '@datamingle/event-store';
+import { instrumentEventStore } from './event-store-metrics';
+import { escapeLabelValue, mergeExpositions, MetricsRegistry, parseExposition } from './metrics';
+import { registerProjectionMetrics } from './service-providers';
+
+const lines = (text: string) => text.split('\n').filter(Boolean);
+const metaLines = (text: string, kind: 'HELP' | 'TYPE', name: string) => lines(text).filter((l) => l.startsWith(`# ${kind} ${name} `));
+
+describe('MetricsRegistry', () => {
+  it('renders one HELP and one TYPE per family, then its samples', () => {
+    const r = new MetricsRegistry();
+    const c = r.counter('x_total', 'Things.');
+    c.inc({ kind: 'a' });
+    c.inc({ kind: 'a' }, 2);
+    c.inc({ kind: 'b' });
+    r.gauge('y', 'A level.').set({ kind: 'a' }, 1.5);
+    expect(r.render()).toBe(
+      ['# HELP x_total Things.', '# TYPE x_total counter', 'x_total{kind="a"} 3', 'x_total{kind="b"} 1', '# HELP y A level.', '# TYPE y gauge', 'y{kind="a"} 1.5', ''].join(
+        '\n',
+      ),
+    );
+    expect([...parseExposition(r.render()).keys()]).toEqual(['x_total', 'y']);
+  });
+
+  it('renders histograms with cumulative buckets, +Inf, _sum and _count', () => {
+    const r = new MetricsRegistry();
+    const h = r.histogram('lat_seconds', 'Latency.', [0.1, 1, 10]);
+    for (const v of [0.05, 0.1, 0.5, 2, 20]) h.observe({ op: 'x' }, v);
+    expect(lines(r.render())).toEqual([
+      '# HELP lat_seconds Latency.',
+      '# TYPE lat_seconds histogram',
+      'lat_seconds_bucket{op="x",le="0.1"} 2',
+      'lat_seconds_bucket{op="x",le="1"} 3',
+      'lat_seconds_bucket{op="x",le="10"} 4',
+      'lat_seconds_bucket{op="x",le="+Inf"} 5',
+      'lat_seconds_sum{op="x"} 22.65',
+      'lat_seconds_count{op="x"} 5',
+    ]);
+    expect(parseExposition(r.render()).get('lat_seconds')!.samples).toHaveLength(6);
+  });
+
+  it('escapes label values (backslash, double quote, line feed) and HELP text', () => {
+    expect(escapeLabelValue('a\\b"c\nd')).toBe('a\\\\b\\"c\\nd');
+    const r = new MetricsRegistry();
+    r.gauge('g', 'Line one\nline two \\ end.').set({ path: '/x"y\\z\n' }, 1);
+    const text = r.render();
+    expect(lines(text)).toEqual(['# HELP g Line one\\nline two \\\\ end.', '# TYPE g gauge', 'g{path="/x\\"y\\\\z\\n"} 1']);
+    expect(parseExposition(text).get('g')!.samples[0]!.labels).toEqual({ path: '/x"y\\z\n' });
+  });
+
+  it('returns the registered family for a name again, rejects another kind, bad names and falling counters', () => {
+    const r = new MetricsRegistry();
+    expect(r.counter('a_total', 'A.')).toBe(r.counter('a_total', 'A.'));
+    expect(() => r.gauge('a_total', 'A.')).toThrow(TypeError);
+    expect(() => r.gauge('1bad', 'B.')).toThrow(TypeError);
+    expect(() => r.gauge('ok', 'B.').set({ 'bad-label': 'x' }, 1)).toThrow(TypeError);
+    expect(() => r.counter('a_total', 'A.').inc({}, -1)).toThrow(RangeError);
+    expect(() => r.histogram('h', 'H.', [1, 1])).toThrow(RangeError);
+    expect(() => r.histogram('h2', 'H.').observe({ le: '1' }, 1)).toThrow(TypeError);
+  });
+
+  it('reads collected families at render time; formats special values', () => {
+    const r = new MetricsRegistry();
+    let lag = 1;
+    r.gauge('lag', 'Lag.').addCollector(() => [{ labels: { p: 'a' }, value: lag }]);
+    r.gauge('odd', 'Odd.').set({}, Infinity);
+    expect(r.render()).toContain('lag{p="a"} 1\n');
+    lag = 2.5;
+    expect(r.render()).toContain('lag{p="a"} 2.5\n');
+    expect(r.render()).toContain('odd +Inf\n');
+  });
+});
+
+describe('mergeExpositions', () => {
+  const service = (name: string, appends: number) => {
+    const r = new MetricsRegistry();
+    const h = r.histogram('append_seconds', 'Appends.', [0.01, 1]);
+    for (let i = 0; i < appends; i++) h.observe({ service: name, operation: 'append' }, 0.005);
+    r.gauge('lag_seconds', 'Lag.').set({ service: name, projection: `${name}.p` }, 0);
+    return r.render();
+  };
+
+  it('keeps one HELP and TYPE per family and groups every input\'s samples under it', () => {
+    const own = new MetricsRegistry();
+    own.counter('requests_total', 'Requests.').inc({ route: '/x' });
+    const merged = mergeExpositions([own.render(), service('orders', 2), service('catalog', 1), '']);
+    for (const name of ['requests_total', 'append_seconds', 'lag_seconds']) {
+      expect(metaLines(merged, 'HELP', name)).toHaveLength(1);
+      expect(metaLines(merged, 'TYPE', name)).toHaveLength(1);
+    }
+    const families = parseExposition(merged); // throws when a family's lines are not together or a series repeats
+    expect(families.get('append_seconds')!.samples.filter((s) => s.name === 'append_seconds_count').map((s) => [s.labels['service'], s.value])).toEqual([
+      ['orders', 2],
+      ['catalog', 1],
+    ]);
+    expect(families.get('lag_seconds')!.samples.map((s) => s.labels['service'])).toEqual(['orders', 'catalog']);
+  });
+
+  it('drops a family that an input declares with another type', () => {
+    const merged = mergeExpositions(['# TYPE m gauge\nm{a="1"} 1\n', '# TYPE m counter\nm{a="2"} 5\n# TYPE n gauge\nn 1\n']);
+    expect(lines(merged)).toEqual(['# TYPE m gauge', 'm{a="1"} 1', '# TYPE n gauge', 'n 1']);
+  });
+});
+
+describe('parseExposition', () => {
+  it.each([
+    ['a HELP twice', '# HELP a x\n# HELP a y\na 1\n'],
+    ['a TYPE twice', '# TYPE a gauge\n# TYPE a gauge\na 1\n'],
+    ['a family split in two', '# TYPE a gauge\na{x="1"} 1\n# TYPE b gauge\nb 1\na{x="2"} 1\n'],
+    ['a series twice', '# TYPE a gauge\na{x="1",y="2"} 1\na{y="2",x="1"} 2\n'],
+    ['non-cumulative buckets', '# TYPE h histogram\nh_bucket{le="1"} 2\nh_bucket{le="+Inf"} 1\nh_sum 1\nh_count 1\n'],
+    ['no +Inf bucket', '# TYPE h histogram\nh_bucket{le="1"} 1\nh_sum 1\nh_count 1\n'],
+    ['_count other than +Inf', '# TYPE h histogram\nh_bucket{le="+Inf"} 1\nh_sum 1\nh_count 2\n'],
+    ['a bad value', '# TYPE a gauge\na one\n'],
+    ['unescaped quote', '# TYPE a gauge\na{x="a"b"} 1\n'],
+  ])('rejects %s', (_, text) => {
+    expect(() => parseExposition(text)).toThrow(SyntaxError);
+  });
+});
+
+describe('instrumentEventStore', () => {
+  class FakeStore extends EventStore {
+    fail: Error | null = null;
+    async appendToStream() {
+      if (this.fail) throw this.fail;
+      return { nextExpectedRevision: 0n, position: 'p' };
+    }
+    async appendToStreams() {
+      return new Map([['s', 0n]]);
+    }
+    async readStream(): Promise<RecordedEvent[]> {
+      return [];
+    }
+    async readAll(): Promise<RecordedEvent[]> {
+      return [];
+    }
+    async waitForEvents() {}
+    async close() {}
+  }
+
+  const counts = (r: MetricsRegistry) =>
+    Object.fromEntries(
+      parseExposition(r.render())
+        .get('datamingle_event_store_append_duration_seconds')!
+        .samples.filter((s) => s.name.endsWith('_count'))
+        .map((s) => [`${s.labels['service']}/${s.labels['operation']}/${s.labels['outcome']}`, s.value]),
+    );
+
+  it('times appendToStream and appendToStreams by operation and outcome, leaving results and errors as they are', async () => {
+    const metrics = new MetricsRegistry();
+    const raw = new FakeStore();
+    const store: EventStore = instrumentEventStore(raw, metrics, 'orders');
+    expect(await store.appendToStream('s', [], { expectedRevision: 'any' })).toEqual({ nextExpectedRevision: 0n, position: 'p' });
+    expect(await store.appendToStreams([])).toEqual(new Map([['s', 0n]]));
+    raw.fail = new WrongExpectedVersionError('s', 0n, 1n);
+    await expect(store.appendToStream('s', [], { expectedRevision: 0n })).rejects.toBe(raw.fail);
+    raw.fail = new Error('down');
+    await expect(store.appendToStream('s', [], { expectedRevision: 0n })).rejects.toThrow('down');
+    expect(await store.readAll({ maxCount: 1 })).toEqual([]);
+    expect(counts(metrics)).toEqual({ 'orders/append/ok': 1, 'orders/append_many/ok': 1, 'orders/append/conflict': 1, 'orders/append/error': 1 });
+  });
+
+  it('keeps `instanceof PostgresEventStore` (writers choose the same-transaction path by it) and times that path too', async () => {
+    const pool = new Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none' }); // never connected
+    const raw = new PostgresEventStore({ pool });
+    try {
+      const metrics = new MetricsRegistry();
+      const store: EventStore = instrumentEventStore(raw, metrics, 'inventory');
+      expect(store instanceof PostgresEventStore).toBe(true);
+      expect(store instanceof EventStore).toBe(true);
+      expect(store.constructor).toBe(PostgresEventStore);
+      const queries: string[] = [];
+      const client = {
+        query: async (text: string) => {
+          queries.push(text);
+          return { rows: text.includes('streams') ? [{ stream_name: 'inventory-t-l', revision: '0' }] : [] };
+        },
+      };
+      if (!(store instanceof PostgresEventStore)) throw new Error('unreachable');
+      const revisions = await store.appendToStreamsInTransaction(client as never, [
+        { streamName: 'inventory-t-l', events: [{ id: '0190a6d2-0000-7000-8000-000000000001', type: 'T', data: {}, metadata: {} }] },
+      ]);
+      expect(revisions.get('inventory-t-l')).toEqual({ firstRevision: 0n, lastRevision: 0n });
+      expect(queries).toHaveLength(2);
+      expect(store.schema).toBe(raw.schema);
+      expect(counts(metrics)).toEqual({ 'inventory/append_many_in_transaction/ok': 1 });
+    } finally {
+      await raw.close();
+    }
+  });
+});
+
+describe('registerProjectionMetrics', () => {
+  it('reports lag, lease and events of every runner, labelled with the service and projection', () => {
+    const metrics = new MetricsRegistry();
+    const statuses = [
+      { projection: 'orders.orders', leaseHeld: true, eventsHandled: 7, lagSeconds: 0.25 },
+      { projection: 'relay:kafka:order', leaseHeld: false, eventsHandled: 0, lagSeconds: 0 },
+    ];
+    registerProjectionMetrics(metrics, 'orders', statuses.map((s) => ({ status: () => s })));
+    const families = parseExposition(metrics.render());
+    const values = (name: string) => families.get(name)!.samples.map((s) => [s.labels['service'], s.labels['projection'], s.value]);
+    expect(families.get('datamingle_projection_events_total')!.type).toBe('counter');
+    expect(values('datamingle_projection_lag_seconds')).toEqual([
+      ['orders', 'orders.orders', 0.25],
+      ['orders', 'relay:kafka:order', 0],
+    ]);
+    expect(values('datamingle_projection_lease_held')).toEqual([
+      ['orders', 'orders.orders', 1],
+      ['orders', 'relay:kafka:order', 0],
+    ]);
+    expect(values('datamingle_projection_events_total')).toEqual([
+      ['orders', 'orders.orders', 7],
+      ['orders', 'relay:kafka:order', 0],
+    ]);
+    statuses[0]!.eventsHandled = 9;
+    expect(metrics.render()).toContain('datamingle_projection_events_total{service="orders",projection="orders.orders"} 9\n');
+  });
+});
