@@ -116,12 +116,20 @@ export class DocumentProjection<Doc> implements CatchUpProjection {
     let rows: unknown[];
     if (fromRevision === 0n) {
       const placeholders = names.map((_, i) => `$${i + 5}`).join(', ');
-      rows = await sql.query(
-        `INSERT INTO ${this.spec.table} (stream_name, tenant_id, doc, revision${names.length ? ', ' + names.join(', ') : ''})
-         VALUES ($1, $2, $3, $4${placeholders ? ', ' + placeholders : ''})
-         ON CONFLICT (stream_name) DO NOTHING RETURNING 1`,
-        [streamName, tenantId, JSON.stringify(docAfter), toRevision.toString(), ...values],
-      );
+      try {
+        rows = await sql.query(
+          `INSERT INTO ${this.spec.table} (stream_name, tenant_id, doc, revision${names.length ? ', ' + names.join(', ') : ''})
+           VALUES ($1, $2, $3, $4${placeholders ? ', ' + placeholders : ''})
+           ON CONFLICT (stream_name) DO NOTHING RETURNING 1`,
+          [streamName, tenantId, JSON.stringify(docAfter), toRevision.toString(), ...values],
+        );
+      } catch (error) {
+        // ON CONFLICT only absorbs conflicts on stream_name. When the catch-up projection inserts
+        // the same new row concurrently, PostgreSQL may report the conflict on another unique
+        // index (e.g. tenant + id) first: the row exists now, so fall back to catching it up.
+        if (!isUniqueViolation(error)) throw error;
+        rows = [];
+      }
     } else {
       const sets = names.map((n, i) => `${n} = $${i + 5}`).join(', ');
       rows = await sql.query(
@@ -231,6 +239,12 @@ export class DocumentProjection<Doc> implements CatchUpProjection {
     );
     return inserted.length > 0;
   }
+}
+
+/** A PostgreSQL unique violation (SQLSTATE 23505), as node-postgres or TypeORM report it. */
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
+  return e?.code === '23505' || e?.driverError?.code === '23505';
 }
 
 /**
