@@ -12,6 +12,10 @@ if (build.status !== 0) {
   console.error('build failed');
   process.exit(1);
 }
+// Test files are compiled by SWC (types stripped): type-check them, with everything they import, here.
+const specTypes = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.specs.json')], { stdio: 'inherit', env, cwd: root });
+const specTypesFailed = specTypes.status !== 0 ? 1 : 0;
+if (specTypesFailed) console.error('type errors in test files (see above)');
 // Architecture rules (Nx module boundaries by scope and layer tags): the rule needs the project graph.
 spawnSync(process.execPath, [join(root, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), 'show', 'projects'], { stdio: 'ignore', env: { ...env, CI: 'true' }, cwd: root });
 const lint = spawnSync(process.execPath, [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.'], { stdio: 'inherit', env, cwd: root });
@@ -33,5 +37,7 @@ if (!summary) {
   console.log('0 passed, 1 failed');
   process.exit(jest.status || 1);
 }
-console.log(`${summary.passed + (1 - lintFailed)} passed, ${summary.failed + lintFailed} failed${summary.skipped ? `, ${summary.skipped} skipped` : ''}`);
-process.exit(lintFailed ? 1 : (jest.status ?? 1));
+// Lint and the test files' type check count as one check each.
+const checksFailed = lintFailed + specTypesFailed;
+console.log(`${summary.passed + (2 - checksFailed)} passed, ${summary.failed + checksFailed} failed${summary.skipped ? `, ${summary.skipped} skipped` : ''}`);
+process.exit(checksFailed ? 1 : (jest.status ?? 1));

@@ -11,7 +11,7 @@ describe('activatable records', () => {
 
   it('is_active alone → deactivated / reactivated; with other fields → one update', () => {
     expect(decideActivatableUpdate(current, { is_active: false }, fields, ['meta'], 't')).toEqual([{ kind: 'deactivated', data: { is_active: false, updated_at: 't' } }]);
-    expect(decideActivatableUpdate({ ...current, is_active: false }, { is_active: true }, fields, ['meta'], 't')).toEqual([
+    expect(decideActivatableUpdate<Rec, (typeof fields)[number]>({ ...current, is_active: false }, { is_active: true }, fields, ['meta'], 't')).toEqual([
       { kind: 'reactivated', data: { is_active: true, updated_at: 't' } },
     ]);
     expect(decideActivatableUpdate(current, { is_active: false, name: 'b' }, fields, ['meta'], 't')).toEqual([

@@ -35,14 +35,14 @@ describe('DocumentProjection.projectAppended on a new stream', () => {
       },
     };
     let caughtUp = false;
-    const tx: Sql = {
-      query: async (text: string) => {
+    const tx = {
+      query: async (text: string): Promise<unknown[]> => {
         // The row inserted by the concurrent catch-up is there now, at revision 0.
         if (/^SELECT doc, revision/.test(text.trim())) return [{ doc: { id: 'd-1', n: 1 }, revision: '0' }];
         caughtUp = true;
         return [];
       },
-    };
+    } as Sql;
     const projection = new DocumentProjection(spec, store, ['id']);
 
     await projection.projectAppended(writer, 't', 'doc-1', 0n, 0n, { id: 'd-1', n: 1 }, (fn) => fn(tx));
