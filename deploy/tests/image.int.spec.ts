@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { createTestDatabase } from '@datamingle/testing';
 import { dockerfileProblems, parseDockerfile } from './dockerfile-rules';
 import { repoRoot, run } from './support';
 
@@ -51,19 +51,7 @@ describe('Dockerfile', () => {
 describe('the final stage, reproduced without Docker', () => {
   let databaseUrl: string;
   beforeAll(async () => {
-    const adminUrl = process.env['TEST_DATABASE_ADMIN_URL'];
-    if (!adminUrl) throw new Error('TEST_DATABASE_ADMIN_URL is not set: run this test through the int Jest project');
-    const admin = new Client({ connectionString: adminUrl });
-    await admin.connect();
-    const name = `image_layout_${Date.now().toString(36)}`;
-    try {
-      await admin.query(`CREATE DATABASE "${name}"`);
-    } finally {
-      await admin.end();
-    }
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
+    databaseUrl = await createTestDatabase('image_layout');
   });
 
   test('npm ci --omit=dev + dist folders: every role resolves its modules; migrate, catalog (postgres and eventstoredb) and the gateway start and stop', () => {
