@@ -94,6 +94,12 @@ export class KurrentDbEventStore extends EventStore {
         streamState: toStreamState(options.expectedRevision),
       });
       if (!result.position) throw new Error(`KurrentDB returned no position for the append to '${streamName}'`);
+      // The append's position is its single event's log position; for several events, read the
+      // last one back so the result is that event's position exactly as readAll reports it.
+      if (events.length > 1) {
+        const [last] = await this.readStream(streamName, { fromRevision: result.nextExpectedRevision, maxCount: 1 });
+        if (last) return { nextExpectedRevision: result.nextExpectedRevision, position: last.position };
+      }
       return { nextExpectedRevision: result.nextExpectedRevision, position: encode(result.position) };
     } catch (error) {
       throw toPortError(error, streamName, options.expectedRevision);
