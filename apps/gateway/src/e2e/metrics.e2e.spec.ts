@@ -123,7 +123,9 @@ describe('GET /metrics: gateway, services, event store and projections', () => {
     try {
       const started = Date.now();
       const families = await gatewayMetrics();
-      expect(Date.now() - started).toBeLessThan(2_500);
+      // Not a performance figure: without its 1 s limit the scrape would wait for the stopped
+      // process (as long as it stays stopped); a generous bound keeps this robust on a busy machine.
+      expect(Date.now() - started).toBeLessThan(10_000);
       expect(values(families, 'datamingle_service_metrics_up', 'datamingle_service_metrics_up', { service: 'orders' })).toEqual([0]);
       expect(values(families, 'datamingle_service_metrics_up', 'datamingle_service_metrics_up', { service: 'catalog' })).toEqual([1]);
       expect(values(families, 'datamingle_projection_lease_held', 'datamingle_projection_lease_held', { service: 'orders' })).toEqual([]);
