@@ -1,16 +1,6 @@
-import { Command, Query } from '@nestjs/cqrs';
-import type { ResolveSkusReply, ResolveSkusRequest, ServiceReply, ServiceRequest, SkuStatusReply, SkuStatusRequest } from '@datamingle/contracts';
-
-abstract class RequestCommand extends Command<ServiceReply> {
-  constructor(readonly request: ServiceRequest) {
-    super();
-  }
-}
-abstract class RequestQuery extends Query<ServiceReply> {
-  constructor(readonly request: ServiceRequest) {
-    super();
-  }
-}
+import { Query } from '@nestjs/cqrs';
+import { RequestCommand, RequestQuery } from '@datamingle/application';
+import type { ResolveSkusReply, ResolveSkusRequest, SkuStatusReply, SkuStatusRequest } from '@datamingle/contracts';
 
 export class CreateProductCommand extends RequestCommand {}
 export class UpdateProductCommand extends RequestCommand {}

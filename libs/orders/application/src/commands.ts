@@ -1,16 +1,4 @@
-import { Command, Query } from '@nestjs/cqrs';
-import type { ServiceReply, ServiceRequest } from '@datamingle/contracts';
-
-abstract class RequestCommand extends Command<ServiceReply> {
-  constructor(readonly request: ServiceRequest) {
-    super();
-  }
-}
-abstract class RequestQuery extends Query<ServiceReply> {
-  constructor(readonly request: ServiceRequest) {
-    super();
-  }
-}
+import { RequestCommand, RequestQuery } from '@datamingle/application';
 
 export class CreateOrderCommand extends RequestCommand {}
 export class UpdateOrderCommand extends RequestCommand {}

@@ -5,9 +5,10 @@
  * `{"c":"<created_at, RFC 3339 UTC with 6 fractional digits>","i":"<uuid>"}`.
  */
 import type { ApiError } from '@datamingle/contracts';
-import { apiError, cutForMessage } from './errors';
+import { apiError, cutForMessage, toValidationError } from './errors';
 import { formatInstant, formatTimestampMicros, parseInstant } from './datetime';
 import { err, ok, type Result } from './result';
+import type { FieldErrorCollector } from './validation/collector';
 
 export const CURSOR_MAX_LENGTH = 512;
 export const DEFAULT_LIMIT = 50;
@@ -78,6 +79,31 @@ export function parseCursorParam(raw: string | undefined | null): Result<CursorP
   if (raw === undefined || raw === null || raw === '') return ok(null);
   const decoded = decodeCursor(raw);
   return decoded.ok ? ok(decoded.value) : err(invalidCursorError(raw));
+}
+
+/**
+ * The `cursor` parameter among other query parameters reported together: absent or empty →
+ * `null`; invalid → its field error is added to `errors` and `invalid` holds the raw value, for
+ * {@link queryParamsError}.
+ */
+export function collectCursorParam(
+  raw: string | undefined,
+  errors: FieldErrorCollector,
+): { cursor: CursorPosition | null; invalid: string | null } {
+  const parsed = parseCursorParam(raw);
+  if (parsed.ok) return { cursor: parsed.value, invalid: null };
+  errors.add('cursor', INVALID_CURSOR_MESSAGE);
+  return { cursor: null, invalid: raw ?? '' };
+}
+
+/**
+ * The error of invalid query parameters: when the cursor is one of them the message is exactly
+ * `Invalid cursor: '<value>'` (errors.md §5.1), otherwise the generic validation error; the
+ * details list every invalid parameter either way.
+ */
+export function queryParamsError(errors: FieldErrorCollector, invalidCursor: string | null): ApiError {
+  const details = errors.toFieldErrors();
+  return invalidCursor === null ? toValidationError(details) : { ...invalidCursorError(invalidCursor), details };
 }
 
 /**

@@ -1,14 +1,13 @@
 import type { ApiError } from '@datamingle/contracts';
 import {
-  decodeCursor,
+  collectCursorParam,
   err,
   FieldErrorCollector,
-  invalidCursorError,
   Messages,
   ok,
   parseCursorParam,
   parseLimit,
-  toValidationError,
+  queryParamsError,
   type CursorPosition,
   type Result,
 } from '@datamingle/kernel';
@@ -50,22 +49,7 @@ export function validateInventoryItemQuery(query: Record<string, string | undefi
     else c.add('by', Messages.invalidChoice(rawBy));
   }
 
-  let cursor: CursorPosition | null = null;
-  const rawCursor = query['cursor'];
-  let cursorInvalid = false;
-  if (rawCursor !== undefined && rawCursor !== '') {
-    const decoded = decodeCursor(rawCursor);
-    if (decoded.ok) cursor = decoded.value;
-    else {
-      cursorInvalid = true;
-      c.add('cursor', Messages.invalidCursor);
-    }
-  }
-
-  if (c.hasErrors) {
-    const errors = c.toFieldErrors();
-    if (cursorInvalid) return err({ ...invalidCursorError(rawCursor ?? ''), details: errors });
-    return err(toValidationError(errors));
-  }
+  const { cursor, invalid } = collectCursorParam(query['cursor'], c);
+  if (c.hasErrors) return err(queryParamsError(c, invalid));
   return ok({ by, limit, cursor });
 }

@@ -1,14 +1,13 @@
 import { ORDER_STATUSES, type ApiError, type OrderStatus } from '@datamingle/contracts';
 import {
-  decodeCursor,
+  collectCursorParam,
   err,
   FieldErrorCollector,
-  invalidCursorError,
   Messages,
   ok,
   parseDatetime,
   parseLimit,
-  toValidationError,
+  queryParamsError,
   type CursorPosition,
   type Result,
 } from '@datamingle/kernel';
@@ -32,17 +31,7 @@ export function validateOrderListQuery(query: Record<string, string | undefined>
   const limit = parseLimit(query['limit']);
   const c = new FieldErrorCollector();
 
-  let cursor: CursorPosition | null = null;
-  const rawCursor = query['cursor'];
-  let cursorInvalid = false;
-  if (rawCursor !== undefined && rawCursor !== '') {
-    const decoded = decodeCursor(rawCursor);
-    if (decoded.ok) cursor = decoded.value;
-    else {
-      cursorInvalid = true;
-      c.add('cursor', Messages.invalidCursor);
-    }
-  }
+  const { cursor, invalid } = collectCursorParam(query['cursor'], c);
 
   let statuses: OrderStatus[] | null = null;
   const rawStatus = query['status'];
@@ -67,13 +56,6 @@ export function validateOrderListQuery(query: Record<string, string | undefined>
     if (updatedSince === null) c.add('updated_since', Messages.invalidDatetime);
   }
 
-  if (c.hasErrors) {
-    const errors = c.toFieldErrors();
-    if (cursorInvalid) {
-      const base = invalidCursorError(rawCursor ?? '');
-      return err({ ...base, details: errors });
-    }
-    return err(toValidationError(errors));
-  }
+  if (c.hasErrors) return err(queryParamsError(c, invalid));
   return ok({ limit, cursor, statuses, updatedSince });
 }
