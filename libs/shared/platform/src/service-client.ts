@@ -88,6 +88,8 @@ interface Endpoint {
   inflight: number;
   retired: boolean;
   downUntil: number;
+  /** The client's connect() promise once it resolved: while connect() returns it, the connection is up. */
+  established: Promise<unknown> | null;
 }
 
 const keyOf = (a: ServiceAddress) => (isIP(a.host) === 6 ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`);
@@ -215,7 +217,7 @@ export class TcpBalancer {
     for (const address of addresses) {
       const key = keyOf(address);
       if (next.has(key)) continue;
-      next.set(key, previous.get(key) ?? { key, address, client: null, inflight: 0, retired: false, downUntil: 0 });
+      next.set(key, previous.get(key) ?? { key, address, client: null, inflight: 0, retired: false, downUntil: 0, established: null });
     }
     for (const [key, endpoint] of previous) {
       if (next.has(key)) continue;
@@ -252,8 +254,13 @@ export class TcpBalancer {
     try {
       const client = (endpoint.client ??= this.createClient(endpoint.address));
       try {
-        const others = (this.endpoints?.length ?? 0) > 1;
-        await within(client.connect(), Math.min(others ? this.connectTimeoutMs : Infinity, deadline - Date.now()));
+        // Connected already (Nest hands back the same promise): no timer on the hot path.
+        const connecting = client.connect();
+        if (connecting !== endpoint.established) {
+          const others = (this.endpoints?.length ?? 0) > 1;
+          await within(connecting, Math.min(others ? this.connectTimeoutMs : Infinity, deadline - Date.now()));
+          endpoint.established = connecting;
+        }
       } catch (error) {
         // Failed or still connecting: the next call starts over with a new connection.
         if (endpoint.client === client) endpoint.client = null;
