@@ -1,4 +1,4 @@
-import { mergeExpositions, MetricsRegistry, type Counter, type Gauge, type Histogram } from '@datamingle/platform';
+import { mergeExpositions, MetricsRegistry, within, type Counter, type Gauge, type Histogram } from '@datamingle/platform';
 
 /** A service whose metrics the gateway's /metrics includes. */
 export interface ServiceMetricsSource {
@@ -50,21 +50,11 @@ export class Metrics {
   async render(): Promise<string> {
     const texts = await Promise.all(
       this.services.map(async (s) => {
-        const text = await withTimeout(s.read(this.timeoutMs), this.timeoutMs).catch(() => null);
+        const text = await within(s.read(this.timeoutMs), this.timeoutMs).catch(() => null);
         this.serviceUp.set({ service: s.service }, text === null ? 0 : 1);
         return text ?? '';
       }),
     );
     return mergeExpositions([this.registry.render(), ...texts]);
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }

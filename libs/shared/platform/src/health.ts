@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import { Patterns, type HealthReply } from '@datamingle/contracts';
+import { ELAPSED, within } from './time-limit';
 import { METRICS_CONTENT_TYPE, METRICS_PATTERN, MetricsRegistry, type MetricsReply } from './metrics';
 
 export interface ReadinessCheck {
@@ -15,19 +16,11 @@ export async function runReadinessChecks(checks: readonly ReadinessCheck[], time
   const results: Record<string, string> = {};
   await Promise.all(
     checks.map(async (c) => {
-      let timer: NodeJS.Timeout | undefined;
       try {
-        await Promise.race([
-          c.check(),
-          new Promise((_, reject) => {
-            timer = setTimeout(() => reject(new Error('timed out')), timeoutMs);
-          }),
-        ]);
+        await within(c.check(), timeoutMs);
         results[c.name] = 'ok';
       } catch (error) {
-        results[c.name] = error instanceof Error ? error.message || error.name : 'failed';
-      } finally {
-        clearTimeout(timer);
+        results[c.name] = error === ELAPSED ? 'timed out' : error instanceof Error ? error.message || error.name : 'failed';
       }
     }),
   );

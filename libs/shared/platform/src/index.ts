@@ -8,3 +8,4 @@ export * from './service-bootstrap';
 export * from './runtime';
 export * from './service-providers';
 export * from './service-client';
+export * from './time-limit';

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import type { OnModuleDestroy } from '@nestjs/common';
 import { ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { firstValueFrom, type Observable, timeout, TimeoutError } from 'rxjs';
+import { ELAPSED, within } from './time-limit';
 import { DependencyUnavailableError } from './failures';
 
 /** One `host:port` a service is reached at (a hostname or an IP literal). */
@@ -61,24 +62,6 @@ class ConnectFailure extends Error {
   constructor(override readonly cause: unknown) {
     super(cause instanceof Error ? cause.message : String(cause));
   }
-}
-
-const ELAPSED = Symbol('elapsed');
-
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(ELAPSED), Math.max(0, ms));
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }
 
 interface Endpoint {
