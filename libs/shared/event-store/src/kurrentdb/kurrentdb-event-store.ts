@@ -208,28 +208,22 @@ export class KurrentDbEventStore extends EventStore {
     return this.closed;
   }
 
-  /** Current revision of a stream (backwards read of its last event). */
-  private async currentRevision(streamName: string): Promise<bigint | 'no_stream'> {
+  /** Current revision of a stream and its last event's position (one backwards read). */
+  private async currentState(streamName: string): Promise<{ revision: bigint | 'no_stream'; position: string }> {
     try {
       for await (const resolved of this.client.readStream(streamName, { fromRevision: END, direction: BACKWARDS, maxCount: 1 })) {
-        if (resolved.event) return resolved.event.revision;
+        if (resolved.event) return { revision: resolved.event.revision, position: toRecordedEvent(resolved.event).position };
       }
-      return 'no_stream';
     } catch (error) {
-      if (isStreamNotFound(error)) return 'no_stream';
-      throw toPortError(error, streamName);
+      if (!isStreamNotFound(error)) throw toPortError(error, streamName);
     }
+    return { revision: 'no_stream', position: encodePosition({ transactionId: 0n, globalPosition: 0n }) };
   }
 
   /** An append of no events: checks the expected revision, writes nothing. */
   private async checkRevision(streamName: string, expectedRevision: ExpectedRevision): Promise<AppendResult> {
-    const revision = await this.currentRevision(streamName);
+    const { revision, position } = await this.currentState(streamName);
     if (!revisionMatches(expectedRevision, revision)) throw new WrongExpectedVersionError(streamName, expectedRevision, revision);
-    let position = encodePosition({ transactionId: 0n, globalPosition: 0n });
-    if (revision !== 'no_stream') {
-      const [last] = await this.readStream(streamName, { fromRevision: revision, maxCount: 1 });
-      if (last) position = last.position;
-    }
     return { nextExpectedRevision: revision === 'no_stream' ? -1n : revision, position };
   }
 
