@@ -1,5 +1,4 @@
-import { parseExposition, type ExpositionFamily } from '@datamingle/platform';
-import { eventually, rawRequest, startTestPlatform, type ApiResponse, type Replica, type TestPlatform } from '@datamingle/testing';
+import { eventually, parseExposition, rawRequest, startTestPlatform, type ApiResponse, type ExpositionFamily, type Replica, type TestPlatform } from '@datamingle/testing';
 
 /**
  * GET /metrics (spec platform.md, "Probes"): the gateway's own request and service-call metrics

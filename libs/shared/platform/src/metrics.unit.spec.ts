@@ -1,7 +1,8 @@
 import { Pool } from 'pg';
 import { EventStore, PostgresEventStore, WrongExpectedVersionError, type RecordedEvent } from '@datamingle/event-store';
 import { instrumentEventStore } from './event-store-metrics';
-import { escapeLabelValue, mergeExpositions, MetricsRegistry, parseExposition } from './metrics';
+import { parseExposition } from '@datamingle/testing';
+import { escapeLabelValue, mergeExpositions, MetricsRegistry } from './metrics';
 import { registerProjectionMetrics } from './service-providers';
 
 const lines = (text: string) => text.split('\n').filter(Boolean);

@@ -1,3 +1,4 @@
 export * from './database';
 export * from './probe';
 export * from './platform';
+export * from './exposition';
