@@ -5,9 +5,9 @@
  * propagation of key changes (also across two gateway processes), expiry, legacy scopes and the
  * admin CLI's key commands. Everything goes through the real gateway, services and PostgreSQL.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { eventually, freePort, rawRequest, startTestPlatform, type ApiRequestOptions, type ApiResponse, type TestPlatform } from '@datamingle/testing';
+import { eventually, rawRequest, startTestPlatform, type ApiRequestOptions, type ApiResponse, type Replica, type TestPlatform } from '@datamingle/testing';
 
 const ROOT = resolve(__dirname, '..', '..', '..', '..');
 const ADMIN = join(ROOT, 'apps', 'launcher', 'dist', 'admin.js');
@@ -578,30 +578,16 @@ describe('conformance: authentication, keys and scopes (items 3–13)', () => {
 
   describe('propagation with two gateway processes', () => {
     const host = 'switch.localhost';
-    let second: ChildProcess | null = null;
+    let second: Replica | undefined;
     let port2 = 0;
 
     beforeAll(async () => {
-      port2 = await freePort();
-      second = spawn(process.execPath, [join(ROOT, 'apps', 'gateway', 'dist', 'main.js')], {
-        env: { ...platform.env, GATEWAY_PORT: String(port2) },
-        stdio: ['ignore', 'inherit', 'inherit'],
-      });
-      await eventually(async () => expect((await rawRequest(port2, 'GET', '/healthz')).status).toBe(200), 30_000, 100);
-      await eventually(async () => expect((await rawRequest(port2, 'GET', '/readyz')).status).toBe(200), 30_000, 100);
+      second = await platform.startReplica('gateway');
+      port2 = second.port;
     }, 60_000);
 
     afterAll(async () => {
-      const child = second;
-      if (!child || child.exitCode !== null || child.signalCode !== null) return;
-      await new Promise<void>((r) => {
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          r();
-        });
-        child.kill('SIGTERM');
-      });
+      await second?.kill('SIGTERM');
     });
 
     it('revocation, re-activation, scope changes, the integration switch and deletion take effect on the very next request on every gateway', async () => {

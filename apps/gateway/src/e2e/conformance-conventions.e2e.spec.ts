@@ -4,13 +4,10 @@
  * sub-rules of conventions.md and errors.md that those items summarise. Everything goes through
  * the real gateway, real services and a real PostgreSQL database.
  */
-import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { join, resolve } from 'node:path';
-import { eventually, freePort, rawRequest, startTestPlatform, type ApiRequestOptions, type ApiResponse, type TestPlatform } from '@datamingle/testing';
+import { rawRequest, startTestPlatform, type ApiRequestOptions, type ApiResponse, type TestPlatform } from '@datamingle/testing';
 
-const ROOT = resolve(__dirname, '..', '..', '..', '..');
 
 const V1 = '/api/integrations/v1/';
 const MAX_BODY = 10_485_760;
@@ -688,13 +685,9 @@ describe('conformance: conventions, envelopes, request rules (items 1–2, 14–
   });
 
   it('with a base domain other than localhost, every response carries Strict-Transport-Security and tenants resolve under that domain', async () => {
-    const port = await freePort();
-    const gateway = spawn(process.execPath, [join(ROOT, 'apps', 'gateway', 'dist', 'main.js')], {
-      env: { ...platform.env, GATEWAY_PORT: String(port), BASE_DOMAIN: 'datamingle.test' },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    const gateway = await platform.startReplica('gateway', { env: { BASE_DOMAIN: 'datamingle.test' } });
+    const port = gateway.port;
     try {
-      await eventually(async () => expect((await rawRequest(port, 'GET', '/healthz')).status).toBe(200), 30_000, 100);
       const host = 'acme.datamingle.test';
       const responses: Array<[string, ApiResponse | WireResponse, number]> = [
         ['200', await rawRequest(port, 'GET', `${V1}orders/`, { key, host }), 200],
@@ -716,15 +709,7 @@ describe('conformance: conventions, envelopes, request rules (items 1–2, 14–
         });
       }
     } finally {
-      await new Promise<void>((r) => {
-        if (gateway.exitCode !== null || gateway.signalCode !== null) return r();
-        const timer = setTimeout(() => gateway.kill('SIGKILL'), 10_000);
-        gateway.once('exit', () => {
-          clearTimeout(timer);
-          r();
-        });
-        gateway.kill('SIGTERM');
-      });
+      await gateway.kill('SIGTERM');
     }
   }, 45_000);
 

@@ -1,11 +1,11 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { Client } from 'pg';
-import { eventually, freePort, rawRequest, startTestPlatform, type TestPlatform } from '@datamingle/testing';
+import { eventually, startTestPlatform, type Replica, type TestPlatform } from '@datamingle/testing';
 
 /**
  * Fault test (issue: events on Kafka): the process running the orders relay is killed while
@@ -18,7 +18,7 @@ const ROOT = resolve(__dirname, '..', '..', '..', '..');
 describe('Kafka relay survives the death of its process', () => {
   const mockDir = mkdtempSync(join(tmpdir(), 'kafka-mock-'));
   let platform: TestPlatform;
-  let replica: ChildProcess;
+  let replica: Replica | undefined;
   let consumer: Consumer;
   let key: string;
   const arrivals: Array<{ id: string; key: string; version: number }> = [];
@@ -33,12 +33,7 @@ describe('Kafka relay survives the death of its process', () => {
     ({ key } = await platform.createKey('acme'));
     expect((await platform.request('POST', '/api/integrations/v1/products/', { key, body: { sku: 'F-1' } })).status).toBe(201);
     // A second orders replica on its own ports: it waits for the relay lease.
-    const health = await freePort();
-    replica = spawn(process.execPath, [join(ROOT, 'apps', 'orders', 'dist', 'main.js')], {
-      env: { ...platform.env, ORDERS_URL: `127.0.0.1:${await freePort()}`, HEALTH_PORT: String(health) },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    await eventually(async () => expect((await rawRequest(health, 'GET', '/readyz')).status).toBe(200), 30_000, 100);
+    replica = await platform.startReplica('orders');
     consumer = new Kafka({ clientId: 'fault', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING }).consumer({
       groupId: `fault-${randomUUID()}`,
       maxWaitTimeInMs: 100,
@@ -55,7 +50,7 @@ describe('Kafka relay survives the death of its process', () => {
   }, 90_000);
 
   afterAll(async () => {
-    replica?.kill('SIGKILL');
+    await replica?.kill('SIGKILL');
     await consumer?.disconnect();
     await platform?.stop();
     execFileSync(join(ROOT, 'scripts', 'kafka-mock.sh'), ['stop'], { env: { ...process.env, KAFKA_MOCK_DIR: mockDir } });

@@ -143,10 +143,15 @@ export function withApplicationName(url: string, applicationName: string): strin
 
 const URL_VARIABLE: Record<Exclude<ServiceName, 'gateway'>, string> = { orders: 'ORDERS_URL', catalog: 'CATALOG_URL', inventory: 'INVENTORY_URL' };
 
+/** Sends `signal` and resolves at the exit; a process that ignores a gentler signal for 10 s is SIGKILLed. */
 function killChild(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise<void>((r) => {
-    child.once('exit', () => r());
+    const timer = signal === 'SIGKILL' ? undefined : setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      r();
+    });
     child.kill(signal);
   });
 }
