@@ -1,3 +1,5 @@
-// Entry point `@datamingle/event-store/kurrentdb`: loaded only when EVENT_STORE=eventstoredb, so
-// PostgreSQL deployments never load the gRPC client and its native addon.
+// Entry point `@datamingle/event-store/kurrentdb`, for direct use of the adapter. The platform
+// goes through createKurrentDbEventStore (../kurrentdb-loader.ts), which loads this module only
+// when EVENT_STORE=eventstoredb, so PostgreSQL deployments never load the gRPC client and its
+// native addon.
 export { KurrentDbEventStore, METADATA_PROPERTY, type KurrentDbEventStoreOptions } from './kurrentdb-event-store';
