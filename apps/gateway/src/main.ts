@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
-import { hashApiKey, type KeyRecord, type PipelineDeps } from '@datamingle/gateway-domain';
+import { hashApiKey, ServiceUnavailableError, type KeyRecord, type PipelineDeps } from '@datamingle/gateway-domain';
 import { buildOpenApiDocument, renderDocsPage } from '@datamingle/gateway-openapi';
 import { GatewayStore } from '@datamingle/gateway-infrastructure';
-import { loadConfig, Logger, NestLoggerBridge, openReadModel, runMain, type PlatformConfig, type ReadinessCheck } from '@datamingle/platform';
+import { isUnavailable, loadConfig, Logger, NestLoggerBridge, openReadModel, runMain, type PlatformConfig, type ReadinessCheck } from '@datamingle/platform';
 import { GatewayHttpServer } from './http-server';
 import { Metrics } from './metrics';
 import { ServiceClients } from './service-clients';
@@ -71,10 +71,17 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
       newRequestId: () => randomUUID(),
       hashApiKey: (key) => hashApiKey(secret, key),
       findKeyByHash: async (hash): Promise<KeyRecord | null> => {
-        const key = await store.findKeyByHash(hash);
-        if (key?.isActive) this.usage.mark(key.id);
-        return key;
+        try {
+          return await store.findKeyByHash(hash);
+        } catch (error) {
+          // The gateway's database is down: nothing can be decided, nothing was applied (503 + Retry-After).
+          if (isUnavailable(error)) throw new ServiceUnavailableError(`gateway database unavailable: ${error instanceof Error ? error.message : String(error)}`);
+          throw error;
+        }
       },
+      // last_used_at moves only for a key that passed authentication (steps 1–3), never for a
+      // key presented on another tenant's host, an expired or a revoked one.
+      onKeyAuthenticated: (key) => this.usage.mark(key.id),
       dispatch: async (op, request) => {
         const started = process.hrtime.bigint();
         try {

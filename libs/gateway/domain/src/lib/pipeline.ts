@@ -157,25 +157,23 @@ async function routeAndHandle(ctx: RequestContext, caller: AuthenticatedCaller, 
   return dispatch(ctx, caller, op, query, body, bodyJson);
 }
 
-/**
- * Bodies above this size are forwarded to the service as text and parsed there, with the same
- * rules (step 13): parsing and re-serializing a multi-megabyte bulk body would hold the gateway's
- * event loop, and every other tenant's requests with it, for tens of milliseconds.
- */
-export const FORWARD_UNPARSED_BYTES = 1_048_576;
-
 type BodyResult = { ok: true; value: Record<string, unknown>; raw?: string } | { ok: false; error: ApiError };
 
-/** Steps 12 and 13. An empty body is `{}` whatever its headers say. */
+/**
+ * Steps 12 and 13. An empty body is `{}` whatever its headers say. Every other body is forwarded
+ * to the service as text and parsed there, by the one parser of the platform (the kernel's
+ * `parseJsonText`, which keeps number literals that a double cannot hold exactly): the values a
+ * service sees never depend on the body's size or on what the transport's JSON can carry, and the
+ * gateway's event loop never parses a multi-megabyte bulk body. Only the gateway's own answers
+ * after step 13 (an undecodable identifier, step 15) parse it here (`parseHere`).
+ */
 function readBody(req: RawRequest, parseHere: boolean): BodyResult {
   if (req.body === null || req.body.length === 0) return { ok: true, value: {} };
   const media = checkBodyMediaType(headerValue(req.headers, 'content-type'), headerValue(req.headers, 'content-encoding'));
   if (!media.ok) return { ok: false, error: gatewayErrors.unsupportedMediaType(media.error.contentType) };
-  if (!parseHere && req.body.length > FORWARD_UNPARSED_BYTES) {
-    const text = decodeJsonBodyText(req.body);
-    return text.ok ? { ok: true, value: {}, raw: text.value } : text;
-  }
-  return parseJsonBody(req.body);
+  if (parseHere) return parseJsonBody(req.body);
+  const text = decodeJsonBodyText(req.body);
+  return text.ok ? { ok: true, value: {}, raw: text.value } : text;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ServiceReply, ServiceRequest } from '@datamingle/contracts';
+import { parseJsonText } from '@datamingle/kernel';
 import { hashApiKey } from '../lib/api-keys';
 import type { KeyRecord, Operation, PipelineDeps, RawRequest, SecurityEvent } from '../lib/types';
 
@@ -60,6 +61,9 @@ export interface DispatchCall {
 export interface FakeDeps {
   deps: PipelineDeps;
   keys: Map<string, KeyRecord>;
+  /** Every call as it crossed the transport (the body as text in `bodyJson`). */
+  sent: DispatchCall[];
+  /** The calls that reached the service's handler, with the body parsed as the service parses it. */
   dispatched: DispatchCall[];
   lookups: string[];
   events: SecurityEvent[];
@@ -73,6 +77,7 @@ export function fakeDeps(overrides: Partial<PipelineDeps> = {}): FakeDeps {
   let counter = 0;
   const fake: FakeDeps = {
     keys: defaultKeyStore(),
+    sent: [],
     dispatched: [],
     lookups: [],
     events: [],
@@ -90,6 +95,14 @@ export function fakeDeps(overrides: Partial<PipelineDeps> = {}): FakeDeps {
       return fake.keys.get(hash) ?? null;
     },
     dispatch: async (op, request) => {
+      fake.sent.push({ op, request: { ...request } });
+      // What every service does first (ServiceMessageController.run): step 13 on the forwarded text.
+      if (request.bodyJson !== undefined) {
+        const parsed = parseJsonText(request.bodyJson);
+        if (!parsed.ok) return { ok: false, error: parsed.error };
+        const { bodyJson: _text, ...rest } = request;
+        request = { ...rest, body: parsed.value };
+      }
       fake.dispatched.push({ op, request });
       return fake.reply(op, request);
     },
