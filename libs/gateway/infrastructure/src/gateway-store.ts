@@ -66,6 +66,48 @@ function tenantView(r: { id: string; slug: string; name: string; integration_ena
   return { id: r.id, slug: r.slug, name: r.name, integration_enabled: r.integration_enabled, created_at: iso(r.created_at)! };
 }
 
+/** One authentication-layer security event to store (auth-and-keys.md §9). The submitted key value is never part of it. */
+export interface SecurityEventRecord {
+  /** The tenant, when the key was identified as one of the host's tenant; otherwise resolved from `tenantSlug`. */
+  tenantId: string | null;
+  /** The slug the host names; a host that names no existing tenant gives a row no tenant sees. */
+  tenantSlug: string | null;
+  requestId: string;
+  reason: string;
+  keyId: string | null;
+  keyName: string | null;
+  method: string;
+  path: string;
+  clientIp: string | null;
+  occurredAt: Date;
+}
+
+/** Events of one bucket (host, client address, reason, minute) counted instead of stored one by one. */
+export interface SecurityEventAggregate extends Omit<SecurityEventRecord, 'occurredAt'> {
+  /** Names the bucket: every writer of the same bucket uses the same key, so their counts merge into one row. */
+  aggregateKey: string;
+  count: number;
+  firstAt: Date;
+  lastAt: Date;
+}
+
+const MAX_PATH = 2000;
+/** The row's tenant: the identified key's, else the one the host names (NULL when none). */
+const TENANT_OF_ROW = `COALESCE(u.tenant_id, (SELECT t.id FROM gateway.tenants t WHERE t.slug = u.tenant_slug))`;
+
+function mergeAggregates(a: SecurityEventAggregate, b: SecurityEventAggregate): SecurityEventAggregate {
+  const sameKey = a.keyId !== null && a.keyId === b.keyId;
+  return {
+    ...a,
+    tenantId: a.tenantId ?? b.tenantId,
+    keyId: sameKey ? a.keyId : null,
+    keyName: sameKey ? a.keyName : null,
+    count: a.count + b.count,
+    firstAt: a.firstAt <= b.firstAt ? a.firstAt : b.firstAt,
+    lastAt: a.lastAt >= b.lastAt ? a.lastAt : b.lastAt,
+  };
+}
+
 const KEY_COLUMNS = `id, name, prefix, scopes, partner_id, expires_at, is_active, rate_limit_per_second, created_at, last_used_at`;
 
 /** Tenants, API keys and security events (the gateway's own schema). */
@@ -206,21 +248,88 @@ export class GatewayStore {
     await this.ds.query(`UPDATE gateway.api_keys SET last_used_at = now() WHERE id = ANY($1::uuid[])`, [keyIds]);
   }
 
-  async recordSecurityEvent(e: {
-    tenantId: string | null;
-    tenantSlug: string | null;
-    requestId: string;
-    reason: string;
-    keyId: string | null;
-    keyName: string | null;
-    method: string;
-    path: string;
-    clientIp: string | null;
-  }): Promise<void> {
-    await this.ds.query(
-      `INSERT INTO gateway.security_events (tenant_id, request_id, reason, api_key_id, api_key_name, method, path, client_ip)
-       VALUES (COALESCE($9::uuid, (SELECT id FROM gateway.tenants WHERE slug = $1)), $2, $3, $4, $5, $6, $7, $8)`,
-      [e.tenantSlug, e.requestId, e.reason, e.keyId, e.keyName, e.method, e.path.slice(0, 2000), e.clientIp, e.tenantId],
-    );
+  /** @deprecated One INSERT per event: use SecurityEventRecorder (apps/gateway) with insertSecurityEvents. */
+  async recordSecurityEvent(e: Omit<SecurityEventRecord, 'occurredAt'>): Promise<void> {
+    await this.insertSecurityEvents([{ ...e, occurredAt: new Date() }]);
+  }
+
+  /** Stores each event as a row of its own, all in ONE multi-row INSERT (one statement, one round trip). */
+  async insertSecurityEvents(events: readonly SecurityEventRecord[]): Promise<void> {
+    if (events.length === 0) return;
+    await poolOf(this.ds).query({
+      name: 'gateway-insert-security-events',
+      text: `INSERT INTO gateway.security_events (tenant_id, occurred_at, request_id, reason, api_key_id, api_key_name, method, path, client_ip)
+             SELECT ${TENANT_OF_ROW}, u.occurred_at, u.request_id, u.reason, u.api_key_id, u.api_key_name, u.method, u.path, u.client_ip
+               FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::text[], $9::text[], $10::text[])
+                 AS u(tenant_id, tenant_slug, occurred_at, request_id, reason, api_key_id, api_key_name, method, path, client_ip)`,
+      values: [
+        events.map((e) => e.tenantId),
+        events.map((e) => e.tenantSlug),
+        events.map((e) => e.occurredAt.toISOString()),
+        events.map((e) => e.requestId),
+        events.map((e) => e.reason),
+        events.map((e) => e.keyId),
+        events.map((e) => e.keyName),
+        events.map((e) => e.method),
+        events.map((e) => e.path.slice(0, MAX_PATH)),
+        events.map((e) => e.clientIp),
+      ],
+    });
+  }
+
+  /**
+   * Adds each aggregate to the row of its `aggregateKey` (one row per host, address, reason and
+   * minute), creating it when absent, in ONE statement: several gateway processes writing the
+   * same bucket end with one row whose count is the sum, first_at the earliest and last_at the
+   * latest. The row keeps the request_id, method and path it was created with; its API key stays
+   * only while every part agrees on it (else NULL: several keys). Rows are written in key order
+   * so that two concurrent writers lock them in the same order (no deadlock).
+   */
+  async upsertSecurityEventAggregates(aggregates: readonly SecurityEventAggregate[]): Promise<void> {
+    if (aggregates.length === 0) return;
+    const byKey = new Map<string, SecurityEventAggregate>();
+    for (const a of aggregates) {
+      const seen = byKey.get(a.aggregateKey);
+      byKey.set(a.aggregateKey, seen ? mergeAggregates(seen, a) : a);
+    }
+    const rows = [...byKey.values()].sort((x, y) => (x.aggregateKey < y.aggregateKey ? -1 : x.aggregateKey > y.aggregateKey ? 1 : 0));
+    await poolOf(this.ds).query({
+      name: 'gateway-upsert-security-event-aggregates',
+      text: `INSERT INTO gateway.security_events AS s
+               (tenant_id, occurred_at, request_id, reason, api_key_id, api_key_name, method, path, client_ip, count, first_at, last_at, aggregate_key)
+             SELECT ${TENANT_OF_ROW}, u.first_at, u.request_id, u.reason, u.api_key_id, u.api_key_name, u.method, u.path, u.client_ip, u.count, u.first_at, u.last_at, u.aggregate_key
+               FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[],
+                           $10::integer[], $11::timestamptz[], $12::timestamptz[], $13::text[])
+                 WITH ORDINALITY AS u(tenant_id, tenant_slug, request_id, reason, api_key_id, api_key_name, method, path, client_ip, count, first_at, last_at, aggregate_key, ord)
+              ORDER BY u.ord
+             ON CONFLICT (aggregate_key) WHERE aggregate_key IS NOT NULL DO UPDATE SET
+               count = s.count + excluded.count,
+               first_at = least(s.first_at, excluded.first_at),
+               last_at = greatest(s.last_at, excluded.last_at),
+               occurred_at = least(s.occurred_at, excluded.occurred_at),
+               api_key_id = CASE WHEN s.api_key_id = excluded.api_key_id THEN s.api_key_id END,
+               api_key_name = CASE WHEN s.api_key_id = excluded.api_key_id THEN s.api_key_name END`,
+      values: [
+        rows.map((a) => a.tenantId),
+        rows.map((a) => a.tenantSlug),
+        rows.map((a) => a.requestId),
+        rows.map((a) => a.reason),
+        rows.map((a) => a.keyId),
+        rows.map((a) => a.keyName),
+        rows.map((a) => a.method),
+        rows.map((a) => a.path.slice(0, MAX_PATH)),
+        rows.map((a) => a.clientIp),
+        rows.map((a) => a.count),
+        rows.map((a) => a.firstAt.toISOString()),
+        rows.map((a) => a.lastAt.toISOString()),
+        rows.map((a) => a.aggregateKey),
+      ],
+    });
+  }
+
+  /** Every tenant slug (the security event recorder tells hosts of tenants from hosts that name none). */
+  async tenantSlugs(): Promise<string[]> {
+    const rows: Array<{ slug: string }> = await this.ds.query(`SELECT slug FROM gateway.tenants`);
+    return rows.map((r) => r.slug);
   }
 }

@@ -50,5 +50,29 @@ export const gatewayMigrations: MigrationSet = {
       `GRANT SELECT, INSERT ON gateway.security_events TO ${APP_ROLE}`,
       `GRANT USAGE ON SEQUENCE gateway.security_events_id_seq TO ${APP_ROLE}`,
     ]),
+    // Bounded volume (auth-and-keys.md §9): per tenant host, client address, reason and minute the
+    // first 100 events are rows of their own (count 1, aggregate_key NULL); the rest of that minute
+    // is ONE aggregate row (count, first_at, last_at) whose aggregate_key names the bucket, so that
+    // several gateway processes merge their overflow into it with INSERT ... ON CONFLICT DO UPDATE.
+    // An aggregate's occurred_at is its first_at; its request_id, method and path are those of one
+    // request it counts. No row-level security on this table, as before: every read filters by
+    // tenant_id and rows without a tenant (hosts that name none) are shown to no tenant.
+    sqlMigration('GatewaySecurityEventAggregates1764200000000', [
+      `ALTER TABLE gateway.security_events
+         ADD COLUMN count integer NOT NULL DEFAULT 1,
+         ADD COLUMN first_at timestamptz NULL,
+         ADD COLUMN last_at timestamptz NULL,
+         ADD COLUMN aggregate_key text NULL`,
+      `ALTER TABLE gateway.security_events ADD CONSTRAINT security_events_aggregate_shape CHECK (
+         (aggregate_key IS NULL AND count = 1 AND first_at IS NULL AND last_at IS NULL)
+         OR (aggregate_key IS NOT NULL AND count >= 1 AND first_at IS NOT NULL AND last_at IS NOT NULL AND first_at <= last_at)
+       )`,
+      `CREATE UNIQUE INDEX security_events_aggregate_key ON gateway.security_events (aggregate_key) WHERE aggregate_key IS NOT NULL`,
+      // "so support can find a request from it" (conventions.md §10).
+      `CREATE INDEX security_events_request_id ON gateway.security_events (request_id)`,
+      // security_events_tenant (tenant_id, occurred_at) from GatewayInit serves the admin list.
+      // The merge updates these columns only; rows are still never deleted by the application.
+      `GRANT UPDATE (count, first_at, last_at, occurred_at, api_key_id, api_key_name) ON gateway.security_events TO ${APP_ROLE}`,
+    ]),
   ],
 };
