@@ -22,6 +22,14 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/**
+ * The message of `504 GATEWAY_TIMEOUT` (errors.md §6.13): also what a service answers when a
+ * write's outcome is unknown (it may have been applied), as opposed to `503`, which promises
+ * that nothing was applied (limits-and-versioning.md §5).
+ */
+export const GATEWAY_TIMEOUT_MESSAGE =
+  'The request did not complete within 60 seconds. It may still be applied; check the record before retrying.';
+
 /** Field path → non-empty list of messages, in the order the spec prescribes (errors.md §4.1). */
 export type FieldErrors = Record<string, string[]>;
 

@@ -2,6 +2,8 @@ export * from './port';
 export * from './catch-up';
 export {
   PostgresEventStore,
+  commitPostgresTransaction,
+  TransactionRolledBackError,
   DEFAULT_EVENT_STORE_SCHEMA,
   type PostgresEventStoreOptions,
 } from './postgres/postgres-event-store';
@@ -13,7 +15,8 @@ export {
   START_POSITION as POSTGRES_START_POSITION,
   type PostgresPosition,
 } from './postgres/position';
-export { isConnectionError as isPostgresConnectionError } from './postgres/errors';
+export { isConnectionError as isPostgresConnectionError, isDefinitiveFailure as isDefinitivePostgresFailure } from './postgres/errors';
+export { trackWrites, writeOutcome, markCommitBearing, commitBearing, noteUncommittedAppend, type WriteOutcome, type CommitMark } from './write-outcome';
 export * from './aggregate';
 export * from './ids';
 export * from './command-reply';

@@ -1,6 +1,6 @@
-import type { ServiceReply, ServiceRequest } from '@datamingle/contracts';
+import { GATEWAY_TIMEOUT_MESSAGE, type ServiceReply, type ServiceRequest } from '@datamingle/contracts';
 import { parseJsonText } from '@datamingle/kernel';
-import { EventStoreUnavailableError } from '@datamingle/event-store';
+import { EventStoreUnavailableError, trackWrites, writeOutcome } from '@datamingle/event-store';
 import type { Logger } from './logger';
 
 const UNAVAILABLE_CODES = new Set([
@@ -49,28 +49,60 @@ export const unavailableReply = (): ServiceReply => ({
   },
 });
 
+/** 504: the request's write may have been applied (errors.md §6.13); the caller checks the record before retrying. */
+export const outcomeUnknownReply = (): ServiceReply => ({
+  ok: false,
+  error: { code: 'GATEWAY_TIMEOUT', message: GATEWAY_TIMEOUT_MESSAGE },
+});
+
 export const internalErrorReply = (): ServiceReply => ({
   ok: false,
   error: { code: 'INTERNAL_ERROR', message: 'An unexpected error occurred. Quote the request_id when contacting support.' },
 });
 
-/** Runs a handler; failures become replies (services never throw across the transport). */
-export async function replyOf(run: () => Promise<ServiceReply>, logger: Logger, context: Record<string, unknown>): Promise<ServiceReply> {
-  try {
-    return await run();
-  } catch (error) {
-    if (isUnavailable(error)) {
-      logger.warn('dependency unavailable', { ...context, error });
-      return unavailableReply();
+/**
+ * Runs a handler; failures become replies (services never throw across the transport).
+ *
+ * The handler runs in a write-tracking scope (@datamingle/event-store trackWrites): the
+ * event-store adapters mark every commit-bearing write (an autocommit append, the COMMIT of a
+ * transaction holding appended events, a KurrentDB append) in doubt while it runs, applied when
+ * it succeeded, not applied when it was definitively rejected or never sent. A failure then
+ * becomes:
+ *
+ * - `504 GATEWAY_TIMEOUT` when a write was applied (a later step, e.g. the projection, failed)
+ *   or is in doubt (the connection was lost while the commit-bearing statement ran): the caller
+ *   must check the record; `503` and `500` both promise that nothing was applied;
+ * - otherwise `503 SERVICE_UNAVAILABLE` for an unreachable dependency, `500` for anything else.
+ *
+ * Reads mark nothing, so they never become 504 here.
+ */
+export function replyOf(run: () => Promise<ServiceReply>, logger: Logger, context: Record<string, unknown>): Promise<ServiceReply> {
+  return trackWrites(async () => {
+    try {
+      return await run();
+    } catch (error) {
+      const unavailable = isUnavailable(error);
+      const outcome = writeOutcome();
+      if (outcome !== 'none') {
+        const log = { ...context, write_outcome: outcome, error };
+        if (unavailable) logger.warn('dependency unavailable after a write that may be applied: answering 504', log);
+        else logger.error('unexpected failure after a write that may be applied: answering 504', log);
+        return outcomeUnknownReply();
+      }
+      if (unavailable) {
+        logger.warn('dependency unavailable', { ...context, error });
+        return unavailableReply();
+      }
+      logger.error('unexpected failure', { ...context, error });
+      return internalErrorReply();
     }
-    logger.error('unexpected failure', { ...context, error });
-    return internalErrorReply();
-  }
+  });
 }
 
 /**
  * Base of a service's message controller: every handler runs through replyOf, so a failure
- * becomes a reply (503 for an unreachable dependency, 500 otherwise) logged with its request id.
+ * becomes a reply (504 when a write may have been applied, else 503 for an unreachable
+ * dependency, 500 otherwise) logged with its request id.
  */
 export abstract class ServiceMessageController {
   constructor(protected readonly logger: Logger) {}

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { DataSource, type MigrationInterface } from 'typeorm';
+import { commitPostgresTransaction } from '@datamingle/event-store';
 
 /** The database role every service connection acts as, so row-level security applies to it. */
 export const APP_ROLE = 'datamingle_app';
@@ -85,7 +86,8 @@ async function run<T>(ds: DataSource, tenantId: string, transaction: boolean, fn
     await client.query('BEGIN');
     try {
       const result = await fn(sqlOf(client), client);
-      await client.query('COMMIT');
+      // Tracked as the request's commit-bearing write when fn appended events in the transaction.
+      await commitPostgresTransaction(client);
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch((e: Error) => (broken = e));

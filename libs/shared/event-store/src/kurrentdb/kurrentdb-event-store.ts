@@ -29,6 +29,7 @@ import {
   type StreamAppend,
 } from '../port';
 import { decodePosition, encodePosition } from '../postgres/position';
+import { commitBearing } from '../write-outcome';
 
 export interface KurrentDbEventStoreOptions {
   /** `kurrentdb://host:2113?tls=false` (also `esdb://`, `kurrentdb+discover://` for clusters). */
@@ -62,6 +63,12 @@ const USER_STREAMS = '^[^$]';
  *   read: no horizon is needed.
  * - waitForEvents is woken by one live $all subscription (from the end, non-system streams).
  *
+ * - Write outcome (write-outcome.ts): every append is marked in doubt while its gRPC call runs,
+ *   applied when it returns, not applied only on a definitive server rejection (wrong expected
+ *   version, not leader, access denied, size limits, deleted stream...). A failure of the
+ *   unavailable kind stays in doubt, because gRPC cannot tell "never sent" from "sent, reply
+ *   lost": with KurrentDB down, writes answer 504 (check the record), not 503.
+ *
  * Event ids: EventStoreDB keeps event ids unique per stream only — re-appending events already in
  * their stream at the same expected revision is an idempotent success, not an error — and does
  * not check ids across streams. Ids within one append are checked here (DuplicateEventIdError).
@@ -90,9 +97,10 @@ export class KurrentDbEventStore extends EventStore {
     prepareAppend(streamName, events, options.expectedRevision);
     if (events.length === 0) return this.checkRevision(streamName, options.expectedRevision);
     try {
-      const result = await this.client.appendToStream(streamName, events.map(toEventData), {
-        streamState: toStreamState(options.expectedRevision),
-      });
+      const result = await commitBearing(
+        () => this.client.appendToStream(streamName, events.map(toEventData), { streamState: toStreamState(options.expectedRevision) }),
+        { definitive: isDefinitiveAppendFailure },
+      );
       if (!result.position) throw new Error(`KurrentDB returned no position for the append to '${streamName}'`);
       // The append's position is its single event's log position; for several events, read the
       // last one back so the result is that event's position exactly as readAll reports it.
@@ -116,12 +124,16 @@ export class KurrentDbEventStore extends EventStore {
     }
     if (nonEmpty.length === 0) return result;
     try {
-      const appended = await this.client.multiStreamAppend(
-        nonEmpty.map((a) => ({
-          streamName: a.streamName,
-          expectedState: toStreamState(a.expectedRevision),
-          events: a.events.map((e) => toEventData({ ...e, metadata: { [METADATA_PROPERTY]: JSON.stringify(e.metadata) } })),
-        })),
+      const appended = await commitBearing(
+        () =>
+          this.client.multiStreamAppend(
+            nonEmpty.map((a) => ({
+              streamName: a.streamName,
+              expectedState: toStreamState(a.expectedRevision),
+              events: a.events.map((e) => toEventData({ ...e, metadata: { [METADATA_PROPERTY]: JSON.stringify(e.metadata) } })),
+            })),
+          ),
+        { definitive: isDefinitiveAppendFailure },
       );
       for (const r of appended.responses) result.set(r.streamName, r.revision);
       return result;
@@ -333,6 +345,32 @@ const GRPC_UNAVAILABLE_CODES = new Set<unknown>([4, 14]);
 
 /** What the client says when it could not reach a node, when it has no more specific error type. */
 const CONNECTION_MESSAGE = /UNAVAILABLE|ECONNREFUSED|ECONNRESET|failed to connect|no connection established|deadline exceeded|transport/i;
+
+/**
+ * Answers of the server that reject an append without writing it. Everything else — UNAVAILABLE,
+ * DEADLINE_EXCEEDED, TIMEOUT, CANCELLED, UNKNOWN, raw transport errors — is in doubt: over gRPC
+ * the client cannot tell a call that never reached the leader from one whose reply was lost, so
+ * an append that failed that way may have been written (write-outcome.ts).
+ */
+const DEFINITIVE_APPEND_FAILURES = new Set<unknown>([
+  ErrorType.WRONG_EXPECTED_VERSION,
+  ErrorType.NOT_LEADER,
+  ErrorType.ACCESS_DENIED,
+  ErrorType.INVALID_ARGUMENT,
+  ErrorType.STREAM_DELETED,
+  ErrorType.STREAM_TOMBSTONED,
+  ErrorType.MAXIMUM_APPEND_SIZE_EXCEEDED,
+  ErrorType.TRANSACTION_MAX_SIZE_EXCEEDED,
+  ErrorType.APPEND_RECORD_SIZE_EXCEEDED,
+  ErrorType.APPEND_CONSISTENCY_VIOLATION,
+  ErrorType.MISSING_REQUIRED_METADATA_PROPERTY,
+  ErrorType.UNSUPPORTED,
+]);
+
+/** True when a failed append certainly wrote nothing (see DEFINITIVE_APPEND_FAILURES). */
+export function isDefinitiveAppendFailure(error: unknown): boolean {
+  return DEFINITIVE_APPEND_FAILURES.has(errorType(error));
+}
 
 /** Maps client errors to the port's errors; anything else is returned unchanged. */
 export function toPortError(error: unknown, streamName: string, expected?: ExpectedRevision): unknown {

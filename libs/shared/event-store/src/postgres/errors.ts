@@ -44,6 +44,44 @@ export function isConnectionError(error: unknown): boolean {
   return typeof message === 'string' && CONNECTION_MESSAGES.some((pattern) => pattern.test(message));
 }
 
+/** node-postgres refuses to send a query on a client in these states: the statement never left the process. */
+const NOT_SENT_MESSAGES = [
+  /client has encountered a connection error and is not queryable/i,
+  /client was closed and is not queryable/i,
+  /cannot use a pool after calling end/i,
+];
+
+/**
+ * SQLSTATE classes that never prove a statement did not commit: 57 (operator intervention: a
+ * terminated backend or a cancel can be reported after the commit was recorded), 58 (system
+ * error, e.g. I/O at WAL flush), XX (internal error), 08 (connection exception).
+ */
+const IN_DOUBT_SQLSTATE_CLASSES = /^(?:57|58|XX|08)/;
+
+/**
+ * True when a failed commit-bearing statement (an autocommit statement, a COMMIT) certainly did
+ * not commit: PostgreSQL answered it with an ERROR (the statement's transaction rolled back), it
+ * was rejected by the adapter's own checks (wrong expected version, duplicate event id), or
+ * node-postgres never sent it. A lost connection, a FATAL (e.g. the backend was terminated), a
+ * client-side timeout or anything unrecognised is not definitive: the commit may have happened.
+ */
+export function isDefinitiveFailure(error: unknown): boolean {
+  if (error instanceof WrongExpectedVersionError || error instanceof DuplicateEventIdError) return true;
+  if (error instanceof EventStoreUnavailableError) return isDefinitiveFailure(error.cause);
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message, severity } = error as { code?: unknown; message?: unknown; severity?: unknown };
+  if (typeof message === 'string' && NOT_SENT_MESSAGES.some((pattern) => pattern.test(message))) return true;
+  // A server error response: a SQLSTATE, not FATAL/PANIC (which end the session, possibly after the commit).
+  return (
+    typeof code === 'string' &&
+    /^[0-9A-Z]{5}$/.test(code) &&
+    !IN_DOUBT_SQLSTATE_CLASSES.test(code) &&
+    severity !== 'FATAL' &&
+    severity !== 'PANIC' &&
+    !isConnectionError(error)
+  );
+}
+
 /** Maps a driver error to the port's errors; anything else is returned unchanged. */
 export function toEventStoreError(error: unknown): unknown {
   if (

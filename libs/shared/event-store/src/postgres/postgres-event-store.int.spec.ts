@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import { Pool, type PoolClient } from 'pg';
+import { Client, Pool, type PoolClient } from 'pg';
 import { createTestDatabase, eventually } from '@datamingle/testing';
 import { catchUpOnce } from '../catch-up';
-import { EventStoreUnavailableError, type NewEvent, type RecordedEvent } from '../port';
+import { EventStoreUnavailableError, WrongExpectedVersionError, type NewEvent, type RecordedEvent } from '../port';
+import { trackWrites, writeOutcome } from '../write-outcome';
 import { describeEventStoreContract } from '../testing-support/event-store-contract';
 import { decodePosition, START_POSITION } from './position';
-import { PostgresEventStore } from './postgres-event-store';
+import { commitPostgresTransaction, PostgresEventStore } from './postgres-event-store';
 
 jest.setTimeout(20_000);
 
@@ -360,6 +361,284 @@ describe('PostgresEventStore (PostgreSQL specifics)', () => {
     await pendingWait; // close() resolves pending waits
     await closing.waitForEvents(60_000); // and later ones at once
     await expect(closing.readStream(stream())).rejects.toBeInstanceOf(EventStoreUnavailableError);
+  });
+});
+
+/**
+ * Write outcome (write-outcome.ts) of the PostgreSQL adapter's commit-bearing statements, on a
+ * real server: a backend is terminated (pg_terminate_backend, as an operator or a failover would)
+ * while its statement waits — on a row lock held by another session, or at COMMIT on a deferred
+ * constraint trigger that waits for an advisory lock held by another session.
+ */
+describe('PostgresEventStore write outcome when the database goes away', () => {
+  const SCHEMA = 'es_outcome';
+  const WAIT_LOCK = `hashtextextended('${SCHEMA}.wait', 0)`;
+  let url: string;
+  let admin: Client;
+  /** The store under test: its connections carry their own application_name, so they can be found and terminated. */
+  let store: PostgresEventStore;
+  const appName = `es-outcome-${randomUUID().slice(0, 8)}`;
+
+  beforeAll(async () => {
+    url = await testDatabase();
+    admin = new Client({ connectionString: url });
+    await admin.connect();
+    store = new PostgresEventStore({ pool: new Pool({ connectionString: url, max: 4, application_name: appName }), schema: SCHEMA });
+    await store.ensureSchema();
+    // Fires at COMMIT (of the implicit transaction of an autocommit statement, or of an explicit one).
+    await admin.query(`
+      CREATE OR REPLACE FUNCTION ${SCHEMA}.at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.event_type = 'RejectAtCommit' THEN RAISE EXCEPTION 'rejected at commit' USING ERRCODE = '23514'; END IF;
+        IF NEW.event_type = 'WaitAtCommit' THEN PERFORM pg_advisory_xact_lock(${WAIT_LOCK}); END IF;
+        RETURN NULL;
+      END $$;
+      DROP TRIGGER IF EXISTS at_commit ON ${SCHEMA}.events;
+      CREATE CONSTRAINT TRIGGER at_commit AFTER INSERT ON ${SCHEMA}.events
+        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ${SCHEMA}.at_commit();`);
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await admin?.end();
+  });
+
+  const event = (type: string): NewEvent => ({ id: randomUUID(), type, data: { type }, metadata: {} });
+  const stream = (): string => `outcome${randomUUID().replace(/-/g, '')}-1`;
+  const eventsOf = async (streamName: string): Promise<number> =>
+    (await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${SCHEMA}.events WHERE stream_name = $1`, [streamName])).rows[0]!.n;
+
+  /** Another session holding a lock until released: the advisory lock of the COMMIT trigger, or a stream row. */
+  async function holdLock(streamRow?: string): Promise<{ release(): Promise<void> }> {
+    const holder = new Client({ connectionString: url });
+    await holder.connect();
+    await holder.query('BEGIN');
+    if (streamRow) await holder.query(`SELECT 1 FROM ${SCHEMA}.streams WHERE stream_name = $1 FOR UPDATE`, [streamRow]);
+    else await holder.query(`SELECT pg_advisory_xact_lock(${WAIT_LOCK})`);
+    return {
+      release: async () => {
+        await holder.query('ROLLBACK').catch(() => {});
+        await holder.end();
+      },
+    };
+  }
+
+  /** Waits until a backend of the store waits on a lock, then terminates it (FATAL 57P01 to the client). */
+  async function terminateWaitingBackend(): Promise<void> {
+    const pid = await eventually(async () => {
+      const { rows } = await admin.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`,
+        [appName],
+      );
+      expect(rows).toHaveLength(1);
+      return rows[0]!.pid;
+    });
+    const { rows } = await admin.query<{ ok: boolean }>('SELECT pg_terminate_backend($1) AS ok', [pid]);
+    expect(rows[0]!.ok).toBe(true);
+  }
+
+  it('unreachable database: the append fails as unavailable and nothing is in doubt', async () => {
+    const port = await closedPort();
+    const unreachable = new PostgresEventStore({
+      pool: new Pool({ connectionString: `postgres://postgres:postgres@127.0.0.1:${port}/none`, connectionTimeoutMillis: 2_000 }),
+    });
+    try {
+      await trackWrites(async () => {
+        await expect(unreachable.appendToStream(stream(), [event('A')], { expectedRevision: 'any' })).rejects.toBeInstanceOf(EventStoreUnavailableError);
+        await expect(
+          unreachable.appendToStreams([{ streamName: stream(), events: [event('A')], expectedRevision: 'any' }]),
+        ).rejects.toBeInstanceOf(EventStoreUnavailableError);
+        expect(writeOutcome()).toBe('none');
+      });
+    } finally {
+      await unreachable.close();
+    }
+  });
+
+  it('autocommit append: connection terminated while the statement waits on a row lock → in doubt', async () => {
+    const s = stream();
+    await store.appendToStream(s, [event('First')], { expectedRevision: 'no_stream' });
+    const lock = await holdLock(s);
+    try {
+      await trackWrites(async () => {
+        const appending = store.appendToStream(s, [event('Second')], { expectedRevision: 0n });
+        appending.catch(() => {});
+        await terminateWaitingBackend();
+        await expect(appending).rejects.toBeInstanceOf(EventStoreUnavailableError);
+        expect(writeOutcome()).toBe('in_doubt');
+      });
+    } finally {
+      await lock.release();
+    }
+    expect(await eventsOf(s)).toBe(1); // in fact not applied here; the client could not know
+  });
+
+  it('autocommit append: connection terminated while the implicit COMMIT waits → in doubt', async () => {
+    const s = stream();
+    const lock = await holdLock();
+    try {
+      await trackWrites(async () => {
+        const appending = store.appendToStream(s, [event('WaitAtCommit')], { expectedRevision: 'no_stream' });
+        appending.catch(() => {});
+        await terminateWaitingBackend();
+        await expect(appending).rejects.toBeInstanceOf(EventStoreUnavailableError);
+        expect(writeOutcome()).toBe('in_doubt');
+      });
+    } finally {
+      await lock.release();
+    }
+  });
+
+  it('autocommit append rejected by PostgreSQL (an ERROR, even at commit) or by its expected revision → not applied', async () => {
+    const s = stream();
+    await trackWrites(async () => {
+      await expect(store.appendToStream(s, [event('RejectAtCommit')], { expectedRevision: 'no_stream' })).rejects.toMatchObject({ code: '23514' });
+      expect(writeOutcome()).toBe('none');
+      await store.appendToStream(s, [event('A')], { expectedRevision: 'no_stream' });
+    });
+    await trackWrites(async () => {
+      await expect(store.appendToStream(s, [event('B')], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      expect(writeOutcome()).toBe('none');
+    });
+    expect(await eventsOf(s)).toBe(1);
+  });
+
+  it('appendToStreams: terminated before COMMIT was sent → not applied; while COMMIT runs → in doubt; COMMIT rejected → not applied', async () => {
+    const blocked = stream();
+    await store.appendToStream(blocked, [event('First')], { expectedRevision: 'no_stream' });
+    const rowLock = await holdLock(blocked);
+    try {
+      await trackWrites(async () => {
+        const appending = store.appendToStreams([
+          { streamName: stream(), events: [event('A')], expectedRevision: 'no_stream' },
+          { streamName: blocked, events: [event('B')], expectedRevision: 0n },
+        ]);
+        appending.catch(() => {});
+        await terminateWaitingBackend();
+        await expect(appending).rejects.toBeInstanceOf(EventStoreUnavailableError);
+        expect(writeOutcome()).toBe('none');
+      });
+    } finally {
+      await rowLock.release();
+    }
+
+    const atCommit = await holdLock();
+    try {
+      await trackWrites(async () => {
+        const appending = store.appendToStreams([
+          { streamName: stream(), events: [event('A')], expectedRevision: 'no_stream' },
+          { streamName: stream(), events: [event('WaitAtCommit')], expectedRevision: 'no_stream' },
+        ]);
+        appending.catch(() => {});
+        await terminateWaitingBackend();
+        await expect(appending).rejects.toBeInstanceOf(EventStoreUnavailableError);
+        expect(writeOutcome()).toBe('in_doubt');
+      });
+    } finally {
+      await atCommit.release();
+    }
+
+    await trackWrites(async () => {
+      await expect(
+        store.appendToStreams([{ streamName: stream(), events: [event('RejectAtCommit')], expectedRevision: 'no_stream' }]),
+      ).rejects.toMatchObject({ code: '23514' });
+      expect(writeOutcome()).toBe('none');
+    });
+  });
+
+  it("in-transaction appends: the caller's COMMIT is tracked (commitPostgresTransaction); failures before it apply nothing", async () => {
+    const pool = new Pool({ connectionString: url, max: 2, application_name: appName });
+    pool.on('error', () => {});
+    // A checked-out client has no 'error' listener: a terminated one would emit an unhandled error.
+    pool.on('acquire', (client) => {
+      if (client.listenerCount('error') === 0) client.on('error', () => {});
+    });
+    try {
+      // Terminated before COMMIT: not applied.
+      const lock = await holdLock();
+      try {
+        await trackWrites(async () => {
+          const client = await pool.connect();
+          try {
+            await client.query('BEGIN');
+            await store.appendToStreamsInTransaction(client, [{ streamName: stream(), events: [event('A')] }]);
+            const waiting = client.query(`SELECT pg_advisory_xact_lock(${WAIT_LOCK})`);
+            waiting.catch(() => {});
+            await terminateWaitingBackend();
+            await expect(waiting).rejects.toThrow();
+            expect(writeOutcome()).toBe('none');
+          } finally {
+            client.release(true);
+          }
+        });
+        // Terminated while the COMMIT runs: in doubt.
+        await trackWrites(async () => {
+          const client = await pool.connect();
+          try {
+            await client.query('BEGIN');
+            await store.appendToStreamInTransaction(client, stream(), [event('WaitAtCommit')], { expectedRevision: 'no_stream' });
+            const committing = commitPostgresTransaction(client);
+            committing.catch(() => {});
+            await terminateWaitingBackend();
+            await expect(committing).rejects.toThrow();
+            expect(writeOutcome()).toBe('in_doubt');
+          } finally {
+            client.release(true);
+          }
+        });
+      } finally {
+        await lock.release();
+      }
+      // Committed: applied. A transaction without appends is not a write.
+      const s = stream();
+      await trackWrites(async () => {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          await client.query('SELECT 1');
+          await commitPostgresTransaction(client);
+          expect(writeOutcome()).toBe('none');
+          await client.query('BEGIN');
+          await store.appendToStreamsInTransaction(client, [{ streamName: s, events: [event('A')] }]);
+          expect(writeOutcome()).toBe('none'); // not committed yet
+          await commitPostgresTransaction(client);
+          expect(writeOutcome()).toBe('applied');
+        } finally {
+          client.release();
+        }
+      });
+      expect(await eventsOf(s)).toBe(1);
+      // A COMMIT that PostgreSQL rejects: not applied.
+      await trackWrites(async () => {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          await store.appendToStreamInTransaction(client, stream(), [event('RejectAtCommit')], { expectedRevision: 'no_stream' });
+          await expect(commitPostgresTransaction(client)).rejects.toMatchObject({ code: '23514' });
+          expect(writeOutcome()).toBe('none');
+        } finally {
+          client.release();
+        }
+      });
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('a successful append followed by a failure (the database goes away) → applied', async () => {
+    const s = stream();
+    await trackWrites(async () => {
+      await store.appendToStream(s, [event('A')], { expectedRevision: 'no_stream' });
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [appName]);
+      // The next step of the request (e.g. its projection) fails on the terminated connection; the append stands.
+      const next = await store.appendToStream(stream(), [], { expectedRevision: 'any' }).then(
+        () => 'ok',
+        (error: unknown) => error,
+      );
+      if (next !== 'ok') expect(next).toBeInstanceOf(EventStoreUnavailableError);
+      expect(writeOutcome()).toBe('applied');
+    });
+    expect(await eventsOf(s)).toBe(1);
   });
 });
 

@@ -11,11 +11,12 @@ import {
   type RecordedEvent,
   type StreamAppend,
 } from '../port';
-import { duplicateEventIdFromDetail, isConnectionError, toEventStoreError } from './errors';
+import { duplicateEventIdFromDetail, isConnectionError, isDefinitiveFailure, toEventStoreError } from './errors';
 import { assertValidSchemaName, postgresEventStoreChannel, postgresEventStoreMigration } from './migration';
 import { NotificationListener } from './notification-listener';
 import { prepareAppend, prepareAppends, revisionMatches, type PreparedEvents } from '../append-validation';
 import { decodePosition, encodePosition, START_POSITION } from './position';
+import { commitBearing, commitNotedTransaction, markCommitBearing, noteUncommittedAppend } from '../write-outcome';
 
 export const DEFAULT_EVENT_STORE_SCHEMA = 'event_store';
 
@@ -106,7 +107,7 @@ export class PostgresEventStore extends EventStore {
   ): Promise<AppendResult> {
     const prepared = prepareAppend(streamName, events, options.expectedRevision);
     if (events.length === 0) return this.withClient((client) => this.checkRevision(client, streamName, options.expectedRevision));
-    return this.withClient((client) => this.append(client, streamName, prepared, options.expectedRevision));
+    return this.withClient((client) => this.append(client, streamName, prepared, options.expectedRevision, true));
   }
 
   /** All streams' appends in one transaction: every stream's events or none. */
@@ -120,10 +121,11 @@ export class PostgresEventStore extends EventStore {
           const appended =
             a.events.length === 0
               ? await this.checkRevision(client, a.streamName, a.expectedRevision)
-              : await this.append(client, a.streamName, prepared[i]!, a.expectedRevision);
+              : await this.append(client, a.streamName, prepared[i]!, a.expectedRevision, false);
           result.set(a.streamName, appended.nextExpectedRevision);
         }
-        await client.query('COMMIT');
+        // The COMMIT is the commit-bearing statement; everything before it rolls back on failure.
+        await commitBearing(() => commit(client), { definitive: isDefinitiveFailure });
         return result;
       } catch (error) {
         await rollbackQuietly(client);
@@ -136,7 +138,8 @@ export class PostgresEventStore extends EventStore {
    * Appends inside the caller's open transaction (the caller commits), so events and other
    * writes of that transaction commit together. Runs under a savepoint: on failure nothing of
    * the append remains and the caller's transaction stays usable. Readers see the events only
-   * after the caller commits; until then the transaction holds readAll's horizon back.
+   * after the caller commits; until then the transaction holds readAll's horizon back. Commit
+   * with commitPostgresTransaction, so the request's write outcome tracks the COMMIT.
    */
   async appendToStreamInTransaction(
     client: ClientBase,
@@ -156,8 +159,9 @@ export class PostgresEventStore extends EventStore {
         throw error;
       }
       try {
-        const result = await this.append(client, streamName, prepared, options.expectedRevision);
+        const result = await this.append(client, streamName, prepared, options.expectedRevision, false);
         await client.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+        noteUncommittedAppend(client);
         return result;
       } catch (error) {
         await client.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}`).catch(() => {});
@@ -174,7 +178,8 @@ export class PostgresEventStore extends EventStore {
    * themselves (e.g. with an advisory lock per stream), so each stream is appended with
    * expected revision 'any'. With `versionMetadataKey`, every event's metadata gets that key
    * set to its aggregate version (stream revision + 1), known only once the streams advanced.
-   * Returns each stream's first and last new revision.
+   * Returns each stream's first and last new revision. Commit with commitPostgresTransaction,
+   * so the request's write outcome tracks the COMMIT.
    */
   async appendToStreamsInTransaction(
     client: ClientBase,
@@ -228,6 +233,7 @@ export class PostgresEventStore extends EventStore {
           ORDER BY e.o`,
         [`[${parts.join(',')}]`],
       );
+      noteUncommittedAppend(client);
       return result;
     } catch (error) {
       const dbError = databaseError(error);
@@ -295,12 +301,17 @@ export class PostgresEventStore extends EventStore {
    * after it (a data-modifying CTE). A statement is atomic, so it needs no transaction of its own,
    * and it costs one round trip. When the stream row does not match, nothing is inserted and the
    * actual revision is read to report the conflict.
+   *
+   * `autocommit`: the statement runs in its own implicit transaction, so it is the commit-bearing
+   * write of the request (write-outcome.ts): in doubt from the moment it is sent, applied when it
+   * returns rows, not applied when it returns none or PostgreSQL rejects it with an ERROR.
    */
   private async append(
     client: ClientBase,
     streamName: string,
     prepared: PreparedEvents,
     expectedRevision: ExpectedRevision,
+    autocommit: boolean,
   ): Promise<AppendResult> {
     const count = BigInt(prepared.ids.length);
     const variant = appendVariant(expectedRevision);
@@ -315,6 +326,7 @@ export class PostgresEventStore extends EventStore {
     ];
     if (variant === 'exact') params.push((expectedRevision as bigint).toString());
     let inserted: { revision: string; transaction_id: string; global_position: string }[];
+    const mark = autocommit ? markCommitBearing() : null;
     try {
       const result = await client.query<{ revision: string; transaction_id: string; global_position: string }>({
         name: `event-store-append-${variant}-${this.schema}`,
@@ -323,6 +335,7 @@ export class PostgresEventStore extends EventStore {
       });
       inserted = result.rows;
     } catch (error) {
+      if (isDefinitiveFailure(error)) mark?.notApplied();
       const dbError = databaseError(error);
       if (dbError?.code === '23505' && dbError.constraint === 'events_event_id_key') {
         throw new DuplicateEventIdError(streamName, duplicateEventIdFromDetail(dbError.detail));
@@ -330,9 +343,11 @@ export class PostgresEventStore extends EventStore {
       throw error;
     }
     if (inserted.length === 0) {
+      mark?.notApplied();
       const { revision } = await this.currentState(client, streamName);
       throw new WrongExpectedVersionError(streamName, expectedRevision, revision);
     }
+    mark?.applied();
     let last = inserted[0]!;
     for (const row of inserted) if (BigInt(row.global_position) > BigInt(last.global_position)) last = row;
     return {
@@ -385,12 +400,21 @@ export class PostgresEventStore extends EventStore {
       throw toEventStoreError(error);
     }
     let broken = false;
+    // A checked-out client has no 'error' listener (the pool removes its own at checkout): a
+    // connection that ends while the work still awaits it (e.g. the ROLLBACK after a terminated
+    // statement) would emit an unhandled 'error' and crash the process. The work's pending query
+    // rejects anyway; here the connection is only marked broken.
+    const onError = (): void => {
+      broken = true;
+    };
+    client.on('error', onError);
     try {
       return await work(client);
     } catch (error) {
-      broken = isConnectionError(error);
+      broken ||= isConnectionError(error);
       throw toEventStoreError(error);
     } finally {
+      client.off('error', onError);
       client.release(broken); // a broken connection is destroyed, not returned to the pool
     }
   }
@@ -419,6 +443,38 @@ function databaseError(error: unknown): { code?: string; constraint?: string; de
   return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
     ? (error as { code?: string; constraint?: string; detail?: string })
     : undefined;
+}
+
+/** COMMIT of a transaction that must have committed: a COMMIT answered with ROLLBACK (the transaction had failed) rejects. */
+async function commit(client: ClientBase): Promise<void> {
+  const result = await client.query('COMMIT');
+  if (result.command === 'ROLLBACK') throw new TransactionRolledBackError();
+}
+
+/** PostgreSQL answered a COMMIT with ROLLBACK: the transaction had failed before; nothing was committed. */
+export class TransactionRolledBackError extends Error {
+  constructor() {
+    super('COMMIT was answered with ROLLBACK: the transaction had failed and nothing was committed');
+    this.name = 'TransactionRolledBackError';
+  }
+}
+
+/**
+ * Commits the caller's open transaction on `client` (use it for transactions that may hold
+ * events appended with appendToStream(s)InTransaction). When the current request appended events
+ * in it, the COMMIT is the request's commit-bearing write (write-outcome.ts): applied on success,
+ * not applied when PostgreSQL rejects it with an ERROR or answers ROLLBACK, in doubt when the
+ * connection is lost while it runs. Any other transaction is a plain COMMIT.
+ */
+export function commitPostgresTransaction(client: ClientBase): Promise<void> {
+  return commitNotedTransaction(
+    client,
+    async (tracked) => {
+      if (tracked) await commit(client);
+      else await client.query('COMMIT');
+    },
+    (error) => error instanceof TransactionRolledBackError || isDefinitiveFailure(error),
+  );
 }
 
 async function rollbackQuietly(client: ClientBase): Promise<void> {

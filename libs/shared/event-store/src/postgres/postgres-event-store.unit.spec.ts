@@ -1,5 +1,5 @@
-import { EventStoreUnavailableError, WrongExpectedVersionError } from '../port';
-import { duplicateEventIdFromDetail, isConnectionError, toEventStoreError } from './errors';
+import { DuplicateEventIdError, EventStoreUnavailableError, WrongExpectedVersionError } from '../port';
+import { duplicateEventIdFromDetail, isConnectionError, isDefinitiveFailure, toEventStoreError } from './errors';
 import { assertValidSchemaName, postgresEventStoreChannel, postgresEventStoreMigration } from './migration';
 import { comparePositions, decodePosition, encodePosition, START_POSITION } from './position';
 import { PostgresEventStore } from './postgres-event-store';
@@ -121,5 +121,40 @@ describe('PostgreSQL error mapping', () => {
       '3f1c2a4e-0000-4000-8000-000000000001',
     );
     expect(duplicateEventIdFromDetail(undefined)).toBeUndefined();
+  });
+
+  describe('isDefinitiveFailure (did a failed commit-bearing statement certainly not commit?)', () => {
+    const serverError = (code: string, severity: string): Error => Object.assign(new Error('server says no'), { code, severity });
+
+    it.each([
+      ['a server ERROR (unique violation)', serverError('23505', 'ERROR')],
+      ['a server ERROR (serialization failure at COMMIT)', serverError('40001', 'ERROR')],
+      ['a server ERROR (deadlock)', serverError('40P01', 'ERROR')],
+      ['a server ERROR (check violation)', serverError('23514', 'ERROR')],
+      ['a wrong expected version', new WrongExpectedVersionError('s-1', 'no_stream', 0n)],
+      ['a duplicate event id', new DuplicateEventIdError('s-1')],
+      ['a query on a broken client (never sent)', new Error('Client has encountered a connection error and is not queryable')],
+      ['a query on a closed client (never sent)', new Error('Client was closed and is not queryable')],
+      ['the unavailable-wrapped query on a broken client', new EventStoreUnavailableError('x', new Error('Client was closed and is not queryable'))],
+    ])('%s is definitive', (_, error) => {
+      expect(isDefinitiveFailure(error)).toBe(true);
+    });
+
+    it.each([
+      ['a lost connection', new Error('Connection terminated unexpectedly')],
+      ['a reset socket', withCode('ECONNRESET')],
+      ['a terminated backend (FATAL 57P01)', serverError('57P01', 'FATAL')],
+      ['a crash shutdown (FATAL 57P02)', serverError('57P02', 'FATAL')],
+      ['a cancel (57014, may come after the commit)', serverError('57014', 'ERROR')],
+      ['an I/O error (58030)', serverError('58030', 'ERROR')],
+      ['an internal error (XX000)', serverError('XX000', 'ERROR')],
+      ['a PANIC', serverError('23505', 'PANIC')],
+      ['a client-side query timeout', new Error('Query read timeout')],
+      ['the unavailable-wrapped lost connection', new EventStoreUnavailableError('x', new Error('Connection terminated unexpectedly'))],
+      ['an unknown error', new TypeError('bad')],
+      ['a non-error', 'text'],
+    ])('%s is in doubt', (_, error) => {
+      expect(isDefinitiveFailure(error)).toBe(false);
+    });
   });
 });
