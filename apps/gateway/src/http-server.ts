@@ -1,76 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import {
+  baseResponseHeaders,
+  errorEnvelope,
   handleIntegrationRequest,
   isIntegrationPath,
+  JSON_CONTENT_TYPE,
+  validationError,
   type PipelineDeps,
   type RawRequest,
   type RawResponse,
 } from '@datamingle/gateway-domain';
-import { METRICS_CONTENT_TYPE, runReadinessChecks, type Logger, type ReadinessCheck } from '@datamingle/platform';
+import { METRICS_CONTENT_TYPE, runReadinessChecks, type GatewayLimits, type Logger, type ReadinessCheck } from '@datamingle/platform';
+import { ByteBudget } from './byte-budget';
+import { IncomingBody } from './http-body';
 import type { Metrics } from './metrics';
 
 export const MAX_BODY_BYTES = 10_485_760;
 
-/** Bytes of an oversized body the server still reads and discards so the 413 reaches the client. */
-const MAX_DISCARD_BYTES = 64 * 1024 * 1024;
-
-/**
- * After a 413: discards the rest of the body (never buffering it), so the client, still sending,
- * reads the answer instead of a connection reset, then closes the connection. A body too large to
- * be worth draining gets the connection closed right after the answer (returns false).
- */
-function discardRest(req: IncomingMessage, alreadyRead: number): boolean {
-  const declared = Number(req.headers['content-length'] ?? NaN);
-  if (Number.isFinite(declared) && declared - alreadyRead > MAX_DISCARD_BYTES) return false;
-  let discarded = 0;
-  req.removeAllListeners('data');
-  req.on('data', (chunk: Buffer) => {
-    discarded += chunk.length;
-    if (discarded > MAX_DISCARD_BYTES) req.socket.destroy();
-  });
-  // Closing while the client is still sending would reset the connection and lose the 413:
-  // the connection is closed once the whole body has arrived.
-  req.once('end', () => req.socket.end());
-  req.resume();
-  return true;
-}
-
-/** Reads the body, stopping as soon as it is known to exceed the limit (limits-and-versioning.md §2). */
-function readBody(req: IncomingMessage): Promise<{ body: Buffer | null; tooLarge: boolean; keepAlive: boolean }> {
-  const declared = req.headers['content-length'];
-  if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > MAX_BODY_BYTES) {
-    return Promise.resolve({ body: null, tooLarge: true, keepAlive: discardRest(req, 0) });
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    req.on('data', (chunk: Buffer) => {
-      if (done) return;
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        done = true;
-        chunks.length = 0;
-        resolve({ body: null, tooLarge: true, keepAlive: discardRest(req, size) });
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (done) return;
-      done = true;
-      resolve({ body: size === 0 ? null : Buffer.concat(chunks, size), tooLarge: false, keepAlive: true });
-    });
-    req.on('error', (error) => {
-      if (!done) {
-        done = true;
-        reject(error);
-      }
-    });
-  });
-}
+/** `Retry-After` when the body budget has no room: bodies are answered within seconds, not minutes. */
+const BODY_BUDGET_RETRY_AFTER_SECONDS = 5;
 
 function headersOf(req: IncomingMessage): Record<string, string | string[] | undefined> {
   const out: Record<string, string | string[] | undefined> = {};
@@ -98,6 +48,29 @@ export interface GatewayHttpOptions {
   logger: Logger;
   /** The human API reference (HTML), served at /docs/. */
   docsPage: string;
+  limits: GatewayLimits;
+}
+
+/**
+ * What Node's HTTP parser refused (it never reaches the request handler): the message of the
+ * 400 answered in the integration API's envelope, with an `X-Request-ID`.
+ */
+function protocolErrorMessage(error: NodeJS.ErrnoException, limits: GatewayLimits): string {
+  switch (error.code) {
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return `The request was not received completely within ${Math.ceil(limits.receiveTimeoutMs / 1000)} seconds.`;
+    case 'HPE_HEADER_OVERFLOW':
+      return 'The request headers are too large.';
+    case 'HPE_INVALID_METHOD':
+      return 'The request method is not supported.';
+    case 'HPE_INVALID_CHUNK_SIZE':
+    case 'HPE_INVALID_TRANSFER_ENCODING':
+    case 'HPE_UNEXPECTED_CONTENT_LENGTH':
+    case 'HPE_INVALID_CONTENT_LENGTH':
+      return 'The request body framing is invalid (Content-Length / Transfer-Encoding).';
+    default:
+      return 'The request is not valid HTTP/1.1.';
+  }
 }
 
 /**
@@ -108,34 +81,95 @@ export interface GatewayHttpOptions {
  */
 export class GatewayHttpServer {
   private server: Server | null = null;
+  private readonly bodyLimits;
 
-  constructor(private readonly options: GatewayHttpOptions) {}
+  constructor(private readonly options: GatewayHttpOptions) {
+    this.bodyLimits = {
+      maxBytes: MAX_BODY_BYTES,
+      budget: new ByteBudget(options.limits.bodyBufferBytes),
+      budgetWaitMs: options.limits.bodyBufferWaitMs,
+      retryAfterSeconds: BODY_BUDGET_RETRY_AFTER_SECONDS,
+    };
+  }
+
+  /** Bytes of request bodies held now (for metrics and tests). */
+  bodyBytesBuffered(): number {
+    return this.bodyLimits.budget.inUse;
+  }
 
   async listen(): Promise<number> {
-    const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
-      this.handle(req, res).catch((error) => {
-        this.options.logger.error('unhandled gateway error', { error });
-        if (!res.headersSent) {
-          const requestId = randomUUID();
-          res.writeHead(500, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, 'cache-control': 'no-store' });
-          res.end(
-            JSON.stringify({
-              success: false,
-              error: { code: 'INTERNAL_ERROR', message: 'An unexpected error occurred. Quote the request_id when contacting support.' },
-              request_id: requestId,
-            }),
-          );
-        } else {
-          res.destroy();
-        }
-      });
-    });
+    const { limits, logger } = this.options;
+    const server = createServer(
+      {
+        headersTimeout: limits.headersTimeoutMs,
+        requestTimeout: limits.receiveTimeoutMs,
+        keepAliveTimeout: limits.keepAliveTimeoutMs,
+        // How often Node checks the two timeouts above (its default, 30 s, would let them overrun by that much).
+        connectionsCheckingInterval: Math.max(250, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4))),
+      },
+      (req, res) => {
+        this.handle(req, res).catch((error) => {
+          logger.error('unhandled gateway error', { error });
+          if (!res.headersSent) {
+            const requestId = randomUUID();
+            res.writeHead(500, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, 'cache-control': 'no-store' });
+            res.end(
+              JSON.stringify({
+                success: false,
+                error: { code: 'INTERNAL_ERROR', message: 'An unexpected error occurred. Quote the request_id when contacting support.' },
+                request_id: requestId,
+              }),
+            );
+          } else {
+            res.destroy();
+          }
+        });
+      },
+    );
+    server.maxConnections = limits.maxConnections;
+    server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => this.onClientError(error, socket));
+    server.on('drop', () => this.options.metrics.observeDroppedConnection());
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.options.port, this.options.host, () => resolve());
     });
     return (server.address() as AddressInfo).port;
+  }
+
+  /** Connections open now (for tests and diagnostics). */
+  connections(): Promise<number> {
+    const server = this.server;
+    if (!server) return Promise.resolve(0);
+    return new Promise((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count))));
+  }
+
+  /**
+   * A request Node's parser refused, or one not received in time: answered, like every other
+   * response of the platform, with the error envelope and an `X-Request-ID` (a fresh one: the
+   * client's headers could not be read), then the connection is closed. A client that went away,
+   * or whose response has already started, just has its socket closed.
+   */
+  private onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+    const attached = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (error.code === 'ECONNRESET' || error.code === 'EPIPE' || !socket.writable || attached?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    const requestId = randomUUID();
+    const body = JSON.stringify(errorEnvelope(validationError({ non_field_errors: [protocolErrorMessage(error, this.options.limits)] }), requestId));
+    const headers: Record<string, string> = {
+      ...baseResponseHeaders(requestId, this.options.deps.baseDomain),
+      'Content-Type': JSON_CONTENT_TYPE,
+      'Content-Length': String(Buffer.byteLength(body)),
+      Connection: 'close',
+    };
+    const head = `HTTP/1.1 400 Bad Request\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`;
+    this.options.logger.debug('protocol-level rejection', { request_id: requestId, code: error.code ?? 'unknown' });
+    this.options.metrics.observeRequest('other', 'INVALID', 400, 0);
+    socket.end(head + body);
+    // A peer that does not read its answer does not keep the socket.
+    setTimeout(() => socket.destroy(), 5_000).unref();
   }
 
   async close(): Promise<void> {
@@ -155,26 +189,39 @@ export class GatewayHttpServer {
     const path = rawUrl.split('?', 1)[0]!;
     const method = req.method ?? 'GET';
     let response: RawResponse;
-    if (isIntegrationPath(rawUrl)) {
-      const { body, tooLarge, keepAlive } = await readBody(req);
-      const raw: RawRequest = {
-        method,
-        rawUrl,
-        headers: headersOf(req),
-        body,
-        bodyTooLarge: tooLarge,
-        remoteAddress: req.socket.remoteAddress,
-      };
-      response = await handleIntegrationRequest(raw, this.options.deps);
-      if (!keepAlive) response.headers['connection'] = 'close';
-    } else {
-      req.resume();
-      response = await this.probe(method, path);
+    let body: IncomingBody | null = null;
+    try {
+      if (isIntegrationPath(rawUrl)) {
+        body = new IncomingBody(req, this.bodyLimits);
+        const tooLarge = body.declaredTooLarge;
+        if (tooLarge) body.refuse();
+        const raw: RawRequest = {
+          method,
+          rawUrl,
+          headers: headersOf(req),
+          body: body.declared === 0 ? null : body,
+          bodyTooLarge: tooLarge,
+          remoteAddress: req.socket.remoteAddress,
+        };
+        response = await handleIntegrationRequest(raw, this.options.deps);
+        if (body.mustClose) response.headers['connection'] = 'close';
+      } else {
+        req.resume();
+        response = await this.probe(method, path);
+      }
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (body?.aborted || res.destroyed) {
+        // Routine: the client closed the connection before its answer (recorded as 499).
+        this.options.logger.debug('client closed the connection before the response', { method, path });
+        this.options.metrics.observeRequest(routeLabel(path), method, 499, seconds);
+        return;
+      }
+      res.writeHead(response.status, response.headers);
+      res.end(response.body ?? undefined);
+      this.options.metrics.observeRequest(routeLabel(path), method, response.status, seconds);
+    } finally {
+      body?.release();
     }
-    res.writeHead(response.status, response.headers);
-    res.end(response.body ?? undefined);
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    this.options.metrics.observeRequest(routeLabel(path), method, response.status, seconds);
   }
 
   private async probe(method: string, path: string): Promise<RawResponse> {

@@ -125,7 +125,9 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
       metrics,
       logger,
       docsPage: renderDocsPage(openApi),
+      limits: config.gatewayLimits,
     });
+    metrics.trackBodyBytes(() => this.http.bodyBytesBuffered());
     this.ready = store.hmacSecret().then((s) => {
       secret = s;
     });

@@ -22,6 +22,9 @@ export class Metrics {
   private readonly latency: Histogram;
   private readonly serviceLatency: Histogram;
   private readonly serviceUp: Gauge;
+  private readonly dropped: Counter;
+  private readonly bodyBytes: Gauge;
+  private bodyBytesSource: () => number = () => 0;
 
   constructor(
     private readonly services: readonly ServiceMetricsSource[] = [],
@@ -30,6 +33,14 @@ export class Metrics {
     this.requests = this.registry.counter('datamingle_http_requests_total', 'Integration API requests by route, method and status.');
     this.latency = this.registry.histogram('datamingle_http_request_duration_seconds', 'Integration API request latency.');
     this.serviceLatency = this.registry.histogram('datamingle_service_call_duration_seconds', 'Gateway to service call latency.');
+    this.dropped = this.registry.counter(
+      'datamingle_gateway_connections_dropped_total',
+      'Client connections closed on arrival because GATEWAY_MAX_CONNECTIONS were open.',
+    );
+    this.bodyBytes = this.registry.gauge(
+      'datamingle_gateway_body_bytes_buffered',
+      'Bytes of request bodies the gateway holds in memory now (budget: GATEWAY_BODY_BUFFER_BYTES).',
+    );
     this.serviceUp = this.registry.gauge(
       'datamingle_service_metrics_up',
       `1 if the service answered this scrape's metrics request within ${this.timeoutMs} ms (its families follow), else 0. ` +
@@ -42,12 +53,22 @@ export class Metrics {
     this.latency.observe({ route, method }, seconds);
   }
 
+  observeDroppedConnection(): void {
+    this.dropped.inc({});
+  }
+
+  /** Where the scrape reads the bytes of bodies held. */
+  trackBodyBytes(source: () => number): void {
+    this.bodyBytesSource = source;
+  }
+
   observeServiceCall(service: string, pattern: string, seconds: number): void {
     this.serviceLatency.observe({ service, pattern }, seconds);
   }
 
   /** The gateway's own metrics and those of every service that answers in time, one HELP and TYPE per family. */
   async render(): Promise<string> {
+    this.bodyBytes.set({}, this.bodyBytesSource());
     const texts = await Promise.all(
       this.services.map(async (s) => {
         const text = await within(s.read(this.timeoutMs), this.timeoutMs).catch(() => null);

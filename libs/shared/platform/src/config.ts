@@ -39,6 +39,24 @@ export interface PlatformConfig {
   requestTimeoutMs: number;
   /** Connections per pool (each service has a read-model pool and an event-store pool). */
   dbPoolSize: number;
+  /** The gateway's defences against slow, idle and oversized clients. */
+  gatewayLimits: GatewayLimits;
+}
+
+/** Timeouts and budgets of the gateway's HTTP server (README "Configuration", docs/operations.md). */
+export interface GatewayLimits {
+  /** Time to receive a request's line and headers; also how long a new connection may stay silent. */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request, headers and body (a body still arriving then is cut off). */
+  receiveTimeoutMs: number;
+  /** How long a kept-alive connection may stay idle between requests. */
+  keepAliveTimeoutMs: number;
+  /** Open client connections at most; further ones are closed as they arrive. */
+  maxConnections: number;
+  /** Bytes of request bodies held in memory at once, over all requests (then 503 + Retry-After). */
+  bodyBufferBytes: number;
+  /** How long a chunked body waits, its socket paused, for room in that budget before 503. */
+  bodyBufferWaitMs: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -124,5 +142,25 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     embeddedPostgresPort: port(env, 'EMBEDDED_POSTGRES_PORT', 54329),
     requestTimeoutMs: positiveInt(env, 'REQUEST_TIMEOUT_MS', 60_000),
     dbPoolSize: positiveInt(env, 'DB_POOL_SIZE', 20),
+    gatewayLimits: gatewayLimits(env),
   };
+}
+
+function gatewayLimits(env: Env): GatewayLimits {
+  const limits: GatewayLimits = {
+    headersTimeoutMs: positiveInt(env, 'GATEWAY_HEADERS_TIMEOUT_MS', 10_000),
+    receiveTimeoutMs: positiveInt(env, 'GATEWAY_RECEIVE_TIMEOUT_MS', 60_000),
+    keepAliveTimeoutMs: positiveInt(env, 'GATEWAY_KEEP_ALIVE_TIMEOUT_MS', 65_000),
+    maxConnections: positiveInt(env, 'GATEWAY_MAX_CONNECTIONS', 10_000),
+    bodyBufferBytes: positiveInt(env, 'GATEWAY_BODY_BUFFER_BYTES', 134_217_728),
+    bodyBufferWaitMs: positiveInt(env, 'GATEWAY_BODY_BUFFER_WAIT_MS', 5_000),
+  };
+  if (limits.receiveTimeoutMs < limits.headersTimeoutMs) {
+    throw new ConfigError('GATEWAY_RECEIVE_TIMEOUT_MS', `must be at least GATEWAY_HEADERS_TIMEOUT_MS (${limits.headersTimeoutMs})`);
+  }
+  // One 10 MB body must always fit, or such a request could never be served.
+  if (limits.bodyBufferBytes < 10_485_760) {
+    throw new ConfigError('GATEWAY_BODY_BUFFER_BYTES', 'must be at least 10485760 (one body of the maximum size)');
+  }
+  return limits;
 }

@@ -57,6 +57,28 @@ export class ServiceCallTimeoutError extends Error {
   }
 }
 
+/**
+ * The request was sent (or may have been) and its connection failed before an answer: the
+ * service may have received and applied it. Never retried; a caller answering for a write must
+ * treat the outcome as unknown.
+ */
+export class ServiceCallInterruptedError extends Error {
+  constructor(message: string, override readonly cause?: unknown) {
+    super(message);
+    this.name = 'ServiceCallInterruptedError';
+  }
+}
+
+/** Options of one call. */
+export interface SendOptions {
+  /**
+   * Use a connection of its own, opened for this call and closed after it, instead of the
+   * address's shared one: for large payloads, so that megabytes queued on a socket never delay
+   * or share the fate of other callers' calls.
+   */
+  dedicated?: boolean;
+}
+
 /** The connection to one address could not be made: the request was not sent. */
 class ConnectFailure extends Error {
   constructor(override readonly cause: unknown) {
@@ -94,8 +116,11 @@ function targetsOf(target: ServiceTarget): readonly ServiceAddress[] {
  * - A call whose connection attempt fails (refused, unreachable, too slow: the request was not
  *   sent) is tried once on another address, and the failing address is skipped for `downMs`.
  *   Once a request may have been delivered it is never sent again (commands are not idempotent).
- * - Errors: ServiceCallTimeoutError when a sent request is not answered in time, otherwise the
- *   underlying error (connection, resolution, the service's own).
+ * - Errors: ServiceCallTimeoutError when a sent request is not answered in time,
+ *   ServiceCallInterruptedError when its connection failed after it was sent (it may have been
+ *   applied), otherwise the underlying error (connection not made, resolution, the service's own).
+ * - Large payloads can have a connection of their own (`dedicated`), so that they never queue
+ *   megabytes in front of, or share a socket failure with, other callers' calls.
  */
 export class TcpBalancer {
   private readonly targets: readonly ServiceAddress[];
@@ -131,21 +156,22 @@ export class TcpBalancer {
     return (this.endpoints ?? []).map((e) => e.key);
   }
 
-  async send<R, P = unknown>(pattern: string, payload: P, timeoutMs: number): Promise<R> {
+  async send<R, P = unknown>(pattern: string, payload: P, timeoutMs: number, options: SendOptions = {}): Promise<R> {
     if (this.closed) throw new Error('client closed');
     const deadline = Date.now() + timeoutMs;
     await this.ensureAddresses(deadline);
     const first = this.pick(null);
     if (!first) throw new Error('no address');
+    const attempt = options.dedicated ? this.attemptDedicated.bind(this) : this.attempt.bind(this);
     try {
-      return await this.attempt<R, P>(first, pattern, payload, deadline);
+      return await attempt<R, P>(first, pattern, payload, deadline);
     } catch (error) {
       if (!(error instanceof ConnectFailure)) throw error;
       this.markDown(first);
       const second = Date.now() < deadline ? this.pick(first) : null;
       if (!second) throw error.cause;
       try {
-        return await this.attempt<R, P>(second, pattern, payload, deadline);
+        return await attempt<R, P>(second, pattern, payload, deadline);
       } catch (again) {
         if (!(again instanceof ConnectFailure)) throw again;
         this.markDown(second);
@@ -250,17 +276,43 @@ export class TcpBalancer {
         void Promise.resolve(client.close()).catch(() => undefined);
         throw new ConnectFailure(error === ELAPSED ? new Error(`connection to ${endpoint.key} not established in time`) : error);
       }
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new ConnectFailure(new Error(`connection to ${endpoint.key} not established in time`));
-      try {
-        return await firstValueFrom(client.send<R, P>(pattern, payload).pipe(timeout(remaining)));
-      } catch (error) {
-        if (error instanceof TimeoutError) throw new ServiceCallTimeoutError(`${endpoint.key} did not answer within the time limit`);
-        throw error;
-      }
+      return await this.call<R, P>(client, endpoint, pattern, payload, deadline);
     } finally {
       endpoint.inflight--;
       if (endpoint.retired && endpoint.inflight === 0) void this.closeEndpoint(endpoint);
+    }
+  }
+
+  /** One call on a connection of its own to `endpoint`'s address, closed afterwards. */
+  private async attemptDedicated<R, P>(endpoint: Endpoint, pattern: string, payload: P, deadline: number): Promise<R> {
+    const client = this.createClient(endpoint.address);
+    try {
+      try {
+        const others = (this.endpoints?.length ?? 0) > 1;
+        await within(client.connect(), Math.min(others ? this.connectTimeoutMs : Infinity, deadline - Date.now()));
+      } catch (error) {
+        throw new ConnectFailure(error === ELAPSED ? new Error(`connection to ${endpoint.key} not established in time`) : error);
+      }
+      return await this.call<R, P>(client, endpoint, pattern, payload, deadline);
+    } finally {
+      void Promise.resolve(client.close()).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Sends on a connected client. From here on the request may have been delivered: a lost
+   * connection is a ServiceCallInterruptedError, no answer in time a ServiceCallTimeoutError.
+   */
+  private async call<R, P>(client: TransportClient, endpoint: Endpoint, pattern: string, payload: P, deadline: number): Promise<R> {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) throw new ConnectFailure(new Error(`connection to ${endpoint.key} not established in time`));
+    try {
+      return await firstValueFrom(client.send<R, P>(pattern, payload).pipe(timeout(remaining)));
+    } catch (error) {
+      if (error instanceof TimeoutError) throw new ServiceCallTimeoutError(`${endpoint.key} did not answer within the time limit`);
+      // The service's own error answer arrives as a plain object; an Error is the connection's (closed, reset, write failed).
+      if (!(error instanceof Error)) throw error;
+      throw new ServiceCallInterruptedError(`${endpoint.key}: ${error.message}`, error);
     }
   }
 

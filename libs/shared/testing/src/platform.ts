@@ -102,6 +102,10 @@ export interface TestPlatform {
   kill(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
   /** Sends a signal without waiting for an exit (e.g. SIGSTOP / SIGCONT). */
   signal(service: ServiceName, signal: NodeJS.Signals): void;
+  /** The process id of a service's (main) process, while it runs. */
+  pid(service: ServiceName): number | undefined;
+  /** Lines the service's process wrote to stdout and stderr (only with `captureLogs`). */
+  logs(service: ServiceName): string[];
   start(service: ServiceName): Promise<void>;
   /**
    * Starts one more process of `service` against the same database, on its own ports (a
@@ -182,6 +186,8 @@ export async function startTestPlatform(
     env?: NodeJS.ProcessEnv;
     /** Environment of one service's process on top of the platform's (`env` is the platform's), e.g. its own application_name. */
     serviceEnv?: (service: ServiceName, env: NodeJS.ProcessEnv) => NodeJS.ProcessEnv;
+    /** Keep what the processes write (see `logs`) instead of passing it through. */
+    captureLogs?: boolean;
   } = {},
 ): Promise<TestPlatform> {
   assertBuilt();
@@ -217,12 +223,25 @@ export async function startTestPlatform(
   await admin('migrate');
 
   const children = new Map<ServiceName, ChildProcess>();
+  const output = new Map<ServiceName, string[]>(SERVICE_NAMES.map((s) => [s, []]));
   const start = async (service: ServiceName) => {
     const child = spawn(process.execPath, [join(ROOT, 'apps', service, 'dist', 'main.js')], {
       env: { ...env, HEALTH_PORT: String(healthPorts[service] || '') || undefined, ...options.serviceEnv?.(service, env) },
-      stdio: ['ignore', 'inherit', 'inherit'],
+      stdio: ['ignore', options.captureLogs ? 'pipe' : 'inherit', options.captureLogs ? 'pipe' : 'inherit'],
     });
     children.set(service, child);
+    if (options.captureLogs) {
+      const lines = output.get(service)!;
+      for (const stream of [child.stdout, child.stderr]) {
+        let rest = '';
+        stream?.setEncoding('utf8');
+        stream?.on('data', (text: string) => {
+          const parts = (rest + text).split('\n');
+          rest = parts.pop() ?? '';
+          lines.push(...parts.filter((l) => l.length > 0));
+        });
+      }
+    }
     if (service === 'gateway') {
       await waitFor(async () => (await rawRequest(gatewayPort, 'GET', '/healthz')).status === 200, 30_000, 'gateway');
     } else {
@@ -304,6 +323,11 @@ export async function startTestPlatform(
     },
     kill,
     signal: (service, sig) => void children.get(service)?.kill(sig),
+    pid: (service) => {
+      const child = children.get(service);
+      return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+    },
+    logs: (service) => [...output.get(service)!],
     start,
     startReplica,
     startReplicaSet,

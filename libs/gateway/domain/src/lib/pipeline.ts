@@ -30,9 +30,9 @@ import {
 } from './routes';
 import { requiredScope, scopeAllows } from './scopes';
 import { ServiceTimeoutError, ServiceUnavailableError } from './service-errors';
-import type { KeyRecord, Operation, PipelineDeps, RawRequest, RawResponse, SecurityEvent } from './types';
+import type { BodyReadResult, KeyRecord, Operation, PendingBody, PipelineDeps, RawRequest, RawResponse, SecurityEvent } from './types';
 
-export type { KeyRecord, Operation, PipelineDeps, RawRequest, RawResponse, SecurityEvent } from './types';
+export type { BodyReadResult, KeyRecord, Operation, PendingBody, PipelineDeps, RawRequest, RawResponse, SecurityEvent } from './types';
 export { ServiceTimeoutError, ServiceUnavailableError, isIntegrationPath };
 
 /** Per-request facts fixed at step 0. */
@@ -82,18 +82,28 @@ export async function handleIntegrationRequest(req: RawRequest, deps: PipelineDe
 }
 
 async function processRequest(ctx: RequestContext): Promise<Outcome> {
-  // Step 1: body size (the HTTP layer measured it).
+  // Step 1: body size, when the declared Content-Length tells it (nothing was read).
   if (ctx.req.bodyTooLarge) return errorOutcome(ctx, gatewayErrors.payloadTooLarge());
 
   const match = matchRoute(ctx.path);
   // The OpenAPI document skips steps 2–10 (GET, and HEAD which behaves like GET).
   if (match.type === 'openapi' && ctx.deps.openApiDocument && (ctx.method === 'GET' || ctx.method === 'HEAD')) {
+    const size = await settleBody(ctx, 'measure');
+    if (size) return size;
     const document = ctx.deps.openApiDocument();
     return { status: 200, text: typeof document === 'string' ? document : serializeJson(document) };
   }
 
-  // Steps 2–5: authentication layer.
+  // Steps 2–5: authentication layer. It needs only the headers, so it runs before the body is
+  // read: a caller without a valid key never has a body held in memory.
   const auth = await authenticate({ apiKey: ctx.req.headers['x-api-key'], host: headerValue(ctx.req.headers, 'host') }, ctx.deps);
+
+  // Step 1 for a body whose length was not declared (chunked), before any later answer: an
+  // authenticated caller's body is read (under the byte budget) when its method carries one; any
+  // other body is only measured, never kept.
+  const size = await settleBody(ctx, auth.ok && !BODYLESS_METHODS.has(ctx.method) ? 'read' : 'measure');
+  if (size) return size;
+
   // A switched-off tenant still means the key itself authenticated (auth-and-keys.md §2 steps 1–3).
   const authenticatedKey = auth.ok || auth.code === 'INTEGRATION_DISABLED' ? auth.key : null;
   if (authenticatedKey) notifyKeyAuthenticated(ctx, authenticatedKey);
@@ -103,6 +113,29 @@ async function processRequest(ctx: RequestContext): Promise<Outcome> {
   // Step 6 (per-key rate limit) and step 7 (per-key concurrency slot, held until the response is
   // produced) wrap the call below; from here on every response is written to the integration log.
   return routeAndHandle(ctx, caller, match);
+}
+
+/**
+ * Reads (or only measures) a body the HTTP layer has not read yet, replacing `ctx.req.body` with
+ * what was read. Returns the answer when the body cannot be used: over the limit (413), over the
+ * gateway's byte budget (503, nothing read), or the client went away.
+ */
+async function settleBody(ctx: RequestContext, mode: 'read' | 'measure'): Promise<Outcome | null> {
+  const body = ctx.req.body;
+  if (body === null || Buffer.isBuffer(body)) return null;
+  const result: BodyReadResult = await (mode === 'read' ? (body as PendingBody).read() : (body as PendingBody).measure());
+  switch (result.status) {
+    case 'ok':
+      ctx.req.body = result.body;
+      return null;
+    case 'too_large':
+      return errorOutcome(ctx, gatewayErrors.payloadTooLarge());
+    case 'over_budget':
+      return errorOutcome(ctx, gatewayErrors.serviceUnavailable(result.retryAfterSeconds));
+    case 'aborted':
+      // Nobody reads this answer; the HTTP layer records it as a client abort.
+      return errorOutcome(ctx, gatewayErrors.bodyIncomplete());
+  }
 }
 
 /** Steps 8 onwards, for an authenticated caller. */
@@ -168,11 +201,13 @@ type BodyResult = { ok: true; value: Record<string, unknown>; raw?: string } | {
  * after step 13 (an undecodable identifier, step 15) parse it here (`parseHere`).
  */
 function readBody(req: RawRequest, parseHere: boolean): BodyResult {
-  if (req.body === null || req.body.length === 0) return { ok: true, value: {} };
+  const raw = req.body;
+  // A body still pending here was only measured (bodyless methods never get here).
+  if (raw === null || !Buffer.isBuffer(raw) || raw.length === 0) return { ok: true, value: {} };
   const media = checkBodyMediaType(headerValue(req.headers, 'content-type'), headerValue(req.headers, 'content-encoding'));
   if (!media.ok) return { ok: false, error: gatewayErrors.unsupportedMediaType(media.error.contentType) };
-  if (parseHere) return parseJsonBody(req.body);
-  const text = decodeJsonBodyText(req.body);
+  if (parseHere) return parseJsonBody(raw);
+  const text = decodeJsonBodyText(raw);
   return text.ok ? { ok: true, value: {}, raw: text.value } : text;
 }
 

@@ -42,6 +42,7 @@ export const MESSAGES = {
   malformedJson: (explanation: string) => `Malformed JSON: ${explanation}`,
   notAnObject: 'Expected a JSON object at the top level.',
   malformedJsonDetail: 'Malformed JSON.',
+  bodyIncomplete: 'The request body was not received completely.',
 } as const;
 
 export function apiError(code: ErrorCode, message: string, details?: Record<string, unknown>): ApiError {
@@ -77,6 +78,8 @@ export const gatewayErrors = {
   serviceUnavailable: (retryAfter = DEFAULT_RETRY_AFTER_SECONDS): ApiError =>
     apiError('SERVICE_UNAVAILABLE', MESSAGES.serviceUnavailable(retryAfter), { retry_after: retryAfter }),
   gatewayTimeout: (): ApiError => apiError('GATEWAY_TIMEOUT', MESSAGES.gatewayTimeout),
+  /** The client closed the connection while sending its body (the answer cannot reach it). */
+  bodyIncomplete: (): ApiError => validationError({ non_field_errors: [MESSAGES.bodyIncomplete] }),
 };
 
 export interface ErrorEnvelope {

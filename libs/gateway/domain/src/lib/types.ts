@@ -16,11 +16,37 @@ export interface RawRequest {
    * should be passed as an array (Node's `req.headersDistinct`); that matters for `x-api-key`.
    */
   headers: Record<string, string | string[] | undefined>;
-  /** The buffered body; `null` when the request had none. */
-  body: Buffer | null;
-  /** Set by the HTTP layer when `Content-Length` or the streamed size exceeded 10,485,760 bytes. */
+  /**
+   * The body: already buffered (`null` when the request had none), or a `PendingBody` the HTTP
+   * layer reads only when the pipeline asks — after authentication, so that a caller without a
+   * valid key never has its body held in memory.
+   */
+  body: Buffer | null | PendingBody;
+  /** Set by the HTTP layer when the declared `Content-Length` exceeds 10,485,760 bytes (step 1, nothing read). */
   bodyTooLarge?: boolean;
   remoteAddress?: string;
+}
+
+/** What reading a pending body gave. */
+export type BodyReadResult =
+  | { status: 'ok'; body: Buffer | null }
+  /** Over 10,485,760 bytes (a body of undeclared length, counted while it streamed). */
+  | { status: 'too_large' }
+  /** The gateway's budget of buffered body bytes is exhausted: nothing was read for this request. */
+  | { status: 'over_budget'; retryAfterSeconds: number }
+  /** The client closed the connection before the body was complete. */
+  | { status: 'aborted' };
+
+/** A request body the HTTP layer has not read yet. */
+export interface PendingBody {
+  /** Reads the whole body into memory, under the gateway's byte budget. */
+  read(): Promise<BodyReadResult>;
+  /**
+   * Only learns whether the body is over the limit (step 1) without keeping it: resolves at once
+   * when the declared `Content-Length` answers it, otherwise reads and drops a body of undeclared
+   * length. `ok` carries `body: null`.
+   */
+  measure(): Promise<BodyReadResult>;
 }
 
 export interface RawResponse {
