@@ -7,3 +7,4 @@ export * from './cursor';
 export * from './validation';
 export * from './json-body';
 export * from './activatable';
+export * from './json-number';

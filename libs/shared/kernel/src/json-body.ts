@@ -1,5 +1,6 @@
 import type { ApiError } from '@datamingle/contracts';
 import { apiError, toValidationError } from './errors';
+import { isExactNumberLiteral, JsonNumberLiteral } from './json-number';
 import { err as fail, ok, type Result } from './result';
 
 /** The request-body errors of conventions.md §6.1 (step 13 of the processing order). */
@@ -61,20 +62,6 @@ function exceedsDepth(value: unknown, max: number): boolean {
   return false;
 }
 
-/** 2^53: integers whose magnitude exceeds it are not valid integers (conventions.md §7). */
-const SAFE_LIMIT = 2 ** 53;
-
-/** Whether a JSON number literal's exact decimal value has a magnitude above 2^53. */
-export function exceedsSafeLimit(literal: string): boolean {
-  const m = /^-?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(literal);
-  if (!m) return false;
-  const digits = BigInt(m[1]! + (m[2] ?? ''));
-  const exp10 = Number(m[3] ?? '0') - (m[2]?.length ?? 0);
-  const limit = BigInt(SAFE_LIMIT);
-  if (exp10 >= 0) return digits * 10n ** BigInt(exp10) > limit;
-  return digits > limit * 10n ** BigInt(-exp10);
-}
-
 class SyntaxProblem {
   constructor(
     readonly what: string,
@@ -87,10 +74,12 @@ class SyntaxProblem {
  * explicit stack that is never deeper than `maxDepth`. A deeply nested body (even a million
  * levels) is rejected as soon as it passes the limit, so `JSON.parse` only ever sees bounded
  * nesting. Returns `null` when the text is well-formed; the grammar is RFC 8259, as `JSON.parse`.
+ * The offsets of number literals that a double cannot carry exactly (see json-number.ts) are
+ * appended to `inexactNumbers`, in text order.
  */
-export function scanJson(text: string, maxDepth = MAX_JSON_DEPTH, roundedToLimit: Array<[number, number]> = []): JsonSyntaxProblem | null {
+export function scanJson(text: string, maxDepth = MAX_JSON_DEPTH, inexactNumbers: number[] = []): JsonSyntaxProblem | null {
   try {
-    scan(text, maxDepth, roundedToLimit);
+    scan(text, maxDepth, inexactNumbers);
     return null;
   } catch (e) {
     if (e instanceof SyntaxProblem) {
@@ -100,7 +89,7 @@ export function scanJson(text: string, maxDepth = MAX_JSON_DEPTH, roundedToLimit
   }
 }
 
-function scan(text: string, maxDepth: number, roundedToLimit: Array<[number, number]>): void {
+function scan(text: string, maxDepth: number, inexactNumbers: number[]): void {
   const n = text.length;
   const stack: Container[] = [];
   let i = 0;
@@ -143,6 +132,7 @@ function scan(text: string, maxDepth: number, roundedToLimit: Array<[number, num
   const scanNumber = () => {
     const start = i;
     if (text.charCodeAt(i) === 0x2d) i++;
+    const intStart = i;
     if (i < n && text.charCodeAt(i) === 0x30) {
       i++;
     } else if (i < n && isDigit(text.charCodeAt(i))) {
@@ -150,18 +140,26 @@ function scan(text: string, maxDepth: number, roundedToLimit: Array<[number, num
     } else {
       throw new SyntaxProblem('Expecting value', start);
     }
+    let digits = i - intStart;
     if (i < n && text.charCodeAt(i) === 0x2e) {
       i++;
+      const fracStart = i;
       if (!(i < n && isDigit(text.charCodeAt(i)))) throw new SyntaxProblem('Invalid number', start);
       while (i < n && isDigit(text.charCodeAt(i))) i++;
+      digits += i - fracStart;
     }
+    let exponentDigits = 0;
     if (i < n && (text.charCodeAt(i) | 0x20) === 0x65) {
       i++;
       if (i < n && (text.charCodeAt(i) === 0x2b || text.charCodeAt(i) === 0x2d)) i++;
+      const expStart = i;
       if (!(i < n && isDigit(text.charCodeAt(i)))) throw new SyntaxProblem('Invalid number', start);
       while (i < n && isDigit(text.charCodeAt(i))) i++;
+      exponentDigits = i - expStart;
     }
-    if (Math.abs(Number(text.slice(start, i))) === SAFE_LIMIT && exceedsSafeLimit(text.slice(start, i))) roundedToLimit.push([start, i]);
+    // At most 15 mantissa digits and a 2-digit exponent: a value in [1e-114, 1e114) with at most
+    // 15 significant digits, which a double always carries exactly (DBL_DIG = 15).
+    if ((digits > 15 || exponentDigits > 2) && !isExactNumberLiteral(text.slice(start, i))) inexactNumbers.push(start);
   };
 
   const open = (container: Container) => {
@@ -269,13 +267,148 @@ export function decodeJsonBodyText(body: Buffer | Uint8Array): Result<string, Ap
   }
 }
 
-/** parseJsonBody for a body already decoded from UTF-8 (as a gateway forwards a large one). */
+/**
+ * Decides, without tokenizing, whether `text` may hold a number literal that a double cannot carry
+ * exactly. It must never miss one (a miss would store a rounded value); a hit where the digits are
+ * inside a string only costs the tokenizing pass. A literal is `-?I(.F)?(e[+-]?X)?`; it can only be
+ * inexact when
+ * - it has 16 or more significant digits: I + F ≥ 16, so I ≥ 16 (no fraction: `\d{16}`), or
+ *   I ≥ 8 followed by a fraction (`\d{8}\.\d`), or I ≤ 7 and F ≥ 9 (`\d\.\d{8}`); or
+ * - its value lies outside the normal range of a double, above 1.7976931348623157e308 or below
+ *   2.2250738585072014e-308 (with at most 15 significant digits everything in between is exact):
+ *   with an exponent of 3 or more digits (`\d[eE][+-]?\d{3}`), or with an exponent of at most 99
+ *   in magnitude, which needs I ≥ 210 (caught by `\d{16}`) or a fraction starting with ≥ 208
+ *   zeros (caught by `\d\.\d{8}`).
+ * JSON forbids leading zeros in I and requires a digit on both sides of `.`, so every literal
+ * appears in the text in one of these shapes.
+ */
+const MAY_HOLD_INEXACT_NUMBER = /\d(?:\d{15}|\d{7}\.\d|\.\d{8}|[eE][+-]?\d{3})/;
+
+/** The fast path's trigger (exported for tests): whether `text` may hold an inexact number literal. */
+export function mayHoldInexactNumber(text: string): boolean {
+  return MAY_HOLD_INEXACT_NUMBER.test(text);
+}
+
+/**
+ * Builds the value of well-formed JSON text of bounded nesting (checked by `scanJson` before),
+ * with the same semantics as `JSON.parse` — the last duplicate key wins (in the position of the
+ * first), `__proto__` is an own data property — except that the number literals starting at the
+ * offsets `inexact` (ascending) become {@link JsonNumberLiteral}s. Recursion is bounded by the
+ * nesting limit.
+ */
+function buildValue(text: string, inexact: readonly number[]): unknown {
+  const n = text.length;
+  let i = 0;
+  let nextInexact = 0;
+
+  const skipWhitespace = () => {
+    while (i < n && isWhitespace(text.charCodeAt(i))) i++;
+  };
+
+  const readString = (): string => {
+    const start = i;
+    let escaped = false;
+    i++;
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) break;
+      if (c === 0x5c) {
+        escaped = true;
+        i += 2;
+      } else {
+        i++;
+      }
+    }
+    i++; // closing quote
+    return escaped ? (JSON.parse(text.slice(start, i)) as string) : text.slice(start + 1, i - 1);
+  };
+
+  const readValue = (): unknown => {
+    skipWhitespace();
+    const c = text.charCodeAt(i);
+    if (c === 0x7b) {
+      i++;
+      const object: Record<string, unknown> = {};
+      skipWhitespace();
+      if (text.charCodeAt(i) === 0x7d) {
+        i++;
+        return object;
+      }
+      for (;;) {
+        skipWhitespace();
+        const key = readString();
+        skipWhitespace();
+        i++; // ':'
+        const member = readValue();
+        if (key === '__proto__') {
+          Object.defineProperty(object, key, { value: member, writable: true, enumerable: true, configurable: true });
+        } else {
+          object[key] = member;
+        }
+        skipWhitespace();
+        if (text.charCodeAt(i++) === 0x7d) return object; // else ','
+      }
+    }
+    if (c === 0x5b) {
+      i++;
+      const array: unknown[] = [];
+      skipWhitespace();
+      if (text.charCodeAt(i) === 0x5d) {
+        i++;
+        return array;
+      }
+      for (;;) {
+        array.push(readValue());
+        skipWhitespace();
+        if (text.charCodeAt(i++) === 0x5d) return array; // else ','
+      }
+    }
+    if (c === 0x22) return readString();
+    if (c === 0x74) {
+      i += 4;
+      return true;
+    }
+    if (c === 0x66) {
+      i += 5;
+      return false;
+    }
+    if (c === 0x6e) {
+      i += 4;
+      return null;
+    }
+    const start = i;
+    for (;;) {
+      const d = text.charCodeAt(i);
+      if (isDigit(d) || d === 0x2d || d === 0x2b || d === 0x2e || (d | 0x20) === 0x65) i++;
+      else break;
+    }
+    const literal = text.slice(start, i);
+    if (start === inexact[nextInexact]) {
+      nextInexact++;
+      return new JsonNumberLiteral(literal);
+    }
+    return Number(literal);
+  };
+
+  return readValue();
+}
+
+/**
+ * parseJsonBody for a body already decoded from UTF-8 — how every service receives a body (the
+ * gateway forwards it as text), so this is the platform's one body parser.
+ *
+ * Numbers: a literal whose exact decimal value a double does not carry (`1e400`, `1e-400`,
+ * `12345678901234567`, `12.50000000000000001`; see json-number.ts) comes out as a
+ * {@link JsonNumberLiteral}; every other number as a plain JS number.
+ */
 export function parseJsonText(text: string): Result<Record<string, unknown>, ApiError> {
   if (text.length === 0) return ok({});
   // Fast path: the native parser, then an iterative depth check. The character scanner (which
-  // explains syntax errors the way the spec shows them and finds integer literals that round to
-  // 2^53) only runs when the fast path cannot decide: on a syntax error, on too deep nesting, or
-  // when the text has a run of 16 digits. A large bulk body then blocks the event loop far less.
+  // explains syntax errors the way the spec shows them and finds number literals that a double
+  // cannot carry) only runs when the fast path cannot decide: on a syntax error, on too deep
+  // nesting, or when the text may hold such a literal (mayHoldInexactNumber). A large bulk body
+  // then blocks the event loop far less. Only when the scanner does find such a literal is the
+  // value built a second time, by hand, with the literal in place.
   let value: unknown;
   let parsed = false;
   try {
@@ -284,24 +417,16 @@ export function parseJsonText(text: string): Result<Record<string, unknown>, Api
   } catch {
     parsed = false;
   }
-  if (!parsed || exceedsDepth(value, MAX_JSON_DEPTH) || /\d{16}/.test(text)) {
-    const roundedToLimit: Array<[number, number]> = [];
-    const problem = scanJson(text, MAX_JSON_DEPTH, roundedToLimit);
+  if (!parsed || exceedsDepth(value, MAX_JSON_DEPTH) || mayHoldInexactNumber(text)) {
+    const inexact: number[] = [];
+    const problem = scanJson(text, MAX_JSON_DEPTH, inexact);
     if (problem) return fail(bodyErrors.malformedJson(problem.explanation));
-    // A literal just above 2^53 (e.g. 9007199254740993) parses to exactly 2^53, which would pass as
-    // a valid integer; conventions.md §7 rejects integers whose magnitude exceeds 2^53. Such literals
-    // are replaced by the next representable value above 2^53, so validation sees what was sent.
-    for (let k = roundedToLimit.length - 1; k >= 0; k--) {
-      const [from, to] = roundedToLimit[k]!;
-      text = text.slice(0, from) + (text.charCodeAt(from) === 0x2d ? '-' : '') + '9007199254740994' + text.slice(to);
-    }
-    try {
-      value = JSON.parse(text);
-    } catch {
-      // Unreachable when the scanner and JSON.parse agree; kept so a disagreement is a 400, not a 500.
-      return fail(bodyErrors.malformedJson('Expecting value at line 1 column 1'));
-    }
+    // Unreachable when the scanner and JSON.parse agree; kept so a disagreement is a 400, not a 500.
+    if (!parsed) return fail(bodyErrors.malformedJson('Expecting value at line 1 column 1'));
+    if (inexact.length > 0) value = buildValue(text, inexact);
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return fail(bodyErrors.notAnObject());
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof JsonNumberLiteral) {
+    return fail(bodyErrors.notAnObject());
+  }
   return ok(value as Record<string, unknown>);
 }

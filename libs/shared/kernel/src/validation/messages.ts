@@ -25,4 +25,11 @@ export const Messages = {
   duplicateProduct: (field: string): string => `A product with this ${field} already exists.`,
   duplicateLocation: (field: string): string => `A location with this ${field} already exists.`,
   invalidCursor: 'Invalid cursor.',
+  /**
+   * Not in errors.md §5.2 (chosen for issue 9): a number inside an object field (`custom_fields`,
+   * `metadata`, `customer_info`) that a double cannot carry exactly (`1e400`, `12345678901234567`,
+   * `12.50000000000000001`), reported at its nested path. The field is rejected rather than
+   * stored changed.
+   */
+  inexactNumber: 'This number cannot be stored exactly; send it as a string.',
 } as const;

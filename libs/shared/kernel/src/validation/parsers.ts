@@ -2,12 +2,16 @@
  * Composable field parsers (spec/conventions.md §6.2 and §7).
  *
  * A parser receives the raw JSON value of one field — `undefined` when the field is absent —
- * and returns the converted value or the list of issues. Issue paths are relative to the field
+ * and returns the converted value or the list of issues. Raw values come from the kernel's body
+ * parser, so a number may also be a {@link JsonNumberLiteral} (a literal that a double cannot carry
+ * exactly, such as `1e400` or `12345678901234567`): every parser judges it by its exact value and
+ * never returns it. Issue paths are relative to the field
  * (`''` for the field itself, `'.key'` / `'[0].key'` for nested values).
  */
 import { codePointLength, isValidApiString } from '../unicode';
 import { hasOwn, isJsonObject, jsonByteLength } from '../json';
 import { parseDatetime } from '../datetime';
+import { JsonNumberLiteral } from '../json-number';
 import { Messages } from './messages';
 
 export interface FieldIssue {
@@ -76,13 +80,19 @@ export interface StrOptions extends PresenceOptions {
 type StrExtra<O> = O extends { allowBlankAsNull: true } ? null : O extends { blank: 'null' } ? null : never;
 
 /**
- * Converts a JSON value to a string: a JSON string, or a JSON integer rendered as decimal text
- * (`4512` → `"4512"`). Floats, booleans, arrays, objects and strings containing U+0000 or an
- * unpaired surrogate → `Not a valid string.`
+ * Converts a JSON value to a string: a JSON string, or a JSON integer rendered as its decimal
+ * text, digit for digit as sent (`4512` → `"4512"`, `12345678901234567` → `"12345678901234567"`,
+ * `1.2345678901234567e16` → `"12345678901234567"`, `1e23` → `"100000000000000000000000"`). Floats,
+ * numbers outside the range of a double (`1e400`), booleans, arrays, objects and strings
+ * containing U+0000 or an unpaired surrogate → `null` (`Not a valid string.`).
  */
 export function toApiString(input: unknown): string | null {
   if (typeof input === 'string') return isValidApiString(input) ? input : null;
-  if (typeof input === 'number' && Number.isInteger(input)) return BigInt(input).toString();
+  // A plain number is exact (the body parser keeps every other literal as a JsonNumberLiteral), so
+  // its shortest text is the literal's value; `BigInt(1e23)` would give the double's binary
+  // expansion 99999999999999991611392 instead.
+  if (typeof input === 'number') return Number.isInteger(input) ? numberToPlainDecimal(input) : null;
+  if (input instanceof JsonNumberLiteral) return input.toIntegerText();
   return null;
 }
 
@@ -115,16 +125,19 @@ export interface IntegerOptions extends PresenceOptions {
 
 /**
  * Any JSON number whose value is integral (`10`, `10.0`, `1e3`; `-0` → `0`), magnitude ≤ 2^53.
- * Strings, booleans, fractional and non-finite numbers → `A valid integer is required.`
+ * Strings, booleans, fractional and non-finite numbers → `A valid integer is required.` A
+ * {@link JsonNumberLiteral} is judged by its exact value (`9007199254740993`, `1e400`,
+ * `1.00000000000000000001` are rejected; they would round to 2^53, `Infinity` and 1).
  */
 export function integer<const O extends IntegerOptions = IntegerOptions>(options?: O): FieldParser<number | Presence<O>> {
   const o: IntegerOptions = options ?? {};
   return ((input: unknown) =>
     present(o, input, (value) => {
-      if (typeof value !== 'number' || !Number.isInteger(value) || Math.abs(value) > MAX_SAFE_MAGNITUDE) {
+      const exact = value instanceof JsonNumberLiteral ? value.toSafeInteger() : value;
+      if (typeof exact !== 'number' || !Number.isInteger(exact) || Math.abs(exact) > MAX_SAFE_MAGNITUDE) {
         return reject(Messages.invalidInteger);
       }
-      const n = value === 0 ? 0 : value;
+      const n = exact === 0 ? 0 : exact;
       if (o.min !== undefined && n < o.min) return reject(Messages.minValue(o.min));
       if (o.max !== undefined && n > o.max) return reject(Messages.maxValue(o.max));
       return accept(n);
@@ -159,10 +172,32 @@ export function numberToPlainDecimal(value: number): string {
   return sign + text;
 }
 
+function leadingZeros(s: string): number {
+  let k = 0;
+  while (k < s.length && s.charCodeAt(k) === 0x30) k++;
+  return k;
+}
+
+function trailingZeros(s: string): number {
+  let k = 0;
+  while (k < s.length && s.charCodeAt(s.length - 1 - k) === 0x30) k++;
+  return k;
+}
+
+/** Plain text of `0.<digits> × 10^point` (no sign); `digits` without leading or trailing zeros. */
+function plainDecimal(digits: string, point: number): string {
+  if (digits === '') return '0';
+  if (point <= 0) return `0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return digits + '0'.repeat(point - digits.length);
+  return `${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
 /**
  * A decimal: a finite JSON number, or a string holding a plain decimal number (`"12.50"`,
  * surrounding whitespace ignored; no exponent). Digits are counted on the normalised value
- * (leading zeros of the integer part and trailing zeros of the fraction do not count).
+ * (leading zeros of the integer part and trailing zeros of the fraction do not count). A
+ * {@link JsonNumberLiteral} is judged by its own digits (`12.50000000000000001` has 17 decimal
+ * places); one outside the range of a double (`1e400`) is `A valid number is required.`
  * Returns a JS number.
  */
 export function decimal<const O extends DecimalOptions = DecimalOptions>(options?: O): FieldParser<number | Presence<O>> {
@@ -177,13 +212,23 @@ export function decimal<const O extends DecimalOptions = DecimalOptions>(options
         text = numberToPlainDecimal(value);
       } else if (typeof value === 'string') {
         text = value.trim();
+      } else if (value instanceof JsonNumberLiteral) {
+        if (!value.isFinite) return reject(Messages.invalidNumber);
+        // The digit limits first, on counts: `1e-99999999` must not be expanded to plain text.
+        const { negative, digits, point } = value.decimal;
+        if (Math.max(digits.length - point, 0) > maxPlaces) return reject(Messages.maxDecimalPlaces(maxPlaces));
+        if (digits !== '' && point > maxInt) return reject(Messages.maxWholeDigits(maxInt));
+        text = (negative ? '-' : '') + plainDecimal(digits, point);
       } else {
         return reject(Messages.invalidNumber);
       }
       const m = PLAIN_DECIMAL_RE.exec(text);
       if (!m || (m[2] === '' && (m[3] ?? '') === '')) return reject(Messages.invalidNumber);
-      const intDigits = m[2].replace(/^0+/, '');
-      const fracDigits = (m[3] ?? '').replace(/0+$/, '');
+      // Loops, not /^0+/ and /0+$/: the latter backtracks quadratically on a long run of zeros
+      // (`"0.000…0001"` with 200,000 zeros took 30 s).
+      const intDigits = m[2].slice(leadingZeros(m[2]));
+      const fracText = m[3] ?? '';
+      const fracDigits = fracText.slice(0, fracText.length - trailingZeros(fracText));
       if (fracDigits.length > maxPlaces) return reject(Messages.maxDecimalPlaces(maxPlaces));
       if (intDigits.length > maxInt) return reject(Messages.maxWholeDigits(maxInt));
       const n = Number(`${m[1]}${intDigits || '0'}${fracDigits ? `.${fracDigits}` : ''}`);
@@ -220,19 +265,29 @@ export interface JsonObjectOptions extends PresenceOptions {
 
 type ObjectExtra<O> = O extends { nullAsEmpty: true } ? never : O extends { nullable: true } ? null : never;
 
-/** Paths (relative) of nested strings or keys that contain U+0000 or an unpaired surrogate. */
-function invalidNestedStrings(value: unknown, path: string, out: FieldIssue[]): void {
+/**
+ * Issues of nested values (relative paths): strings or keys that contain U+0000 or an unpaired
+ * surrogate (`Not a valid string.`), and number literals that a double cannot carry exactly
+ * (`This number cannot be stored exactly; send it as a string.`, see Messages.inexactNumber).
+ * Objects are stored as JSON documents whose numbers are doubles, so such a literal would be
+ * stored changed (`1e400` as `null`, `12345678901234567` as 12345678901234568); the spec defines
+ * numbers inside objects only as JSON, and rejecting the field is the one answer that never
+ * changes what was sent.
+ */
+function invalidNestedValues(value: unknown, path: string, out: FieldIssue[]): void {
   if (typeof value === 'string') {
     if (!isValidApiString(value)) out.push({ path, message: Messages.invalidString });
+  } else if (value instanceof JsonNumberLiteral) {
+    out.push({ path, message: Messages.inexactNumber });
   } else if (Array.isArray(value)) {
-    value.forEach((v, i) => invalidNestedStrings(v, `${path}[${i}]`, out));
+    value.forEach((v, i) => invalidNestedValues(v, `${path}[${i}]`, out));
   } else if (typeof value === 'object' && value !== null) {
     for (const key of Object.keys(value)) {
       if (!isValidApiString(key)) {
         out.push({ path, message: Messages.invalidString });
         continue;
       }
-      invalidNestedStrings((value as Record<string, unknown>)[key], `${path}.${key}`, out);
+      invalidNestedValues((value as Record<string, unknown>)[key], `${path}.${key}`, out);
     }
   }
 }
@@ -240,7 +295,10 @@ function invalidNestedStrings(value: unknown, path: string, out: FieldIssue[]): 
 /**
  * A JSON object of at most `maxBytes` bytes as compact UTF-8 JSON. Nested strings (and keys)
  * containing U+0000 or an unpaired surrogate are reported as `Not a valid string.` at their
- * nested path (`metadata.note`).
+ * nested path (`metadata.note`), nested number literals that a double cannot carry exactly as
+ * `This number cannot be stored exactly; send it as a string.` (`metadata.amount`,
+ * `custom_fields.ids[2]`). Those checks come before the size check, which serializes the object
+ * (a literal's `toJSON` throws).
  */
 export function jsonObject<const O extends JsonObjectOptions = JsonObjectOptions>(
   options?: O,
@@ -254,7 +312,7 @@ export function jsonObject<const O extends JsonObjectOptions = JsonObjectOptions
       (value) => {
         if (!isJsonObject(value)) return reject(Messages.invalidObject);
         const issues: FieldIssue[] = [];
-        invalidNestedStrings(value, '', issues);
+        invalidNestedValues(value, '', issues);
         if (issues.length > 0) return rejectAll(issues);
         if (jsonByteLength(value) > maxBytes) return reject(Messages.objectTooLarge(maxBytes));
         return accept(value);

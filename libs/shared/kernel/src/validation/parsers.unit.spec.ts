@@ -1,3 +1,5 @@
+import { parseJsonText } from '../json-body';
+import { JsonNumberLiteral } from '../json-number';
 import { Messages } from './messages';
 import {
   bool,
@@ -17,6 +19,13 @@ import {
 } from './parsers';
 
 const okOf = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const lit = (source: string) => new JsonNumberLiteral(source);
+/** The value of `field` in `{"field": <literal>}` as the body parser gives it (a JsonNumberLiteral or a number). */
+const sent = (literal: string): unknown => {
+  const r = parseJsonText(`{"field": ${literal}}`);
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value['field'];
+};
 const bad = (message: string, path = ''): Parsed<never> => ({ ok: false, issues: [{ path, message }] });
 
 // Compile-time checks of the presence typing.
@@ -75,6 +84,33 @@ describe('str', () => {
     expect(str()(10.0)).toEqual(okOf('10'));
     expect(str()(1e21)).toEqual(okOf('1000000000000000000000'));
     expect(toApiString(4512)).toBe('4512');
+  });
+
+  it.each([
+    ['12345678901234567', '12345678901234567'],
+    ['-12345678901234567', '-12345678901234567'],
+    ['9007199254740993', '9007199254740993'],
+    ['1.2345678901234567e16', '12345678901234567'],
+    ['12345678901234567.000000000000000000', '12345678901234567'],
+    ['1e21', '1000000000000000000000'],
+    ['1e23', '100000000000000000000000'],
+    ['1e300', '1' + '0'.repeat(300)],
+    ['4.5e1', '45'],
+  ])('converts the integer literal %s digit for digit', (literal, expected) => {
+    expect(str()(sent(literal))).toEqual(okOf(expected));
+    expect(str({ trim: true, max: 400 })(sent(literal))).toEqual(okOf(expected));
+  });
+
+  it.each([['1e400'], ['-1e400'], ['1e-400'], ['12.50000000000000001'], ['9007199254740992.5']])(
+    'rejects the literal %s (not integral, or outside the range of a double)',
+    (literal) => {
+      expect(str()(sent(literal))).toEqual(bad('Not a valid string.'));
+      expect(toApiString(sent(literal))).toBeNull();
+    },
+  );
+
+  it('applies the length limit to converted literals', () => {
+    expect(str({ max: 100 })(sent('1e300'))).toEqual(bad('Ensure this field has no more than 100 characters.'));
   });
 
   it.each([[1.5], [true], [false], [[]], [['a']], [{}], [{ a: 1 }], [Number.NaN], [Number.POSITIVE_INFINITY]])(
@@ -151,6 +187,23 @@ describe('integer', () => {
     },
   );
 
+  it.each([['9007199254740993'], ['-9007199254740993'], ['12345678901234567'], ['1e400'], ['-1e400'], ['1e-400'], ['1.00000000000000000001'], ['9007199254740992.5']])(
+    'rejects the literal %s by its exact value',
+    (literal) => {
+      expect(sent(literal)).toBeInstanceOf(JsonNumberLiteral);
+      expect(integer()(sent(literal))).toEqual(bad('A valid integer is required.'));
+    },
+  );
+
+  it('accepts 2^53 exactly, also written in other notations', () => {
+    expect(integer()(sent('9007199254740992'))).toEqual(okOf(2 ** 53));
+    expect(integer()(sent('-9.007199254740992e15'))).toEqual(okOf(-(2 ** 53)));
+    expect(integer()(sent('9007199254740992.000000000000000'))).toEqual(okOf(2 ** 53));
+    // a literal is judged by its exact value even if it is one a double could carry
+    expect(integer()(lit('9007199254740992'))).toEqual(okOf(2 ** 53));
+    expect(integer({ max: 10 })(lit('1.1e1'))).toEqual(bad('Ensure this value is less than or equal to 10.'));
+  });
+
   it('applies the range messages', () => {
     expect(int(0)).toEqual(bad('Ensure this value is greater than or equal to 1.'));
     expect(int(-3)).toEqual(bad('Ensure this value is greater than or equal to 1.'));
@@ -209,6 +262,37 @@ describe('decimal', () => {
     expect(cost(1e21)).toEqual(bad('Ensure that there are no more than 12 digits before the decimal point.'));
   });
 
+  it.each([['1e400'], ['-1e400']])('rejects the literal %s (outside the range of a double) as not a number', (literal) => {
+    expect(cost(sent(literal))).toEqual(bad('A valid number is required.'));
+  });
+
+  it.each([
+    ['12.50000000000000001', 'Ensure that there are no more than 4 decimal places.'],
+    ['1e-400', 'Ensure that there are no more than 4 decimal places.'],
+    ['1e-99999999999', 'Ensure that there are no more than 4 decimal places.'],
+    ['-1e-400', 'Ensure that there are no more than 4 decimal places.'],
+    ['0.' + '0'.repeat(400) + '1', 'Ensure that there are no more than 4 decimal places.'],
+    ['12345678901234567', 'Ensure that there are no more than 12 digits before the decimal point.'],
+    ['9007199254740993', 'Ensure that there are no more than 12 digits before the decimal point.'],
+    ['1.0000000000000000000001e12', 'Ensure that there are no more than 4 decimal places.'],
+  ])('judges the literal %s by its own digits', (literal, message) => {
+    expect(sent(literal)).toBeInstanceOf(JsonNumberLiteral);
+    expect(cost(sent(literal))).toEqual(bad(message));
+  });
+
+  it('accepts a literal within the limits by its exact value', () => {
+    expect(cost(lit('123456789012.3456'))).toEqual(okOf(123456789012.3456));
+    expect(cost(lit('12.50000000000000000'))).toEqual(okOf(12.5));
+    expect(cost(lit('-1.5'))).toEqual(bad('Ensure this value is greater than or equal to 0.'));
+  });
+
+  it('handles long runs of zeros in strings in linear time', () => {
+    const started = Date.now();
+    expect(cost('0.' + '0'.repeat(200_000) + '1')).toEqual(bad('Ensure that there are no more than 4 decimal places.'));
+    expect(cost('0'.repeat(200_000) + '1.' + '0'.repeat(200_000))).toEqual(okOf(1));
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
   it('applies the minimum', () => {
     expect(cost(-1)).toEqual(bad('Ensure this value is greater than or equal to 0.'));
     expect(cost('-0.01')).toEqual(bad('Ensure this value is greater than or equal to 0.'));
@@ -227,7 +311,9 @@ describe('bool', () => {
   it('accepts only true and false', () => {
     expect(bool()(true)).toEqual(okOf(true));
     expect(bool()(false)).toEqual(okOf(false));
-    for (const v of ['true', 1, 0, 'yes', [], {}]) expect(bool()(v)).toEqual(bad('Must be a valid boolean.'));
+    for (const v of ['true', 1, 0, 'yes', [], {}, lit('1e400'), lit('12345678901234567')]) {
+      expect(bool()(v)).toEqual(bad('Must be a valid boolean.'));
+    }
   });
 });
 
@@ -269,6 +355,27 @@ describe('jsonObject', () => {
     });
     expect(obj({ ['k\u0000']: 1 })).toEqual(bad('Not a valid string.'));
   });
+
+  it('rejects number literals a double cannot carry, wherever they are nested, before serializing', () => {
+    const r = parseJsonText('{"m": {"a": 1e400, "b": {"c": [1, 12345678901234567]}, "d": 12.5, "e": "12345678901234567", "f": 1e-400}}');
+    expect(r.ok).toBe(true);
+    expect(obj(r.ok ? r.value['m'] : undefined)).toEqual({
+      ok: false,
+      issues: [
+        { path: '.a', message: 'This number cannot be stored exactly; send it as a string.' },
+        { path: '.b.c[1]', message: 'This number cannot be stored exactly; send it as a string.' },
+        { path: '.f', message: 'This number cannot be stored exactly; send it as a string.' },
+      ],
+    });
+    // too large as well: the literal is reported, the size check (which serializes) never sees it
+    expect(obj({ big: 'x'.repeat(70_000), n: lit('1e400') })).toEqual(bad('This number cannot be stored exactly; send it as a string.', '.n'));
+    expect(obj(lit('1e400'))).toEqual(bad('Expected a JSON object.'));
+  });
+
+  it('stores exact numbers unchanged', () => {
+    const r = parseJsonText('{"m": {"a": 0.30000000000000004, "b": 1e21, "c": 9007199254740992, "d": "12345678901234567"}}');
+    expect(obj(r.ok ? r.value['m'] : undefined)).toEqual(okOf({ a: 0.30000000000000004, b: 1e21, c: 9007199254740992, d: '12345678901234567' }));
+  });
 });
 
 describe('datetime', () => {
@@ -280,6 +387,10 @@ describe('datetime', () => {
   it.each([['2026-13-01'], ['nope'], [20260501], [true], [{}]])('rejects %p', (v) => {
     expect(datetime()(v)).toEqual(bad('Datetime has wrong format. Use ISO 8601, e.g. 2026-05-01T00:00:00Z.'));
   });
+
+  it('rejects a number literal', () => {
+    expect(datetime()(lit('20260501000000000000'))).toEqual(bad('Datetime has wrong format. Use ISO 8601, e.g. 2026-05-01T00:00:00Z.'));
+  });
 });
 
 describe('choice', () => {
@@ -288,6 +399,8 @@ describe('choice', () => {
     expect(c('a')).toEqual(okOf('a'));
     expect(c('bogus')).toEqual(bad('"bogus" is not a valid choice.'));
     expect(c(true)).toEqual(bad('Not a valid string.'));
+    expect(c(lit('12345678901234567'))).toEqual(bad('"12345678901234567" is not a valid choice.'));
+    expect(c(lit('1e400'))).toEqual(bad('Not a valid string.'));
   });
 });
 
@@ -321,6 +434,20 @@ describe('list and shape', () => {
         { path: '[2].quantity', message: 'A valid integer is required.' },
       ],
     });
+  });
+
+  it('judges literals inside lists and shapes, and never takes a literal for a list or an object', () => {
+    const r = parseJsonText('{"items": [{"sku_code": 12345678901234567, "quantity": 1}, {"sku_code": "B", "quantity": 9007199254740993}, 1e400]}');
+    const items = r.ok ? r.value['items'] : undefined;
+    expect(lines(items)).toEqual({
+      ok: false,
+      issues: [
+        { path: '[1].quantity', message: 'A valid integer is required.' },
+        { path: '[2]', message: 'Expected a JSON object.' },
+      ],
+    });
+    expect(lines((items as unknown[]).slice(0, 1))).toEqual(okOf([{ sku_code: '12345678901234567', quantity: 1 }]));
+    expect(lines(lit('1e400'))).toEqual(bad('Expected a list of items.'));
   });
 
   it('joins paths', () => {
