@@ -4,7 +4,7 @@
  * use the same-transaction append and must use appendToStreams with expected revisions.
  */
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import {
   EventStore,
@@ -16,11 +16,13 @@ import {
   type ReadAllOptions,
   type RecordedEvent,
   type StreamAppend,
+  trackWrites,
+  writeOutcome,
 } from '@datamingle/event-store';
 import { inventoryStreamName, type BulkApplication, type LevelChange } from '@datamingle/inventory-application';
 import { pairKey } from '@datamingle/inventory-domain';
 import { asTenant, createReadModelDataSource, runMigrationSets, sqlMigration } from '@datamingle/read-model';
-import { createTestDatabase } from '@datamingle/testing';
+import { createTestDatabase, eventually } from '@datamingle/testing';
 import { inventoryMigrations } from './migrations';
 import { PgInventoryLevels } from './pg-inventory-levels';
 
@@ -187,3 +189,141 @@ describe('inventory bulk writer through the event-store port (EventStoreDB path)
     );
   });
 });
+
+/**
+ * Write outcome of the same-transaction path (PostgreSQL store): the events and rows commit in
+ * the bulk writer's transaction, so its COMMIT (sent by the read model's transaction helper) is
+ * the commit-bearing write. A backend is terminated while it waits — before COMMIT on a
+ * location's advisory lock, or at COMMIT on a deferred trigger waiting for an advisory lock.
+ */
+describe('inventory bulk writer on the PostgreSQL store: write outcome when the database goes away', () => {
+  jest.setTimeout(20_000);
+  const appName = `inventory-outcome-${randomUUID().slice(0, 8)}`;
+  const tenant = tenantId;
+  const loc = { id: randomUUID(), code: 'WO-1' };
+  let url: string;
+  let admin: Client;
+  let ds: DataSource;
+  let store: PostgresEventStore;
+  let levels: PgInventoryLevels;
+
+  const apply = (sku: string, quantity: number) =>
+    levels.applyBulk(tenant, [loc.id], [{ locationId: loc.id, sku }], setQuantities([{ loc, sku, quantity }]));
+  const eventsOf = async (sku: string): Promise<number> =>
+    (await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM event_store.events WHERE data->>'sku_code' = $1`, [sku])).rows[0]!.n;
+  const rowsOf = async (sku: string): Promise<number> =>
+    (await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM inventory.levels WHERE sku = $1`, [sku])).rows[0]!.n;
+
+  async function holdAdvisoryLock(key: string): Promise<{ release(): Promise<void> }> {
+    const holder = new Client({ connectionString: url });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query(`SELECT pg_advisory_xact_lock(${key})`);
+    return {
+      release: async () => {
+        await holder.query('ROLLBACK').catch(() => {});
+        await holder.end();
+      },
+    };
+  }
+
+  async function terminateWaitingBackend(): Promise<void> {
+    const pid = await eventually(async () => {
+      const { rows } = await admin.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`,
+        [appName],
+      );
+      expect(rows).toHaveLength(1);
+      return rows[0]!.pid;
+    });
+    await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+  }
+
+  beforeAll(async () => {
+    url = await createTestDatabase('inventory_outcome');
+    await runMigrationSets(url, [
+      { name: 'event_store', migrations: [sqlMigration('EventStoreInit1764100000500', [postgresEventStoreMigration('event_store')])] },
+      inventoryMigrations,
+    ]);
+    admin = new Client({ connectionString: url });
+    await admin.connect();
+    // As the launcher's migration does (apps/launcher/src/migrate.ts).
+    await admin.query(`
+      GRANT USAGE ON SCHEMA event_store TO datamingle_app;
+      GRANT SELECT, INSERT, UPDATE ON event_store.streams, event_store.events TO datamingle_app;
+      GRANT USAGE ON ALL SEQUENCES IN SCHEMA event_store TO datamingle_app;`);
+    await admin.query(`
+      CREATE FUNCTION event_store.at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.data->>'sku_code' = 'REJECT-AT-COMMIT' THEN RAISE EXCEPTION 'rejected at commit' USING ERRCODE = '23514'; END IF;
+        IF NEW.data->>'sku_code' = 'WAIT-AT-COMMIT' THEN PERFORM pg_advisory_xact_lock(hashtextextended('wait-at-commit', 0)); END IF;
+        RETURN NULL;
+      END $$;
+      CREATE CONSTRAINT TRIGGER at_commit AFTER INSERT ON event_store.events
+        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION event_store.at_commit();`);
+    ds = createReadModelDataSource({ url: withAppName(url, appName), poolSize: 4, applicationName: appName });
+    await ds.initialize();
+    store = new PostgresEventStore({ pool: new Pool({ connectionString: url, max: 2 }) });
+    levels = new PgInventoryLevels(ds, store);
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await ds?.destroy();
+    await admin?.end();
+  });
+
+  it('a committed bulk write is applied', async () => {
+    await trackWrites(async () => {
+      expect(await apply('OK', 1)).toMatchObject({ created: 1 });
+      expect(writeOutcome()).toBe('applied');
+    });
+  });
+
+  it('terminated before its COMMIT was sent (waiting for the location lock): nothing applied, not in doubt', async () => {
+    const lock = await holdAdvisoryLock(`hashtextextended('inventory:${tenant}:${loc.id}', 2)`);
+    try {
+      await trackWrites(async () => {
+        const writing = apply('BEFORE-COMMIT', 1);
+        writing.catch(() => {});
+        await terminateWaitingBackend();
+        await expect(writing).rejects.toThrow();
+        expect(writeOutcome()).toBe('none');
+      });
+    } finally {
+      await lock.release();
+    }
+    expect(await eventsOf('BEFORE-COMMIT')).toBe(0);
+  });
+
+  it('terminated while its COMMIT runs: in doubt', async () => {
+    const lock = await holdAdvisoryLock(`hashtextextended('wait-at-commit', 0)`);
+    try {
+      await trackWrites(async () => {
+        const writing = apply('WAIT-AT-COMMIT', 1);
+        writing.catch(() => {});
+        await terminateWaitingBackend();
+        await expect(writing).rejects.toThrow();
+        expect(writeOutcome()).toBe('in_doubt');
+      });
+    } finally {
+      await lock.release();
+    }
+    // All or nothing (here: nothing; the writer could not know).
+    expect([await eventsOf('WAIT-AT-COMMIT'), await rowsOf('WAIT-AT-COMMIT')]).toEqual([0, 0]);
+  });
+
+  it('COMMIT rejected by PostgreSQL: nothing applied, not in doubt', async () => {
+    await trackWrites(async () => {
+      await expect(apply('REJECT-AT-COMMIT', 1)).rejects.toMatchObject({ code: '23514' });
+      expect(writeOutcome()).toBe('none');
+    });
+    expect(await eventsOf('REJECT-AT-COMMIT')).toBe(0);
+  });
+});
+
+function withAppName(url: string, applicationName: string): string {
+  const u = new URL(url);
+  u.searchParams.set('application_name', applicationName);
+  return u.toString();
+}

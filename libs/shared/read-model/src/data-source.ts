@@ -81,6 +81,10 @@ async function checkout(ds: DataSource, tenantId: string): Promise<PoolClient> {
 async function run<T>(ds: DataSource, tenantId: string, transaction: boolean, fn: (sql: Sql, client: PoolClient) => Promise<T>): Promise<T> {
   const client = await checkout(ds, tenantId);
   let broken: Error | undefined;
+  // A checked-out client has no 'error' listener (the pool removes its own): a connection lost
+  // while fn or the ROLLBACK still awaits it would emit an unhandled 'error' and crash the process.
+  const onError = (e: Error): void => void (broken ??= e);
+  client.on('error', onError);
   try {
     if (!transaction) return await fn(sqlOf(client), client);
     await client.query('BEGIN');
@@ -94,6 +98,7 @@ async function run<T>(ds: DataSource, tenantId: string, transaction: boolean, fn
       throw error;
     }
   } finally {
+    client.off('error', onError);
     client.release(broken);
   }
 }
