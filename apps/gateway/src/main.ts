@@ -9,6 +9,7 @@ import { GatewayStore } from '@datamingle/gateway-infrastructure';
 import { isUnavailable, loadConfig, Logger, NestLoggerBridge, openReadModel, runMain, type PlatformConfig, type ReadinessCheck } from '@datamingle/platform';
 import { GatewayHttpServer } from './http-server';
 import { Metrics } from './metrics';
+import { SecurityEventRecorder } from './security-events';
 import { ServiceClients } from './service-clients';
 
 const CONFIG = Symbol('CONFIG');
@@ -48,6 +49,7 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly clients: ServiceClients;
   private readonly http: GatewayHttpServer;
   private readonly usage: KeyUsage;
+  private readonly securityEvents: SecurityEventRecorder;
 
   constructor(
     @Inject(CONFIG) private readonly config: PlatformConfig,
@@ -57,6 +59,7 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
     const store = new GatewayStore(ds);
     this.clients = new ServiceClients(config);
     this.usage = new KeyUsage(store, logger);
+    this.securityEvents = new SecurityEventRecorder(store, logger);
     const metrics = new Metrics(
       (['orders', 'catalog', 'inventory'] as const).map((service) => ({ service, read: (timeoutMs: number) => this.clients.metrics(service, timeoutMs) })),
     );
@@ -91,19 +94,8 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
         }
       },
       onSecurityEvent: (e) => {
-        void store
-          .recordSecurityEvent({
-            tenantSlug: e.tenantId ? null : e.hostTenantSlug,
-            tenantId: e.tenantId,
-            requestId: e.requestId,
-            reason: e.reason,
-            keyId: e.keyId,
-            keyName: e.keyName,
-            method: e.method,
-            path: e.path,
-            clientIp: e.clientIp,
-          })
-          .catch((error) => logger.warn('could not record security event', { error }));
+        // Bounded volume (auth-and-keys.md §9): batched, aggregated, one write at a time.
+        this.securityEvents.record(e);
       },
       onUnexpectedError: (error, requestId) => logger.error('request failed', { request_id: requestId, error }),
     };
@@ -138,6 +130,7 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
   async onApplicationBootstrap(): Promise<void> {
     await this.ready;
     this.usage.start();
+    this.securityEvents.start();
     const port = await this.http.listen();
     this.logger.info('gateway listening', { port, base_domain: this.config.baseDomain });
   }
@@ -145,6 +138,7 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await this.http.close();
     await this.usage.stop();
+    await this.securityEvents.stop();
     await this.clients.close();
     await this.ds.destroy();
   }

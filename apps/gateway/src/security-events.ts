@@ -35,6 +35,14 @@ export interface SecurityEventRecorderOptions {
   maxAttempts?: number;
   /** How often the tenant slugs are re-read (ms). */
   tenantRefreshMs?: number;
+  /** ...and at most this often when a host named a slug that was not a tenant's at the last read (ms). */
+  tenantMissRefreshMs?: number;
+  /**
+   * Hosts not (yet) known as tenants that get buckets of their own, per address, reason and
+   * minute (a tenant created since the last read is one of them); the events of further such
+   * hosts share one bucket without a tenant.
+   */
+  maxUnknownHostsPerSource?: number;
   /** Longest wait of stop() for the final writes (ms); what is left then is dropped with a warn log. */
   stopTimeoutMs?: number;
 }
@@ -78,6 +86,8 @@ interface Bucket {
   /** null with `anyAddress`: the bucket counts events of addresses past the bucket cap. */
   clientIp: string | null;
   anyAddress: boolean;
+  /** Set for a bucket of its own for a host not known as a tenant: its (minute, address, reason). */
+  unknownSource: string | null;
   reason: SecurityEvent['reason'];
   /** Events of this bucket seen by this process. */
   seen: number;
@@ -114,9 +124,12 @@ const MINUTE = 60_000;
  * of their host, reason and minute for any address (client_ip NULL) — at most maxOverflowBuckets
  * of those; past both caps events are dropped and the drops counted in a warn log. At most
  * maxQueued individual events wait; past that, an event is counted in its bucket's aggregate
- * instead of being stored on its own. Hosts that name no existing tenant share one bucket per
- * address, reason and minute (tenant slugs are re-read every 30 s), so made-up host names do not
- * multiply the rows. The pool sees one write at a time: never concurrent flushes. A failed write
+ * instead of being stored on its own. Made-up host names do not multiply the rows: the tenant
+ * slugs are read every 30 s (within 5 s after a host named an unknown one); per address, reason
+ * and minute, at most 3 hosts that are not known tenants get buckets of their own (so a tenant
+ * created since the last read is bucketed as the spec says), and all further ones share one
+ * bucket whose aggregate belongs to no tenant. Individual rows always get the tenant the host
+ * names, resolved when written. The pool sees one write at a time: never concurrent flushes. A failed write
  * is retried on the next flushes and dropped with a warn log after maxAttempts tries. Events
  * never contain the submitted key value, and logs carry counts only.
  */
@@ -132,6 +145,8 @@ export class SecurityEventRecorder {
   private readonly maxQueued: number;
   private readonly maxAttempts: number;
   private readonly tenantRefreshMs: number;
+  private readonly tenantMissRefreshMs: number;
+  private readonly maxUnknownHostsPerSource: number;
   private readonly stopTimeoutMs: number;
 
   private readonly buckets = new Map<string, Bucket>();
@@ -141,6 +156,10 @@ export class SecurityEventRecorder {
   private retry: Batch | null = null;
   private knownTenants: Set<string> | null = null;
   private tenantsReadAt = Number.NEGATIVE_INFINITY;
+  /** A host named a slug missing from knownTenants: re-read soon. */
+  private tenantMissed = false;
+  /** Buckets of hosts not known as tenants, per (minute, address, reason). */
+  private readonly unknownHosts = new Map<string, number>();
   private aggregatesWrittenAt: number;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -167,6 +186,8 @@ export class SecurityEventRecorder {
     this.maxQueued = options.maxQueued ?? 5_000;
     this.maxAttempts = options.maxAttempts ?? 3;
     this.tenantRefreshMs = options.tenantRefreshMs ?? 30_000;
+    this.tenantMissRefreshMs = options.tenantMissRefreshMs ?? 5_000;
+    this.maxUnknownHostsPerSource = options.maxUnknownHostsPerSource ?? 3;
     this.stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
     this.aggregatesWrittenAt = this.now();
   }
@@ -249,11 +270,11 @@ export class SecurityEventRecorder {
       const left = this.queuedCount() + [...this.buckets.values()].reduce((n, b) => n + (b.pending?.count ?? 0), 0);
       this.queue = [];
       this.retry = null;
-      this.buckets.clear();
       this.counts.dropped += left;
       this.logger.warn('security events not written before shutdown', { dropped: left });
     }
     this.buckets.clear();
+    this.unknownHosts.clear();
     this.overflowBuckets = 0;
     this.logDrops();
   }
@@ -264,36 +285,51 @@ export class SecurityEventRecorder {
 
   private bucketFor(event: SecurityEvent, occurredAt: number): Bucket | null {
     const minute = Math.floor(occurredAt / MINUTE) * MINUTE;
-    const slug = event.hostTenantSlug;
-    // A key identified for the host proves the tenant; otherwise the slug must be a tenant's
-    // (while the slugs are unknown, every slug counts as a tenant's: the spec's bucketing).
-    const tenantSlug = slug !== null && (event.tenantId !== null || !this.knownTenants || this.knownTenants.has(slug)) ? slug : null;
-    const key = aggregateKey(minute, tenantSlug, event.reason, event.clientIp);
+    let tenantSlug = event.hostTenantSlug;
+    let key = aggregateKey(minute, tenantSlug, event.reason, event.clientIp);
     const existing = this.buckets.get(key);
     if (existing) return existing;
+    // A key identified for the host proves its tenant; otherwise the slug should be a tenant's
+    // (until the slugs have been read, every slug counts as one: the spec's bucketing).
+    let unknownSource: string | null = null;
+    if (tenantSlug !== null && event.tenantId === null && this.knownTenants && !this.knownTenants.has(tenantSlug)) {
+      // A made-up host, or a tenant created since the slugs were read: a few such hosts per
+      // source get buckets of their own; the rest share the bucket of hosts without a tenant.
+      this.tenantMissed = true;
+      unknownSource = JSON.stringify([minute, event.clientIp, event.reason]);
+      if ((this.unknownHosts.get(unknownSource) ?? 0) >= this.maxUnknownHostsPerSource) {
+        unknownSource = null;
+        tenantSlug = null;
+        key = aggregateKey(minute, null, event.reason, event.clientIp);
+        const shared = this.buckets.get(key);
+        if (shared) return shared;
+      }
+    }
     let anyAddress = false;
-    let bucketKey = key;
     if (this.buckets.size - this.overflowBuckets >= this.maxBuckets) {
       anyAddress = true;
-      bucketKey = aggregateKey(minute, tenantSlug, event.reason, ANY_ADDRESS);
-      const overflow = this.buckets.get(bucketKey);
+      unknownSource = null;
+      key = aggregateKey(minute, tenantSlug, event.reason, ANY_ADDRESS);
+      const overflow = this.buckets.get(key);
       if (overflow) return overflow;
       if (this.overflowBuckets >= this.maxOverflowBuckets) return null;
       this.overflowBuckets++;
     }
+    if (unknownSource !== null) this.unknownHosts.set(unknownSource, (this.unknownHosts.get(unknownSource) ?? 0) + 1);
     const bucket: Bucket = {
-      aggregateKey: bucketKey,
+      aggregateKey: key,
       minute,
       tenantId: event.tenantId,
       tenantSlug,
       clientIp: anyAddress ? null : event.clientIp,
       anyAddress,
+      unknownSource,
       reason: event.reason,
       seen: 0,
       pending: null,
       failures: 0,
     };
-    this.buckets.set(bucketKey, bucket);
+    this.buckets.set(key, bucket);
     return bucket;
   }
 
@@ -319,6 +355,16 @@ export class SecurityEventRecorder {
     if (occurredAt < p.firstAt) p.firstAt = occurredAt;
     if (occurredAt > p.lastAt) p.lastAt = occurredAt;
     if (p.keyId !== event.keyId) p.mixedKeys = true;
+  }
+
+  private forget(key: string, bucket: Bucket): void {
+    this.buckets.delete(key);
+    if (bucket.anyAddress) this.overflowBuckets--;
+    if (bucket.unknownSource !== null) {
+      const n = (this.unknownHosts.get(bucket.unknownSource) ?? 1) - 1;
+      if (n > 0) this.unknownHosts.set(bucket.unknownSource, n);
+      else this.unknownHosts.delete(bucket.unknownSource);
+    }
   }
 
   private queuedCount(): number {
@@ -380,8 +426,10 @@ export class SecurityEventRecorder {
   }
 
   private async refreshTenants(): Promise<void> {
-    if (!this.store.tenantSlugs || this.stopped || this.now() - this.tenantsReadAt < this.tenantRefreshMs) return;
+    const every = this.tenantMissed ? this.tenantMissRefreshMs : this.tenantRefreshMs;
+    if (!this.store.tenantSlugs || this.stopped || this.now() - this.tenantsReadAt < every) return;
     this.tenantsReadAt = this.now();
+    this.tenantMissed = false;
     try {
       this.knownTenants = new Set(await this.store.tenantSlugs());
     } catch (error) {
@@ -451,10 +499,7 @@ export class SecurityEventRecorder {
       }
     }
     for (const [key, bucket] of this.buckets) {
-      if (!bucket.pending && ended(bucket)) {
-        this.buckets.delete(key);
-        if (bucket.anyAddress) this.overflowBuckets--;
-      }
+      if (!bucket.pending && ended(bucket)) this.forget(key, bucket);
     }
     return failed;
   }

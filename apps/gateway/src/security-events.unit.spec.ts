@@ -358,22 +358,58 @@ describe('SecurityEventRecorder', () => {
     expect([...store.aggregates().values()]).toEqual([expect.objectContaining({ count: 3, keyId: null, keyName: null })]);
   });
 
-  it('hosts that name no existing tenant share one bucket per address and reason (made-up hosts do not multiply rows)', async () => {
+  it('hosts that name no existing tenant: three get buckets of their own per source, the rest share one (made-up hosts do not multiply rows)', async () => {
     store.tenantSlugs = async () => ['acme'];
     make();
     await recorder.flush(); // reads the slugs
     const madeUp = Array.from({ length: 60 }, (_, i) => `nosuch${i}`);
     for (const host of madeUp) flood(3, { hostTenantSlug: host });
     flood(101); // acme: its own bucket
+    flood(2, { hostTenantSlug: 'nosuch59', clientIp: '198.51.100.99' }); // another source: its own budget
     await recorder.stop();
     const individual = store.rows;
-    expect(individual.filter((r) => r.tenantSlug !== 'acme')).toHaveLength(100);
+    // 3 hosts × 3 events in buckets of their own, then 100 of the shared bucket, then 2 of the other source.
+    expect(individual.filter((r) => r.tenantSlug !== 'acme')).toHaveLength(3 * 3 + 100 + 2);
     expect(individual.filter((r) => r.tenantSlug === 'acme')).toHaveLength(100);
     // Individual rows keep the host they named (the store resolves it: no tenant).
     expect(individual[0]!.tenantSlug).toBe('nosuch0');
+    expect(individual[9]!.tenantSlug).toBe('nosuch3');
     expect([...store.aggregates().values()].map((a) => [a.tenantSlug, a.count])).toEqual([
-      [null, 80],
+      [null, 57 * 3 - 100],
       ['acme', 1],
+    ]);
+    expect(store.total()).toBe(60 * 3 + 101 + 2);
+  });
+
+  it('a tenant created after the slugs were read is bucketed on its own, and the slugs are re-read within seconds', async () => {
+    let reads = 0;
+    let slugs = ['acme'];
+    store.tenantSlugs = async () => {
+      reads++;
+      return slugs;
+    };
+    make({ maxUnknownHostsPerSource: 1 });
+    await recorder.flush();
+    expect(reads).toBe(1);
+    slugs = ['acme', 'newco'];
+    flood(101, { hostTenantSlug: 'newco' });
+    flood(101, { hostTenantSlug: 'newco', clientIp: '198.51.100.8' });
+    await recorder.flush();
+    expect(reads).toBe(1); // not at every miss...
+    clock.advance(5_000);
+    await recorder.flush();
+    expect(reads).toBe(2); // ...but within 5 s of one
+    flood(1, { hostTenantSlug: 'newco' }); // known now: no re-read for it
+    clock.advance(10_000);
+    await recorder.flush();
+    expect(reads).toBe(2);
+    clock.advance(20_000);
+    await recorder.flush();
+    expect(reads).toBe(3); // the regular 30 s
+    await recorder.stop();
+    expect([...store.aggregates().values()].map((a) => [a.tenantSlug, a.clientIp, a.count])).toEqual([
+      ['newco', '198.51.100.7', 2], // the same bucket before and after the re-read
+      ['newco', '198.51.100.8', 1],
     ]);
   });
 

@@ -248,11 +248,6 @@ export class GatewayStore {
     await this.ds.query(`UPDATE gateway.api_keys SET last_used_at = now() WHERE id = ANY($1::uuid[])`, [keyIds]);
   }
 
-  /** @deprecated One INSERT per event: use SecurityEventRecorder (apps/gateway) with insertSecurityEvents. */
-  async recordSecurityEvent(e: Omit<SecurityEventRecord, 'occurredAt'>): Promise<void> {
-    await this.insertSecurityEvents([{ ...e, occurredAt: new Date() }]);
-  }
-
   /** Stores each event as a row of its own, all in ONE multi-row INSERT (one statement, one round trip). */
   async insertSecurityEvents(events: readonly SecurityEventRecord[]): Promise<void> {
     if (events.length === 0) return;
