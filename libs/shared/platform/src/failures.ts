@@ -34,7 +34,12 @@ export function isUnavailable(error: unknown): boolean {
   const e = error as { code?: unknown; message?: unknown; name?: unknown; driverError?: unknown };
   if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
   if (e.name === 'TimeoutError') return true;
-  if (typeof e.message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Cannot use a pool after calling end/i.test(e.message)) {
+  if (
+    typeof e.message === 'string' &&
+    /Connection terminated|timeout exceeded when trying to connect|Cannot use a pool after calling end|Client has encountered a connection error and is not queryable|Client was closed and is not queryable/i.test(
+      e.message,
+    )
+  ) {
     return true;
   }
   return e.driverError !== undefined && isUnavailable(e.driverError);

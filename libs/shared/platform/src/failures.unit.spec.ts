@@ -33,7 +33,11 @@ describe('replyOf: the reply of a failed request follows what its writes did', (
     const { logger, entries } = recordingLogger();
     expect(await replyOf(() => Promise.reject(connectionLost()), logger, { request_id: 'r-1' })).toEqual(SERVICE_UNAVAILABLE);
     expect(await replyOf(() => Promise.reject(Object.assign(new Error('x'), { code: 'ECONNREFUSED' })), logger, {})).toEqual(SERVICE_UNAVAILABLE);
-    expect(entries.map((e) => e.level)).toEqual(['warn', 'warn']);
+    // A pooled connection that broke before the query was sent (node-postgres refuses to send it).
+    expect(await replyOf(() => Promise.reject(new Error('Client has encountered a connection error and is not queryable')), logger, {})).toEqual(
+      SERVICE_UNAVAILABLE,
+    );
+    expect(entries.map((e) => e.level)).toEqual(['warn', 'warn', 'warn']);
     expect(entries[0]!.fields['request_id']).toBe('r-1');
   });
 

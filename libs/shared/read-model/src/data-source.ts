@@ -65,7 +65,13 @@ function sqlOf(client: PoolClient): Sql {
  */
 async function checkout(ds: DataSource, tenantId: string): Promise<PoolClient> {
   if (tenantId !== '' && !UUID.test(tenantId)) throw new Error(`not a tenant id: ${tenantId}`);
-  const client = await poolOf(ds).connect();
+  const pool = poolOf(ds);
+  if (!guardedPools.has(pool)) {
+    guardedPools.add(pool);
+    pool.on('connect', guardAgainstLostConnection);
+  }
+  const client = await pool.connect();
+  guardAgainstLostConnection(client);
   if (sessionTenant.get(client) !== tenantId) {
     try {
       await client.query(`SELECT set_config('app.tenant_id', $1, false)`, [tenantId]);
@@ -78,13 +84,25 @@ async function checkout(ds: DataSource, tenantId: string): Promise<PoolClient> {
   return client;
 }
 
+const guardedPools = new WeakSet<Pool>();
+const guarded = new WeakSet<object>();
+
+/**
+ * A checked-out client has no 'error' listener (the pool removes its own until release), so a
+ * connection terminated while checked out — even in the same network read as its last result,
+ * or right after it connected — would emit an unhandled 'error' and crash the process. A
+ * permanent no-op listener, added as each client connects, prevents that; the failure still
+ * reaches the pending or next query, and release destroys the broken client.
+ */
+function guardAgainstLostConnection(client: { on(event: 'error', listener: () => void): unknown }): void {
+  if (guarded.has(client)) return;
+  guarded.add(client);
+  client.on('error', () => {});
+}
+
 async function run<T>(ds: DataSource, tenantId: string, transaction: boolean, fn: (sql: Sql, client: PoolClient) => Promise<T>): Promise<T> {
   const client = await checkout(ds, tenantId);
   let broken: Error | undefined;
-  // A checked-out client has no 'error' listener (the pool removes its own): a connection lost
-  // while fn or the ROLLBACK still awaits it would emit an unhandled 'error' and crash the process.
-  const onError = (e: Error): void => void (broken ??= e);
-  client.on('error', onError);
   try {
     if (!transaction) return await fn(sqlOf(client), client);
     await client.query('BEGIN');
@@ -98,7 +116,6 @@ async function run<T>(ds: DataSource, tenantId: string, transaction: boolean, fn
       throw error;
     }
   } finally {
-    client.off('error', onError);
     client.release(broken);
   }
 }

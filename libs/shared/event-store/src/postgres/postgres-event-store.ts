@@ -83,6 +83,11 @@ export class PostgresEventStore extends EventStore {
     // An idle pooled connection that breaks emits 'error' on the pool; unhandled, it would crash the process.
     this.poolErrorHandler = (error) => this.onBackgroundError(error);
     if (this.endPoolOnClose) this.pool.on('error', this.poolErrorHandler);
+    // A client the pool hands out has no 'error' listener until it is released: a connection
+    // terminated right after connecting, or in the same network read as a query's last result,
+    // would emit an unhandled 'error' and crash the process. Every new client gets a permanent
+    // no-op listener; the failure still reaches the pending or next query.
+    this.pool.on('connect', guardAgainstLostConnection);
   }
 
   /** Runs the migration (serialized by an advisory lock, so concurrent callers are safe). For tests and the embedded mode. */
@@ -292,6 +297,7 @@ export class PostgresEventStore extends EventStore {
         if (!this.pool.ending && !this.pool.ended) await this.pool.end();
         this.pool.off('error', this.poolErrorHandler);
       }
+      this.pool.off('connect', guardAgainstLostConnection);
     })();
     return this.closed;
   }
@@ -420,6 +426,14 @@ export class PostgresEventStore extends EventStore {
   }
 }
 
+
+const guarded = new WeakSet<object>();
+
+function guardAgainstLostConnection(client: { on(event: 'error', listener: () => void): unknown }): void {
+  if (guarded.has(client)) return;
+  guarded.add(client);
+  client.on('error', () => {});
+}
 
 function assertCount(value: number, name: string): void {
   if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer: ${value}`);
