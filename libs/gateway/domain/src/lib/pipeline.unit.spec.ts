@@ -1,5 +1,13 @@
 import type { ServiceReply } from '@datamingle/contracts';
-import { handleIntegrationRequest, ServiceTimeoutError, ServiceUnavailableError, type RawRequest, type RawResponse } from './pipeline';
+import {
+  handleIntegrationRequest,
+  ServiceTimeoutError,
+  ServiceUnavailableError,
+  type BodyReadResult,
+  type PendingBody,
+  type RawRequest,
+  type RawResponse,
+} from './pipeline';
 import { KEY, NOW, fakeDeps, json, request, v1, type FakeDeps } from '../testing-support/pipeline-fakes';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -124,6 +132,84 @@ describe('step 1: body size', () => {
     expect(fake.lookups).toHaveLength(0);
     expect(fake.events).toHaveLength(0);
     expect(fake.dispatched).toHaveLength(0);
+  });
+});
+
+/** A body the HTTP layer has not read: records which way the pipeline asked for it. */
+function pendingBody(outcome: BodyReadResult, asked: string[]): PendingBody {
+  return {
+    read: async () => {
+      asked.push('read');
+      return outcome;
+    },
+    measure: async () => {
+      asked.push('measure');
+      return outcome.status === 'ok' ? { status: 'ok', body: null } : outcome;
+    },
+  };
+}
+
+describe('step 1 for bodies read after authentication', () => {
+  const text = Buffer.from('{"sku":"A"}');
+
+  it('reads the body only for an authenticated caller whose method carries one', async () => {
+    const fake = fakeDeps();
+    const asked: string[] = [];
+    const req = request('POST', v1('products/'), { headers: { 'content-type': 'application/json' } });
+    const res = await send(fake, { ...req, body: pendingBody({ status: 'ok', body: text }, asked) });
+    expect(res.status).toBe(201);
+    expect(asked).toEqual(['read']);
+    expect(fake.dispatched[0]!.request.body).toEqual({ sku: 'A' });
+  });
+
+  it.each([
+    ['no key', { key: null }],
+    ['an unknown key', { key: KEY.unknown }],
+    ["another tenant's key", { key: KEY.globex }],
+    ['an expired key', { key: KEY.acmeExpired }],
+    ['a switched-off tenant', { key: KEY.disabledTenant, host: 'off.localhost' }],
+  ])('only measures the body of a caller with %s (never kept)', async (_label, options) => {
+    const fake = fakeDeps();
+    const asked: string[] = [];
+    const res = await send(fake, { ...request('POST', v1('products/'), options), body: pendingBody({ status: 'ok', body: text }, asked) });
+    expect([401, 403]).toContain(res.status);
+    expect(asked).toEqual(['measure']);
+    expect(fake.dispatched).toHaveLength(0);
+  });
+
+  it('only measures the body of a GET (ignored) even for an authenticated caller', async () => {
+    const asked: string[] = [];
+    const res = await send(fakeDeps(), { ...request('GET', v1('orders/')), body: pendingBody({ status: 'ok', body: text }, asked) });
+    expect(res.status).toBe(200);
+    expect(asked).toEqual(['measure']);
+  });
+
+  it('a chunked body over the limit gets 413 before any authentication answer: no security event, no last_used', async () => {
+    const authenticated: string[] = [];
+    const fake = fakeDeps({ onKeyAuthenticated: (key) => authenticated.push(key.id) });
+    for (const options of [{ key: null }, { key: KEY.unknown }, { key: KEY.acme }, { key: KEY.acmeReadOnly }]) {
+      const res = await send(fake, { ...request('POST', v1('orders/'), options), body: pendingBody({ status: 'too_large' }, []) });
+      expectError(res, 413, 'PAYLOAD_TOO_LARGE');
+    }
+    expect(fake.events).toHaveLength(0);
+    expect(authenticated).toEqual([]);
+    expect(fake.dispatched).toHaveLength(0);
+  });
+
+  it('answers 503 with the budget Retry-After when the body cannot be held, and dispatches nothing', async () => {
+    const fake = fakeDeps();
+    const res = await send(fake, { ...request('POST', v1('orders/')), body: pendingBody({ status: 'over_budget', retryAfterSeconds: 5 }, []) });
+    const body = expectError(res, 503, 'SERVICE_UNAVAILABLE');
+    expect(res.headers['Retry-After']).toBe('5');
+    expect(body.error.details).toEqual({ retry_after: 5 });
+    expect(fake.dispatched).toHaveLength(0);
+  });
+
+  it('dispatches nothing when the client went away mid-body', async () => {
+    const fake = fakeDeps();
+    const res = await send(fake, { ...request('POST', v1('orders/')), body: pendingBody({ status: 'aborted' }, []) });
+    expect(res.status).toBe(400);
+    expect(fake.sent).toHaveLength(0);
   });
 });
 
