@@ -117,8 +117,22 @@ describe('npm start: loss of the embedded PostgreSQL server', () => {
     const holder = new Client({ connectionString: embeddedUrl(platform.postgresPort, 'postgres') });
     holder.on('error', () => undefined);
     await holder.connect();
+    const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
     const busy = holder.query(`DO $$ BEGIN WHILE clock_timestamp() < statement_timestamp() + interval '3.5 seconds' LOOP END LOOP; END $$`).catch(() => undefined);
-    await sleep(500);
+    // Kill only once the loop runs (a backend still waiting for its query would exit at once).
+    const observer = new Client({ connectionString: embeddedUrl(platform.postgresPort, 'postgres') });
+    await observer.connect();
+    try {
+      for (let i = 0; ; i++) {
+        const { rows } = await observer.query(`SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state = 'active' AND query LIKE 'DO %'`, [holderPid]);
+        if (rows.length > 0) break;
+        if (i > 200) throw new Error('the busy loop did not start');
+        await sleep(25);
+      }
+    } finally {
+      await observer.end();
+    }
+    await sleep(100);
     const postmaster = platform.postmasterPid();
 
     process.kill(postmaster, 'SIGKILL');

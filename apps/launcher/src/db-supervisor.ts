@@ -17,6 +17,7 @@ export interface SupervisorOptions {
 }
 
 export const RESTART_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000, 5_000] as const;
+const LONG_OUTAGE_MS = 60_000;
 
 /**
  * Keeps a server running: when its process exits without stop() (crash, SIGKILL, OOM killer), it
@@ -75,7 +76,9 @@ export class ServerSupervisor {
           break;
         } catch (error) {
           if (this.stopping) return;
-          this.logger.warn('embedded PostgreSQL server did not start; retrying', {
+          // Warnings while a restart is expected to succeed soon; errors once the outage is long.
+          const log = Date.now() - downAt < LONG_OUTAGE_MS ? this.logger.warn.bind(this.logger) : this.logger.error.bind(this.logger);
+          log('embedded PostgreSQL server did not start; retrying', {
             attempt: attempts,
             reason: error instanceof Error ? error.message : String(error),
             retry_in_ms: delays[Math.min(failures, delays.length - 1)],
