@@ -12,7 +12,6 @@ export interface SupervisorOptions {
   delaysMs?: readonly number[];
   /** A server that ran this long was healthy: after its crash the delays start over. */
   stableMs?: number;
-  onDown?: (info: { pid: number; exit: string }) => void;
   onUp?: (info: { pid: number; downMs: number }) => void;
 }
 
@@ -59,7 +58,6 @@ export class ServerSupervisor {
       const downAt = Date.now();
       if (downAt - upAt >= stableMs) failures = 0;
       this.logger.error('embedded PostgreSQL server exited unexpectedly; restarting it', { pid: run.pid, exit, uptime_ms: downAt - upAt });
-      this.options.onDown?.({ pid: run.pid, exit });
       // A start fails while the crashed run's backends linger: try again as soon as they are gone.
       let released = false;
       const gone = run.released.then(() => {
