@@ -9,7 +9,8 @@ import { eventually, startTestPlatform, withApplicationName, type ApiResponse, t
  * Order creates run through the real gateway while the orders service's database connections
  * (found by their own application_name) are terminated over and over from an admin connection,
  * hitting every step of a create: the uniqueness look-up, the event append (an autocommit
- * statement), the read-model projection. Afterwards every 503 must have stored nothing (no
+ * statement), the read-model projection (for creates with an external_order_id, the claim and
+ * the projection share one transaction around the append). Afterwards every 503 must have stored nothing (no
  * event, GET 404), every 201 must exist, a 504 may have gone either way, and nothing is a 500.
  */
 const V1 = '/api/integrations/v1';
@@ -67,7 +68,13 @@ describe('write outcome: creates while the orders service keeps losing its datab
         const number = orderNumber(i);
         const res = await platform.request('POST', `${V1}/orders/`, {
           key,
-          body: { order_number: number, customer_name: `writer ${i}`, items: [{ sku_code: 'WO-SKU', quantity: 1 + (i % 5) }] },
+          body: {
+            order_number: number,
+            // Every other create also claims an external_order_id (its own write path: claim, append, projection in one transaction).
+            ...(i % 2 === 0 ? { external_order_id: `EXT-${number}` } : {}),
+            customer_name: `writer ${i}`,
+            items: [{ sku_code: 'WO-SKU', quantity: 1 + (i % 5) }],
+          },
         });
         statuses.set(number, res);
       }
@@ -132,6 +139,7 @@ describe('write outcome: creates while the orders service keeps losing its datab
     }
     // A 504 may exist or not, but at most once; once stored, the catch-up projection makes it readable.
     const unknown = byStatus.get(504) ?? [];
+    console.log(`write-outcome: of ${unknown.length} × 504, ${unknown.filter((number) => stored.has(number)).length} were applied`);
     expect(unknown.filter((number) => (stored.get(number) ?? 0) > 1)).toEqual([]);
     await eventually(async () => {
       for (const number of unknown) {
