@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { describeEventStoreContract } from '../testing-support/event-store-contract';
 import { DuplicateEventIdError, EventStoreUnavailableError, type NewEvent } from '../port';
+import { trackWrites, writeOutcome } from '../write-outcome';
 import { KurrentDbEventStore, METADATA_PROPERTY } from './index';
 import { decodeKurrentPosition, encode, unwrapMetadata } from './kurrentdb-event-store';
 
@@ -56,6 +57,15 @@ describe('KurrentDbEventStore without a server', () => {
       EventStoreUnavailableError,
     );
     await expect(store.readAll({ maxCount: 10 })).rejects.toBeInstanceOf(EventStoreUnavailableError);
+  }, 30_000);
+
+  it('an append to an unreachable server is in doubt: over gRPC "never sent" cannot be told from "reply lost"', async () => {
+    await trackWrites(async () => {
+      await expect(store.appendToStream(`t-${randomUUID()}`, [event('A')], { expectedRevision: 'any' })).rejects.toBeInstanceOf(
+        EventStoreUnavailableError,
+      );
+      expect(writeOutcome()).toBe('in_doubt');
+    });
   }, 30_000);
 
   it('checks arguments before talking to the server', async () => {
