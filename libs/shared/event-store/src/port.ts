@@ -4,6 +4,10 @@
  *
  * Stream revisions are 0-based (first event of a stream has revision 0n), as in EventStoreDB.
  * Aggregate versions (events.md) are revision + 1.
+ *
+ * Write outcome: adapters mark every commit-bearing write (the statement or call whose success
+ * means the events are stored) with write-outcome.ts, so a request that fails afterwards answers
+ * 504 (may be applied) instead of 503 (nothing applied).
  */
 export type ExpectedRevision = 'no_stream' | 'stream_exists' | 'any' | bigint;
 
