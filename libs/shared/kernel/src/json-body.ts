@@ -403,28 +403,39 @@ function buildValue(text: string, inexact: readonly number[]): unknown {
  */
 export function parseJsonText(text: string): Result<Record<string, unknown>, ApiError> {
   if (text.length === 0) return ok({});
-  // Fast path: the native parser, then an iterative depth check. The character scanner (which
-  // explains syntax errors the way the spec shows them and finds number literals that a double
-  // cannot carry) only runs when the fast path cannot decide: on a syntax error, on too deep
-  // nesting, or when the text may hold such a literal (mayHoldInexactNumber). A large bulk body
-  // then blocks the event loop far less. Only when the scanner does find such a literal is the
-  // value built a second time, by hand, with the literal in place.
+  // Fast path: when the text cannot hold a number literal that a double does not carry exactly
+  // (mayHoldInexactNumber, a regex test), the native parser and an iterative depth check decide.
+  // The character scanner — which explains syntax errors the way the spec shows them, enforces the
+  // nesting limit without recursion and finds the inexact literals — only runs when the fast path
+  // cannot decide: on a syntax error, on too deep nesting, or when the trigger fires. A large bulk
+  // body then blocks the event loop far less. Only when the scanner does find such a literal is
+  // the value built by hand (buildValue) instead of by JSON.parse.
   let value: unknown;
-  let parsed = false;
+  if (!mayHoldInexactNumber(text)) {
+    let parsed = false;
+    try {
+      value = JSON.parse(text);
+      parsed = true;
+    } catch {
+      parsed = false;
+    }
+    if (parsed && !exceedsDepth(value, MAX_JSON_DEPTH)) return topLevelObject(value);
+  }
+  const inexact: number[] = [];
+  const problem = scanJson(text, MAX_JSON_DEPTH, inexact);
+  if (problem) return fail(bodyErrors.malformedJson(problem.explanation));
+  if (inexact.length > 0) return topLevelObject(buildValue(text, inexact));
   try {
     value = JSON.parse(text);
-    parsed = true;
   } catch {
-    parsed = false;
-  }
-  if (!parsed || exceedsDepth(value, MAX_JSON_DEPTH) || mayHoldInexactNumber(text)) {
-    const inexact: number[] = [];
-    const problem = scanJson(text, MAX_JSON_DEPTH, inexact);
-    if (problem) return fail(bodyErrors.malformedJson(problem.explanation));
     // Unreachable when the scanner and JSON.parse agree; kept so a disagreement is a 400, not a 500.
-    if (!parsed) return fail(bodyErrors.malformedJson('Expecting value at line 1 column 1'));
-    if (inexact.length > 0) value = buildValue(text, inexact);
+    return fail(bodyErrors.malformedJson('Expecting value at line 1 column 1'));
   }
+  return topLevelObject(value);
+}
+
+/** Step 13's last rule: the top-level value must be an object. */
+function topLevelObject(value: unknown): Result<Record<string, unknown>, ApiError> {
   if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof JsonNumberLiteral) {
     return fail(bodyErrors.notAnObject());
   }
