@@ -1,4 +1,4 @@
-import { toValidationError } from '@datamingle/kernel';
+import { parseJsonText, toValidationError } from '@datamingle/kernel';
 import { bulkIdentifiers, echoIdentifier, parseBulkRow, parseBulkRows, validateBulkRequest } from './validate-bulk-request';
 
 const row = { location_code: 'A-101', sku_code: 'RUG-5X7-BLU', quantity: 150 };
@@ -116,6 +116,34 @@ describe('parseBulkRow', () => {
       locationCode: '4512',
       sku: '17',
     });
+  });
+
+  it('judges number literals a double cannot carry by their exact value (rows as the body parser gives them)', () => {
+    const body = parseJsonText(
+      '{"inventory": [{"location_code": "A", "sku_code": 12345678901234567, "quantity": 9007199254740993}, {"location_code": 1e400, "sku_code": "B", "quantity": 1e400}, 1e400]}',
+    );
+    const rows = body.ok ? (body.value['inventory'] as unknown[]) : [];
+    expect(parseBulkRows(rows)).toEqual([
+      {
+        row: 0,
+        ok: false,
+        location_id: 'A',
+        product_id: '12345678901234567',
+        locationCode: 'A',
+        sku: '12345678901234567',
+        errors: { quantity: ['A valid integer is required.'] },
+      },
+      {
+        row: 1,
+        ok: false,
+        location_id: null,
+        product_id: 'B',
+        locationCode: null,
+        sku: 'B',
+        errors: { location_id: ['Not a valid string.'], quantity: ['A valid integer is required.'] },
+      },
+      { row: 2, ok: false, location_id: null, product_id: null, locationCode: null, sku: null, errors: { non_field_errors: ['Expected a JSON object.'] } },
+    ]);
   });
 
   it.each([[1], ['row'], [null], [true], [[row]]])('a row that is not an object (%p) → non_field_errors', (value) => {
@@ -272,6 +300,7 @@ describe('echoIdentifier', () => {
     expect(echoIdentifier(4512)).toBe('4512');
     expect(echoIdentifier(-7)).toBe('-7');
     expect(echoIdentifier(1e21)).toBe('1000000000000000000000');
+    expect(echoIdentifier(1e23)).toBe('100000000000000000000000'); // as sent, not the double's 99999999999999991611392
     expect(echoIdentifier(undefined)).toBeNull();
     expect(echoIdentifier(null)).toBeNull();
     expect(echoIdentifier(4.5)).toBeNull();
