@@ -7,7 +7,7 @@ import { EventStoreUnavailableError, WrongExpectedVersionError, type NewEvent, t
 import { trackWrites, writeOutcome } from '../write-outcome';
 import { describeEventStoreContract } from '../testing-support/event-store-contract';
 import { decodePosition, START_POSITION } from './position';
-import { commitPostgresTransaction, PostgresEventStore } from './postgres-event-store';
+import { commitPostgresTransaction, PostgresEventStore, TransactionRolledBackError } from './postgres-event-store';
 
 jest.setTimeout(20_000);
 
@@ -608,6 +608,22 @@ describe('PostgresEventStore write outcome when the database goes away', () => {
         }
       });
       expect(await eventsOf(s)).toBe(1);
+      // A COMMIT that PostgreSQL answers with ROLLBACK (the transaction had failed and the failure
+      // was swallowed): rejects instead of reporting a commit, and nothing is applied.
+      const aborted = stream();
+      await trackWrites(async () => {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          await store.appendToStreamsInTransaction(client, [{ streamName: aborted, events: [event('A')] }]);
+          await client.query('SELECT 1/0').catch(() => undefined);
+          await expect(commitPostgresTransaction(client)).rejects.toBeInstanceOf(TransactionRolledBackError);
+          expect(writeOutcome()).toBe('none');
+        } finally {
+          client.release();
+        }
+      });
+      expect(await eventsOf(aborted)).toBe(0);
       // A COMMIT that PostgreSQL rejects: not applied.
       await trackWrites(async () => {
         const client = await pool.connect();
