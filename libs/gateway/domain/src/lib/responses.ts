@@ -1,4 +1,4 @@
-import type { ApiError, ErrorCode, Pagination } from '@datamingle/contracts';
+import { GATEWAY_TIMEOUT_MESSAGE, type ApiError, type ErrorCode, type Pagination } from '@datamingle/contracts';
 import type { Resource } from './types';
 
 export const MAX_BODY_BYTES = 10_485_760;
@@ -34,7 +34,8 @@ export const MESSAGES = {
   payloadTooLarge: `Request body exceeds the limit of ${MAX_BODY_BYTES} bytes.`,
   unsupportedMediaType: 'Request body must be sent as application/json.',
   internalError: 'An unexpected error occurred. Quote the request_id when contacting support.',
-  gatewayTimeout: `The request did not complete within ${PROCESSING_TIME_LIMIT_SECONDS} seconds. It may still be applied; check the record before retrying.`,
+  /** The catalogue text, shared with the services' in-doubt write answers. */
+  gatewayTimeout: GATEWAY_TIMEOUT_MESSAGE,
   serviceUnavailable: (retryAfter: number) => `The service is temporarily unavailable. Retry after ${retryAfter} seconds.`,
   methodNotAllowed: (method: string) => `Method ${method} is not allowed on this endpoint.`,
   /** `Order 'X' not found.`; `label` is the record kind (Order, Product, Location). */
