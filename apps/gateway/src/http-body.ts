@@ -53,7 +53,7 @@ export class IncomingBody implements PendingBody {
     return this.declared !== null && this.declared > this.limits.maxBytes;
   }
 
-  /** Whether the connection must close after the response (the rest of the body is being dropped). */
+  /** Whether the answer must say `Connection: close` (a body too large to be worth draining). */
   get mustClose(): boolean {
     return this.closeAfter;
   }
@@ -181,9 +181,14 @@ export class IncomingBody implements PendingBody {
    * body too large to be worth draining has its connection closed right after the answer.
    */
   private drainAndClose(alreadyRead: number): void {
-    this.closeAfter = true;
     const { req } = this;
-    if (this.declared !== null && this.declared - alreadyRead > MAX_DISCARD_BYTES) return;
+    if (this.declared !== null && this.declared - alreadyRead > MAX_DISCARD_BYTES) {
+      this.closeAfter = true;
+      return;
+    }
+    // No `Connection: close` on the answer: Node would close the socket right after writing it,
+    // while the client is still sending, and the client would see a reset instead of the answer.
+    // The socket is ended once the body has arrived.
     let discarded = 0;
     req.removeAllListeners('data');
     req.on('data', (chunk: Buffer) => {
