@@ -137,13 +137,6 @@ export class GatewayHttpServer {
     return (server.address() as AddressInfo).port;
   }
 
-  /** Connections open now (for tests and diagnostics). */
-  connections(): Promise<number> {
-    const server = this.server;
-    if (!server) return Promise.resolve(0);
-    return new Promise((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count))));
-  }
-
   /**
    * A request Node's parser refused, or one not received in time: answered, like every other
    * response of the platform, with the error envelope and an `X-Request-ID` (a fresh one: the

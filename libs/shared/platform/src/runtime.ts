@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createKurrentDbEventStore, EventStore, PostgresEventStore } from '@datamingle/event-store';
-import { createReadModelDataSource } from '@datamingle/read-model';
+import { createReadModelDataSource, POOL_CONNECTION_TIMEOUT_MS } from '@datamingle/read-model';
 import { ConfigError, type PlatformConfig } from './config';
 
 export const EMBEDDED_DATABASE = 'datamingle';
@@ -37,7 +37,12 @@ export async function openEventStore(
     }
     return { store, close: () => store.close() };
   }
-  const pool = new Pool({ connectionString: databaseUrlOf(config), max: poolSize, application_name: applicationName });
+  const pool = new Pool({
+    connectionString: databaseUrlOf(config),
+    max: poolSize,
+    application_name: applicationName,
+    connectionTimeoutMillis: POOL_CONNECTION_TIMEOUT_MS,
+  });
   pool.on('error', () => undefined); // idle-client errors surface on the next query instead of crashing the process
   const store = new PostgresEventStore({ pool, ...(onBackgroundError ? { onBackgroundError } : {}) });
   // The store ends its pool on close().

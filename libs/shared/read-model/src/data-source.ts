@@ -22,6 +22,9 @@ export interface ReadModelDataSourceOptions {
 }
 
 /** A TypeORM data source on PostgreSQL. Migrations are explicit; never `synchronize`. */
+/** Longest wait for a pooled PostgreSQL connection (a new one, or a free one when all are busy). */
+export const POOL_CONNECTION_TIMEOUT_MS = 10_000;
+
 export function createReadModelDataSource(options: ReadModelDataSourceOptions): DataSource {
   const restricted = options.restricted ?? true;
   return new DataSource({
@@ -35,6 +38,9 @@ export function createReadModelDataSource(options: ReadModelDataSourceOptions): 
     logging: false,
     extra: {
       max: options.poolSize ?? 10,
+      // A database that does not answer (network partition, stopped host) fails the request with
+      // 503 after this long instead of holding it until the operating system gives up (minutes).
+      connectionTimeoutMillis: POOL_CONNECTION_TIMEOUT_MS,
       ...(restricted ? { options: `-c role=${APP_ROLE}` } : {}),
     },
   });
