@@ -1,5 +1,5 @@
 import { startTestPlatform, type ApiResponse, type TestPlatform } from '@datamingle/testing';
-import { openRaw, parseRawResponse, rssBytes, sleep, type RawClient } from './testing-support/raw-socket';
+import { openRaw, parseRawResponse, sleep, watchRssRise, type RawClient } from './testing-support/raw-socket';
 
 /**
  * One tenant's legal 10 MB bodies must not break the other tenants' calls (issue 9, finding 2):
@@ -91,10 +91,8 @@ describe('large bodies do not share fate with other tenants', () => {
   }, 180_000);
 
   it('authenticated uploads beyond the body budget get 503 + Retry-After before a byte is read; memory stays bounded', async () => {
-    const pid = platform.pid('gateway')!;
-    const before = await rssBytes(pid);
-    let peak = before;
-    const sampler = setInterval(() => void rssBytes(pid).then((v) => (peak = Math.max(peak, v)), () => undefined), 50);
+    const rss = await watchRssRise(platform.pid('gateway')!);
+    let rise = Infinity;
     const almost = Buffer.alloc(MAX_BODY - 1, 0x20);
     const clients: RawClient[] = [];
     try {
@@ -119,10 +117,10 @@ describe('large bodies do not share fate with other tenants', () => {
       const metrics = await platform.request('GET', '/metrics');
       expect(metrics.text).toMatch(new RegExp(`^datamingle_gateway_body_bytes_buffered ${12 * MAX_BODY}$`, 'm'));
     } finally {
-      clearInterval(sampler);
+      rise = rss.stop();
       clients.forEach((c) => c.socket.destroy());
     }
-    expect(peak - before).toBeLessThanOrEqual(250 * 1024 * 1024);
+    expect(rise).toBeLessThanOrEqual(250 * 1024 * 1024);
     // The stalled bodies were given back: a new large request is admitted and answered.
     await sleep(500);
     const res = await platform.request('POST', '/api/integrations/v1/inventory/', {

@@ -81,4 +81,17 @@ export async function rssBytes(pid: number): Promise<number> {
   return kb * 1024;
 }
 
+/** Samples a process's RSS every 50 ms from now on; `stop()` gives the largest rise over the first sample, in bytes. */
+export async function watchRssRise(pid: number): Promise<{ stop(): number }> {
+  const before = await rssBytes(pid);
+  let peak = before;
+  const sampler = setInterval(() => void rssBytes(pid).then((v) => (peak = Math.max(peak, v)), () => undefined), 50);
+  return {
+    stop: () => {
+      clearInterval(sampler);
+      return peak - before;
+    },
+  };
+}
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
