@@ -16,8 +16,9 @@ import {
   type ReadAllOptions,
   type RecordedEvent,
   type StreamAppend,
-  trackWrites,
-  writeOutcome,
+  WriteAppliedError,
+  WriteInDoubtError,
+  writeOutcomeOf,
 } from '@datamingle/event-store';
 import { inventoryStreamName, type BulkApplication, type LevelChange } from '@datamingle/inventory-application';
 import { pairKey } from '@datamingle/inventory-domain';
@@ -29,15 +30,22 @@ import { PgInventoryLevels } from './pg-inventory-levels';
 /** Only the port: not a PostgresEventStore, as an EventStoreDB adapter is not. */
 class PortOnly extends EventStore {
   appendToStreamsCalls = 0;
+  /** Runs around the next appendToStreams (once): `before` instead of appending when it throws, `after` once it appended. */
+  nextAppend: { before?: () => Promise<void>; after?: () => Promise<void> } | null = null;
   constructor(readonly inner: PostgresEventStore) {
     super();
   }
   appendToStream(s: string, e: readonly NewEvent[], o: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
     return this.inner.appendToStream(s, e, o);
   }
-  appendToStreams(appends: readonly StreamAppend[]): Promise<Map<string, bigint>> {
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<Map<string, bigint>> {
     this.appendToStreamsCalls += 1;
-    return this.inner.appendToStreams(appends);
+    const hooks = this.nextAppend;
+    this.nextAppend = null;
+    await hooks?.before?.();
+    const result = await this.inner.appendToStreams(appends);
+    await hooks?.after?.();
+    return result;
   }
   readStream(s: string, o?: { fromRevision?: bigint; maxCount?: number }): Promise<RecordedEvent[]> {
     return this.inner.readStream(s, o);
@@ -84,9 +92,11 @@ function setQuantities(wanted: Array<{ loc: { id: string; code: string }; sku: s
 }
 
 describe('inventory bulk writer through the event-store port (EventStoreDB path)', () => {
+  const portAppName = `inventory-port-${randomUUID().slice(0, 8)}`;
   let ds: DataSource;
   let store: PortOnly;
   let levels: PgInventoryLevels;
+  let admin: Client;
 
   const rows = () =>
     asTenant(ds, tenantId, (sql) =>
@@ -108,15 +118,18 @@ describe('inventory bulk writer through the event-store port (EventStoreDB path)
       { name: 'event_store', migrations: [sqlMigration('EventStoreInit1764100000500', [postgresEventStoreMigration('event_store')])] },
       inventoryMigrations,
     ]);
-    ds = createReadModelDataSource({ url, poolSize: 4 });
+    ds = createReadModelDataSource({ url, poolSize: 4, applicationName: portAppName });
     await ds.initialize();
     store = new PortOnly(new PostgresEventStore({ pool: new Pool({ connectionString: url, max: 4 }) }));
     levels = new PgInventoryLevels(ds, store);
+    admin = new Client({ connectionString: url });
+    await admin.connect();
   });
 
   afterAll(async () => {
     await store?.close();
     await ds?.destroy();
+    await admin?.end();
   });
 
   it('appends one event per changed pair across locations in one multi-stream append, rows at their event revisions', async () => {
@@ -187,6 +200,47 @@ describe('inventory bulk writer through the event-store port (EventStoreDB path)
     expect(wh2.map((r) => [r.sku, Number(r.quantity), BigInt(r.revision)])).toEqual(
       [...last].sort(([a], [b]) => a.localeCompare(b)).map(([sku, v]) => [sku, v.quantity, v.revision]),
     );
+  });
+  it('applied, then failed: the rows (and COMMIT) after a successful multi-stream append fail → WriteAppliedError; a retry converges', async () => {
+    const location3 = { id: randomUUID(), code: 'WH-3' };
+    const wanted = [{ loc: location3, sku: 'A', quantity: 3 }];
+    // Once the events are stored, the read model's connections (the writer's transaction among them) are terminated.
+    store.nextAppend = {
+      after: async () => {
+        await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [portAppName]);
+      },
+    };
+    const error = await apply(wanted).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(WriteAppliedError);
+    expect(writeOutcomeOf(error)).toBe('applied');
+    const stream = inventoryStreamName(tenantId, location3.id);
+    expect((await store.readStream(stream)).length).toBe(1); // stored
+    // A retry catches the rows up from the stream and changes nothing more.
+    await eventually(async () => expect(await apply(wanted)).toMatchObject({ created: 0, updated: 0 }));
+    expect((await store.readStream(stream)).length).toBe(1);
+    expect((await rows()).filter((r) => r.location_code === 'WH-3')).toEqual([{ location_code: 'WH-3', sku: 'A', quantity: '3', revision: '0' }]);
+  });
+
+  it('an in-doubt multi-stream append is thrown as it is (not taken for applied), and a failure before it as it is', async () => {
+    const location4 = { id: randomUUID(), code: 'WH-4' };
+    const inDoubt = new WriteInDoubtError(new Error('Connection terminated unexpectedly'));
+    store.nextAppend = {
+      before: async () => {
+        throw inDoubt;
+      },
+    };
+    await expect(apply([{ loc: location4, sku: 'A', quantity: 4 }])).rejects.toBe(inDoubt);
+    const plain = new Error('Connection terminated unexpectedly');
+    store.nextAppend = {
+      before: async () => {
+        throw plain;
+      },
+    };
+    await expect(apply([{ loc: location4, sku: 'A', quantity: 4 }])).rejects.toBe(plain);
+    expect((await rows()).filter((r) => r.location_code === 'WH-4')).toEqual([]);
   });
 });
 
@@ -274,22 +328,18 @@ describe('inventory bulk writer on the PostgreSQL store: write outcome when the 
   });
 
   it('a committed bulk write is applied', async () => {
-    await trackWrites(async () => {
-      expect(await apply('OK', 1)).toMatchObject({ created: 1 });
-      expect(writeOutcome()).toBe('applied');
-    });
+    expect(await apply('OK', 1)).toMatchObject({ created: 1 });
+    expect([await eventsOf('OK'), await rowsOf('OK')]).toEqual([1, 1]);
   });
 
   it('terminated before its COMMIT was sent (waiting for the location lock): nothing applied, not in doubt', async () => {
     const lock = await holdAdvisoryLock(`hashtextextended('inventory:${tenant}:${loc.id}', 2)`);
     try {
-      await trackWrites(async () => {
-        const writing = apply('BEFORE-COMMIT', 1);
-        writing.catch(() => {});
-        await terminateWaitingBackend();
-        await expect(writing).rejects.toThrow();
-        expect(writeOutcome()).toBe('none');
-      });
+      const writing = rejectionOf(apply('BEFORE-COMMIT', 1));
+      await terminateWaitingBackend();
+      const error = await writing;
+      expect(error).toBeInstanceOf(Error);
+      expect(writeOutcomeOf(error)).toBe('none');
     } finally {
       await lock.release();
     }
@@ -299,13 +349,11 @@ describe('inventory bulk writer on the PostgreSQL store: write outcome when the 
   it('terminated while its COMMIT runs: in doubt', async () => {
     const lock = await holdAdvisoryLock(`hashtextextended('wait-at-commit', 0)`);
     try {
-      await trackWrites(async () => {
-        const writing = apply('WAIT-AT-COMMIT', 1);
-        writing.catch(() => {});
-        await terminateWaitingBackend();
-        await expect(writing).rejects.toThrow();
-        expect(writeOutcome()).toBe('in_doubt');
-      });
+      const writing = rejectionOf(apply('WAIT-AT-COMMIT', 1));
+      await terminateWaitingBackend();
+      const error = await writing;
+      expect(error).toBeInstanceOf(WriteInDoubtError);
+      expect(writeOutcomeOf(error)).toBe('in_doubt');
     } finally {
       await lock.release();
     }
@@ -314,13 +362,22 @@ describe('inventory bulk writer on the PostgreSQL store: write outcome when the 
   });
 
   it('COMMIT rejected by PostgreSQL: nothing applied, not in doubt', async () => {
-    await trackWrites(async () => {
-      await expect(apply('REJECT-AT-COMMIT', 1)).rejects.toMatchObject({ code: '23514' });
-      expect(writeOutcome()).toBe('none');
-    });
+    const error = await rejectionOf(apply('REJECT-AT-COMMIT', 1));
+    expect(error).toMatchObject({ code: '23514' });
+    expect(writeOutcomeOf(error)).toBe('none');
     expect(await eventsOf('REJECT-AT-COMMIT')).toBe(0);
   });
 });
+
+/** The rejection of `promise` (fails the test when it resolves). */
+function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error,
+  );
+}
 
 function withAppName(url: string, applicationName: string): string {
   const u = new URL(url);

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { InventoryBulkSummary, InventoryRecordDto } from '@datamingle/contracts';
-import { EventStore, PostgresEventStore, uuidv7, WrongExpectedVersionError, type RecordedEvent } from '@datamingle/event-store';
+import { appliedThenFailed, EventStore, PostgresEventStore, uuidv7, WrongExpectedVersionError, type RecordedEvent } from '@datamingle/event-store';
 import { InventoryLevels, inventoryStreamName, type BulkApplication, type LevelChange, type Page, type PageQuery } from '@datamingle/inventory-application';
 import { pairKey } from '@datamingle/inventory-domain';
 import { encodeCursor } from '@datamingle/kernel';
@@ -38,9 +38,13 @@ const MAX_APPEND_ATTEMPTS = 3;
  *   multi-stream append, each location stream at the revision its rows reflect, then the rows are
  *   written and the transaction commits. A location whose stream is ahead of its rows (a writer
  *   that stored events and died before its commit) is caught up from the stream first and the
- *   request re-planned. If the commit fails after the append, the events are stored and the
+ *   request re-planned. If the rows or the commit fail after the append, the events are stored
+ *   (the failure is thrown as WriteAppliedError: the request answers 504, not 503) and the
  *   catch-up projection applies them; a retry of the request then changes nothing (absolute
  *   quantities).
+ *
+ * Write outcome: on the PostgreSQL store the transaction's COMMIT is the commit-bearing write
+ * (commitPostgresTransaction, in the read model's transaction helper).
  */
 export class PgInventoryLevels extends InventoryLevels {
   private readonly projection = new InventoryLevelProjection();
@@ -58,6 +62,7 @@ export class PgInventoryLevels extends InventoryLevels {
     pairs: ReadonlyArray<{ locationId: string; sku: string }>,
     application: BulkApplication,
   ): Promise<InventoryBulkSummary> {
+    let appended = false;
     return withTenantClient(this.ds, tenantId, async (sql, client) => {
       // Set-based statements over up to 50,000 rows sort in memory instead of spilling to disk.
       await sql.query(`SET LOCAL work_mem = '256MB'`);
@@ -108,10 +113,14 @@ export class PgInventoryLevels extends InventoryLevels {
             await this.catchUp(sql, streams, projected);
             continue;
           }
+          // Stored: the rows and the COMMIT that follow can only fail "applied, then failed".
+          appended = true;
         }
         await upsertRows(sql, tenantId, byLocation, firstRevisions);
         return summary;
       }
+    }).catch((error: unknown) => {
+      throw appended ? appliedThenFailed(error) : error;
     });
   }
 

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { OrderDto } from '@datamingle/contracts';
-import { PostgresEventStore, postgresEventStoreMigration } from '@datamingle/event-store';
+import { PostgresEventStore, postgresEventStoreMigration, WriteAppliedError, WriteInDoubtError, writeOutcomeOf } from '@datamingle/event-store';
 import { orderStreamName } from '@datamingle/orders-application';
 import { decideOrder, initialOrderState, validateCreateOrder, type OrderEvent } from '@datamingle/orders-domain';
 import { asTenant, createReadModelDataSource, DocumentProjection, inTransaction, ProjectionRunner, rebuildProjection, runMigrationSets, sqlMigration } from '@datamingle/read-model';
-import { createTestDatabase } from '@datamingle/testing';
+import { createTestDatabase, eventually } from '@datamingle/testing';
 import { ordersMigrations } from './migrations';
 import { ORDER_COLUMNS, orderProjectionSpec } from './order-projection';
 import { PgOrderReadModel } from './pg-order-read-model';
@@ -126,5 +126,120 @@ describe('orders read model on PostgreSQL', () => {
     // The new table keeps row-level security and the service role's grants.
     expect(await inTransaction(ds, (sql) => sql.query(`SELECT 1 FROM orders.orders`))).toEqual([]);
     expect((await asTenant(ds, tenantB, (sql) => sql.query(`SELECT order_number FROM orders.orders`))).map((r: { order_number: string }) => r.order_number)).toEqual(['B-1']);
+  });
+});
+
+/**
+ * Write outcome of the claim path (a create or update that claims an external_order_id): the
+ * claim check, the append (autocommitted by the event store on its own connection) and the
+ * projection share one read-model transaction, so once the append returned, a failure of the
+ * projection or of that transaction's COMMIT is "applied, then failed" (WriteAppliedError).
+ */
+describe('orders read model: write outcome of the claim path', () => {
+  const appName = `orders-claim-${randomUUID().slice(0, 8)}`;
+  const tenantId = randomUUID();
+  let url: string;
+  let ds: DataSource;
+  let admin: Client;
+  let store: PostgresEventStore;
+  let readModel: PgOrderReadModel;
+
+  beforeAll(async () => {
+    url = await createTestDatabase('orders_claim');
+    await runMigrationSets(url, [
+      { name: 'event_store', migrations: [sqlMigration('EventStoreInit1764100000500', [postgresEventStoreMigration('event_store')])] },
+      ordersMigrations,
+    ]);
+    const withAppName = new URL(url);
+    withAppName.searchParams.set('application_name', appName);
+    ds = createReadModelDataSource({ url: withAppName.toString(), poolSize: 2, applicationName: appName });
+    await ds.initialize();
+    store = new PostgresEventStore({ pool: new Pool({ connectionString: url, max: 2 }) });
+    readModel = new PgOrderReadModel(ds, new DocumentProjection(orderProjectionSpec, store, ORDER_COLUMNS));
+    admin = new Client({ connectionString: url });
+    await admin.connect();
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await ds?.destroy();
+    await admin?.end();
+  });
+
+  function order(orderNumber: string, externalId: string): { streamName: string; events: OrderEvent[]; doc: OrderDto } {
+    const input = validateCreateOrder({ order_number: orderNumber, external_order_id: externalId, items: [{ sku_code: 'SKU-1', quantity: 1 }] });
+    if (!input.ok) throw new Error(JSON.stringify(input.error));
+    const decision = decideOrder(
+      { type: 'CreateOrder', data: { input: input.value, orderId: randomUUID(), lineIds: [randomUUID()], now: new Date().toISOString() } },
+      initialOrderState(),
+    );
+    if (!decision.ok) throw new Error(JSON.stringify(decision.error));
+    const events = decision.value as OrderEvent[];
+    return { streamName: orderStreamName(tenantId, orderNumber), events, doc: events[0]!.data as OrderDto };
+  }
+
+  /** The claim path's write: the append, then `afterAppend` (before the projection). */
+  const claimWrite = (o: ReturnType<typeof order>, externalOrderId: string, afterAppend: () => Promise<void> = async () => undefined) =>
+    readModel.writeAndProject(tenantId, o.streamName, { externalOrderId }, async () => {
+      const appended = await store.appendToStream(
+        o.streamName,
+        o.events.map((e) => ({ id: randomUUID(), type: e.type, data: e.data, metadata: { tenant_id: tenantId } })),
+        { expectedRevision: 'no_stream' },
+      );
+      await afterAppend();
+      return { result: appended, appended: { fromRevision: 0n, toRevision: appended.nextExpectedRevision, doc: o.doc } };
+    });
+
+  /** Terminates the read model's connections (the claim transaction's among them) and waits until they are gone. */
+  async function terminateReadModelConnections(): Promise<void> {
+    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [appName]);
+    await eventually(async () => {
+      const { rows } = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [appName]);
+      expect(rows[0]!.n).toBe(0);
+    });
+  }
+
+  const rejectionOf = (promise: Promise<unknown>): Promise<unknown> =>
+    promise.then(
+      () => {
+        throw new Error('expected a rejection');
+      },
+      (error: unknown) => error,
+    );
+
+  it('a claim write that commits: projected, readable at once', async () => {
+    const o = order('C-1', 'EXT-C-1');
+    expect(await claimWrite(o, 'EXT-C-1')).toMatchObject({ taken: false });
+    expect((await readModel.findByIdentifier(tenantId, 'EXT-C-1'))?.order.order_number).toBe('C-1');
+    // The id is taken now: the next claim of it writes nothing.
+    expect(await claimWrite(order('C-2', 'EXT-C-1'), 'EXT-C-1')).toEqual({ taken: true });
+    expect(await store.readStream(orderStreamName(tenantId, 'C-2'))).toEqual([]);
+  });
+
+  it('the read-model transaction loses its connection after the append → WriteAppliedError; the event is stored', async () => {
+    const o = order('C-3', 'EXT-C-3');
+    const error = await rejectionOf(claimWrite(o, 'EXT-C-3', terminateReadModelConnections));
+    expect(error).toBeInstanceOf(WriteAppliedError);
+    expect(writeOutcomeOf(error)).toBe('applied');
+    expect(await store.readStream(o.streamName)).toHaveLength(1);
+    expect(await readModel.findByIdentifier(tenantId, 'EXT-C-3')).toBeNull(); // not projected (the catch-up projection will)
+  });
+
+  it('failures of the append itself, or before it, are thrown as they are', async () => {
+    const inDoubt = new WriteInDoubtError(new Error('Connection terminated unexpectedly'));
+    const o = order('C-4', 'EXT-C-4');
+    await expect(readModel.writeAndProject(tenantId, o.streamName, { externalOrderId: 'EXT-C-4' }, () => Promise.reject(inDoubt))).rejects.toBe(inDoubt);
+    const plain = new Error('Connection terminated unexpectedly');
+    await expect(readModel.writeAndProject(tenantId, o.streamName, { externalOrderId: 'EXT-C-4' }, () => Promise.reject(plain))).rejects.toBe(plain);
+    // The read model's connections are lost before the append: the claim's first statement fails
+    // (or the pool already replaced them and the write ran and failed on its own): never "applied".
+    await terminateReadModelConnections();
+    const lost = await rejectionOf(
+      readModel.writeAndProject(tenantId, o.streamName, { externalOrderId: 'EXT-C-4' }, async () => {
+        throw new Error('Connection terminated unexpectedly');
+      }),
+    );
+    expect(writeOutcomeOf(lost)).toBe('none');
+    expect(await store.readStream(o.streamName)).toEqual([]);
   });
 });

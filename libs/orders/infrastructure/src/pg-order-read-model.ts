@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { OrderDto } from '@datamingle/contracts';
+import { appliedThenFailed } from '@datamingle/event-store';
 import { encodeCursor } from '@datamingle/kernel';
 import type { ClaimedWrite, ExternalIdClaim, OrderListQuery, StoredOrder, Written } from '@datamingle/orders-application';
 import { OrderReadModel } from '@datamingle/orders-application';
@@ -61,6 +62,12 @@ export class PgOrderReadModel extends OrderReadModel {
     );
   }
 
+  /**
+   * Without a claim: writeThenProject. With one, the claim check, the append (autocommitted by the
+   * event store on its own connection) and the projection share one read-model transaction, so
+   * the projection and that transaction's COMMIT come after the append: once `write` reported
+   * appended events, any failure of the call is thrown as WriteAppliedError.
+   */
   async writeAndProject<T>(
     tenantId: string,
     streamName: string,
@@ -68,21 +75,27 @@ export class PgOrderReadModel extends OrderReadModel {
     write: () => Promise<Written<T>>,
   ): Promise<ClaimedWrite<T>> {
     if (!claim) return { taken: false, result: await writeThenProject(this.ds, this.projection, tenantId, streamName, write) };
-    return withTenant(this.ds, tenantId, async (sql) => {
-      // Serializes every write that claims this external_order_id; released at commit, after the
-      // projection made the claim visible to the next writer.
-      await sql.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`orders.external_order_id:${tenantId}:${claim.externalOrderId}`]);
-      const holders: unknown[] = await sql.query(
-        `SELECT 1 FROM orders.orders WHERE tenant_id = $1 AND external_order_id = $2 AND ($3::uuid IS NULL OR id <> $3::uuid) LIMIT 1`,
-        [tenantId, claim.externalOrderId, claim.exceptOrderId ?? null],
-      );
-      if (holders.length > 0) return { taken: true } as const;
-      const written = await write();
-      if (written.appended) {
-        const { fromRevision, toRevision, doc } = written.appended;
-        await this.projection.projectAppended(sql, tenantId, streamName, fromRevision, toRevision, doc, (fn) => fn(sql));
-      }
-      return { taken: false, result: written.result } as const;
-    });
+    let appended = false;
+    try {
+      return await withTenant(this.ds, tenantId, async (sql) => {
+        // Serializes every write that claims this external_order_id; released at commit, after the
+        // projection made the claim visible to the next writer.
+        await sql.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`orders.external_order_id:${tenantId}:${claim.externalOrderId}`]);
+        const holders: unknown[] = await sql.query(
+          `SELECT 1 FROM orders.orders WHERE tenant_id = $1 AND external_order_id = $2 AND ($3::uuid IS NULL OR id <> $3::uuid) LIMIT 1`,
+          [tenantId, claim.externalOrderId, claim.exceptOrderId ?? null],
+        );
+        if (holders.length > 0) return { taken: true } as const;
+        const written = await write();
+        if (written.appended) {
+          appended = true;
+          const { fromRevision, toRevision, doc } = written.appended;
+          await this.projection.projectAppended(sql, tenantId, streamName, fromRevision, toRevision, doc, (fn) => fn(sql));
+        }
+        return { taken: false, result: written.result } as const;
+      });
+    } catch (error) {
+      throw appended ? appliedThenFailed(error) : error;
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { uuidv7 } from './ids';
-import { type EventStore, type RecordedEvent, WrongExpectedVersionError } from './port';
+import { type AppendResult, type EventStore, type RecordedEvent, WrongExpectedVersionError } from './port';
+import { appliedThenFailed } from './write-outcome';
 
 /** A domain event as deciders produce it: a literal type and a JSON payload. */
 export interface DomainEvent {
@@ -67,15 +68,22 @@ export async function handleStreamCommand<Command, State, Event extends DomainEv
       data: e.data,
       metadata: options.metadata(e, firstVersion + i),
     }));
+    let result: AppendResult;
     try {
-      const result = await store.appendToStream(streamName, newEvents, { expectedRevision: revision === null ? 'no_stream' : revision });
-      let next = state;
-      for (const e of decision.value) next = decider.evolve(next, e);
-      return { kind: 'applied', state: next, events: decision.value, nextExpectedRevision: result.nextExpectedRevision };
+      result = await store.appendToStream(streamName, newEvents, { expectedRevision: revision === null ? 'no_stream' : revision });
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError)) throw error;
       if (attempt >= maxAttempts || Date.now() >= deadline) return { kind: 'conflict' };
       await new Promise((r) => setTimeout(r, Math.min(50, 2 ** attempt) * Math.random()));
+      continue;
+    }
+    // Stored: a failure from here on is "applied, then failed" (write-outcome.ts).
+    try {
+      let next = state;
+      for (const e of decision.value) next = decider.evolve(next, e);
+      return { kind: 'applied', state: next, events: decision.value, nextExpectedRevision: result.nextExpectedRevision };
+    } catch (error) {
+      throw appliedThenFailed(error);
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { ApiError, ServiceReply } from '@datamingle/contracts';
 import { handleStreamCommand, type Decider, type DomainEvent, type StreamCommandOutcome } from './aggregate';
 import type { EventStore } from './port';
+import { appliedThenFailed } from './write-outcome';
 
 /** What a command on an existing stream stored, in the shape the read models' writeAndProject expects. */
 export interface AppendedOutcome<State, Event, Doc> {
@@ -22,15 +23,18 @@ export async function decideAndAppend<Command, State, Event extends DomainEvent,
   representation: (state: State) => Doc,
 ): Promise<AppendedOutcome<State, Event, Doc>> {
   const result = await handleStreamCommand(store, streamName, decider, command, { metadata });
-  const appended =
-    result.kind === 'applied'
-      ? {
-          fromRevision: result.nextExpectedRevision - BigInt(result.events.length) + 1n,
-          toRevision: result.nextExpectedRevision,
-          doc: representation(result.state),
-        }
-      : null;
-  return { result, appended };
+  if (result.kind !== 'applied') return { result, appended: null };
+  // Stored: a failure from here on is "applied, then failed" (write-outcome.ts).
+  let doc: Doc;
+  try {
+    doc = representation(result.state);
+  } catch (error) {
+    throw appliedThenFailed(error);
+  }
+  return {
+    result,
+    appended: { fromRevision: result.nextExpectedRevision - BigInt(result.events.length) + 1n, toRevision: result.nextExpectedRevision, doc },
+  };
 }
 
 /** The reply for a command's outcome: 200 with the record, its rejection, or 409 CONFLICT. */

@@ -16,7 +16,15 @@ export {
   type PostgresPosition,
 } from './postgres/position';
 export { isConnectionError as isPostgresConnectionError, isDefinitiveFailure as isDefinitivePostgresFailure } from './postgres/errors';
-export { trackWrites, writeOutcome, markCommitBearing, commitBearing, noteUncommittedAppend, type WriteOutcome, type CommitMark } from './write-outcome';
+export {
+  WriteInDoubtError,
+  WriteAppliedError,
+  writeOutcomeOf,
+  appliedThenFailed,
+  afterAppliedWrite,
+  forgetUncommittedAppend,
+  type WriteOutcome,
+} from './write-outcome';
 export * from './aggregate';
 export * from './ids';
 export * from './command-reply';

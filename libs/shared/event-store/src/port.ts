@@ -5,9 +5,11 @@
  * Stream revisions are 0-based (first event of a stream has revision 0n), as in EventStoreDB.
  * Aggregate versions (events.md) are revision + 1.
  *
- * Write outcome: adapters mark every commit-bearing write (the statement or call whose success
- * means the events are stored) with write-outcome.ts, so a request that fails afterwards answers
- * 504 (may be applied) instead of 503 (nothing applied).
+ * Write outcome (write-outcome.ts): when a commit-bearing write (the statement or call whose
+ * success means the events are stored) fails without proof that nothing was stored, adapters
+ * throw WriteInDoubtError (its cause: the error they would otherwise throw), so the request
+ * answers 504 (may be applied) instead of 503 (nothing applied). Definitive failures (wrong
+ * expected version, duplicate event id, a rejection by the server) are thrown as they are.
  */
 export type ExpectedRevision = 'no_stream' | 'stream_exists' | 'any' | bigint;
 

@@ -1,130 +1,135 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-
 /**
- * Write-outcome tracking: what a request's writes to the event store did, so that a request
- * that fails because a dependency went away can tell the caller the truth (errors.md §6.12-6.13):
+ * Write outcome: what a failed request's writes to the event store did, so that a request that
+ * fails because a dependency went away can tell the caller the truth (errors.md §6.12-6.13):
  *
  * - `none`     — no commit-bearing write was sent, or every one that was sent definitely failed:
  *                nothing was applied (a 503 is honest).
  * - `in_doubt` — a commit-bearing write (an autocommit append, a COMMIT, a gRPC append) was sent
- *                and its result never arrived (or has not arrived yet): it may have been applied.
- * - `applied`  — a write was applied (a later step, e.g. the read-model projection, failed).
+ *                and its result never arrived: it may have been applied.
+ * - `applied`  — a write was applied and a later step of the request (e.g. the read-model
+ *                projection) failed.
  *
- * Adapters mark every commit-bearing write with {@link markCommitBearing} right before sending
- * it and settle the mark when its result is known: `applied()` on success, `notApplied()` on a
- * definitive failure (the server rejected it, or it was never sent). A mark that is never settled
- * stays in doubt. Outside a {@link trackWrites} scope (background work, tests) marks are no-ops.
+ * The outcome travels with the error, not in any request context:
  *
- * Framework-free: AsyncLocalStorage carries the scope through every await of the request.
+ * - adapters send every commit-bearing write through {@link commitBearing}: a failure that proves
+ *   nothing was applied (the server rejected it, or it was never sent) is rethrown as it is; any
+ *   other failure becomes a {@link WriteInDoubtError};
+ * - code that runs further steps after a successful append of the same request runs them through
+ *   {@link afterAppliedWrite} (or rethrows with {@link appliedThenFailed}), so their failures
+ *   become {@link WriteAppliedError};
+ * - the reply wrapper asks {@link writeOutcomeOf} what the error says.
+ *
+ * Reads never produce these errors. Framework-free, and no async context.
  */
 export type WriteOutcome = 'none' | 'in_doubt' | 'applied';
 
-interface Scope {
-  readonly parent: Scope | undefined;
-  applied: number;
-  inDoubt: number;
-}
-
-const scopes = new AsyncLocalStorage<Scope>();
-
 /**
- * Runs `fn` in a new write-tracking scope (one per request: the service's reply wrapper opens
- * it). A scope opened inside another passes its marks on to the outer one too.
+ * A commit-bearing write was sent and its result never arrived (the connection was lost, a
+ * timeout fired, the server failed before answering): it may have been applied. `cause` is the
+ * error the write failed with (as the adapter would otherwise have thrown it).
  */
-export function trackWrites<T>(fn: () => T): T {
-  return scopes.run({ parent: scopes.getStore(), applied: 0, inDoubt: 0 }, fn);
+export class WriteInDoubtError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`A write may have been applied; its result never arrived: ${messageOf(cause)}`);
+    this.name = 'WriteInDoubtError';
+  }
 }
 
-/** What the writes of the current scope did so far ('none' outside a scope). */
-export function writeOutcome(): WriteOutcome {
-  const scope = scopes.getStore();
-  if (!scope) return 'none';
-  if (scope.applied > 0) return 'applied';
-  return scope.inDoubt > 0 ? 'in_doubt' : 'none';
+/** Events were stored, then a later step of the same request failed with `cause`. */
+export class WriteAppliedError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`A write was applied, then a later step failed: ${messageOf(cause)}`);
+    this.name = 'WriteAppliedError';
+  }
 }
-
-/** A commit-bearing write that was (about to be) sent; settle it once its result is known. */
-export interface CommitMark {
-  /** The write was applied. */
-  applied(): void;
-  /** The write certainly was not applied (definitive rejection, or it never left the process). */
-  notApplied(): void;
-}
-
-const NO_MARK: CommitMark = { applied: () => {}, notApplied: () => {} };
 
 /**
- * Marks the current scope "in doubt" until the returned mark is settled. Call it right before
- * sending the statement whose success means the write is applied (autocommit append, COMMIT).
+ * What a request's failure says about its writes: `in_doubt` / `applied` for the errors above
+ * (recognised by class or by name, in case of several copies of this module), `none` for
+ * anything else.
  */
-export function markCommitBearing(): CommitMark {
-  const scope = scopes.getStore();
-  if (!scope) return NO_MARK;
-  forEachScope(scope, (s) => s.inDoubt++);
-  let settled = false;
-  const settle = (applied: boolean): void => {
-    if (settled) return;
-    settled = true;
-    forEachScope(scope, (s) => {
-      s.inDoubt--;
-      if (applied) s.applied++;
-    });
-  };
-  return { applied: () => settle(true), notApplied: () => settle(false) };
+export function writeOutcomeOf(error: unknown): WriteOutcome {
+  if (error instanceof WriteInDoubtError) return 'in_doubt';
+  if (error instanceof WriteAppliedError) return 'applied';
+  if (typeof error !== 'object' || error === null) return 'none';
+  const name = (error as { name?: unknown }).name;
+  if (name === 'WriteInDoubtError') return 'in_doubt';
+  if (name === 'WriteAppliedError') return 'applied';
+  return 'none';
 }
 
 /**
- * Sends a commit-bearing write under a mark: applied when `send` resolves (unless
- * `appliedBy(result)` says it applied nothing), not applied when it rejects with an error
- * `definitive` recognises, in doubt otherwise.
+ * Sends a commit-bearing write (the statement or call whose success means the write is applied).
+ * A failure `definitive` recognises (nothing was applied) is rethrown as `toError(error)`; any
+ * other failure becomes a WriteInDoubtError whose cause is `toError(error)`.
  */
 export async function commitBearing<T>(
   send: () => Promise<T>,
-  classify: { definitive: (error: unknown) => boolean; appliedBy?: (result: T) => boolean },
+  definitive: (error: unknown) => boolean,
+  toError: (error: unknown) => unknown = (error) => error,
 ): Promise<T> {
-  const mark = markCommitBearing();
-  let result: T;
   try {
-    result = await send();
+    return await send();
   } catch (error) {
-    if (classify.definitive(error)) mark.notApplied();
-    throw error;
+    if (definitive(error)) throw toError(error);
+    throw new WriteInDoubtError(toError(error));
   }
-  if (classify.appliedBy && !classify.appliedBy(result)) mark.notApplied();
-  else mark.applied();
-  return result;
 }
 
-/** Scope of the request that appended events inside a still-open transaction, by connection. */
-const uncommittedAppends = new WeakMap<object, Scope>();
+/**
+ * The error to throw for a failure of a step that ran after the request's write was applied: a
+ * WriteAppliedError around `error`, unless `error` already says what the writes did (an in-doubt
+ * write or an applied one further in) — then `error` itself.
+ */
+export function appliedThenFailed(error: unknown): unknown {
+  return writeOutcomeOf(error) === 'none' ? new WriteAppliedError(error) : error;
+}
+
+/** Runs `step`, which follows a successful write of the same request: its failure becomes {@link appliedThenFailed}. */
+export async function afterAppliedWrite<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    throw appliedThenFailed(error);
+  }
+}
+
+/** Connections whose open transaction holds events appended in it (appendToStream(s)InTransaction). */
+const uncommittedAppends = new WeakSet<object>();
 
 /**
- * Notes that `connection`'s open transaction now holds events appended in the current scope, so
- * that the COMMIT of that transaction ({@link commitNotedTransaction}) is tracked as the scope's
- * commit-bearing write.
+ * Notes that `connection`'s open transaction now holds appended events, so that the COMMIT of
+ * that transaction ({@link commitNotedTransaction}) is treated as a commit-bearing write.
  */
 export function noteUncommittedAppend(connection: object): void {
-  const scope = scopes.getStore();
-  if (scope) uncommittedAppends.set(connection, scope);
+  uncommittedAppends.add(connection);
+}
+
+/** Drops the note of `connection` (its transaction rolled back, or is being abandoned). */
+export function forgetUncommittedAppend(connection: object): void {
+  uncommittedAppends.delete(connection);
 }
 
 /**
  * Commits `connection`'s open transaction with `commit`. When the transaction holds events
- * noted by {@link noteUncommittedAppend}, the commit is that scope's commit-bearing write (see
- * {@link commitBearing}); any other transaction is committed untracked, so reads and
- * read-model-only transactions never count as writes.
+ * noted by {@link noteUncommittedAppend}, the commit is a commit-bearing write (see
+ * {@link commitBearing}: rethrown when `definitive`, else WriteInDoubtError); any other
+ * transaction is committed as it is, so reads and read-model-only transactions never count as
+ * writes. The note is consumed either way.
  */
 export async function commitNotedTransaction(
   connection: object,
   commit: (tracked: boolean) => Promise<void>,
   definitive: (error: unknown) => boolean,
 ): Promise<void> {
-  const scope = uncommittedAppends.get(connection);
-  uncommittedAppends.delete(connection);
-  if (!scope) return commit(false);
-  await scopes.run(scope, () => commitBearing(() => commit(true), { definitive }));
+  const noted = uncommittedAppends.delete(connection);
+  if (!noted) return commit(false);
+  await commitBearing(() => commit(true), definitive);
 }
 
-function forEachScope(scope: Scope, fn: (s: Scope) => void): void {
-  for (let s: Scope | undefined = scope; s; s = s.parent) fn(s);
+function messageOf(error: unknown): string {
+  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {
+    return (error as { message: string }).message;
+  }
+  return String(error);
 }

@@ -1,187 +1,184 @@
+import { EventStoreUnavailableError, WrongExpectedVersionError } from './port';
 import {
+  afterAppliedWrite,
+  appliedThenFailed,
   commitBearing,
   commitNotedTransaction,
-  markCommitBearing,
+  forgetUncommittedAppend,
   noteUncommittedAppend,
-  trackWrites,
-  writeOutcome,
+  WriteAppliedError,
+  WriteInDoubtError,
+  writeOutcomeOf,
 } from './write-outcome';
 
 const tick = () => new Promise((r) => setImmediate(r));
 const definitive = (error: unknown) => error instanceof Error && error.message === 'rejected';
+const lost = () => new Error('Connection terminated unexpectedly');
 
-describe('write-outcome tracking', () => {
-  it('is "none" outside a scope, where marks are no-ops', () => {
-    const mark = markCommitBearing();
-    expect(writeOutcome()).toBe('none');
-    mark.applied();
-    expect(writeOutcome()).toBe('none');
+/** The rejection of `promise` (fails the test when it resolves). */
+async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error,
+  );
+}
+
+describe('writeOutcomeOf', () => {
+  it('is "none" for failures that say nothing about writes (reads, failures before any commit-bearing write, non-errors)', () => {
+    expect(writeOutcomeOf(lost())).toBe('none');
+    expect(writeOutcomeOf(new EventStoreUnavailableError('PostgreSQL event store unavailable'))).toBe('none');
+    expect(writeOutcomeOf(new WrongExpectedVersionError('s-1', 'no_stream', 0n))).toBe('none');
+    expect(writeOutcomeOf(undefined)).toBe('none');
+    expect(writeOutcomeOf(null)).toBe('none');
+    expect(writeOutcomeOf('WriteInDoubtError')).toBe('none');
+    expect(writeOutcomeOf({ name: 'SomethingElse' })).toBe('none');
   });
 
-  it('is "none" in a scope without writes', async () => {
-    await trackWrites(async () => {
-      await tick();
-      expect(writeOutcome()).toBe('none');
-    });
+  it('is "in_doubt" / "applied" for the write-outcome errors, which keep their cause', () => {
+    const cause = lost();
+    const inDoubt = new WriteInDoubtError(cause);
+    const applied = new WriteAppliedError(cause);
+    expect(writeOutcomeOf(inDoubt)).toBe('in_doubt');
+    expect(writeOutcomeOf(applied)).toBe('applied');
+    expect(inDoubt.cause).toBe(cause);
+    expect(applied.cause).toBe(cause);
+    expect(inDoubt).toBeInstanceOf(Error);
+    expect(inDoubt.name).toBe('WriteInDoubtError');
+    expect(applied.name).toBe('WriteAppliedError');
+    expect(inDoubt.message).toContain('Connection terminated unexpectedly');
   });
 
-  it('is "in_doubt" from the mark until it is settled, across awaits', async () => {
-    await trackWrites(async () => {
-      const mark = markCommitBearing();
-      await tick();
-      expect(writeOutcome()).toBe('in_doubt');
-      mark.notApplied();
-      expect(writeOutcome()).toBe('none');
-    });
+  it('recognises them by name too (an error from another copy of the module)', () => {
+    expect(writeOutcomeOf(Object.assign(new Error('x'), { name: 'WriteInDoubtError' }))).toBe('in_doubt');
+    expect(writeOutcomeOf(Object.assign(new Error('x'), { name: 'WriteAppliedError' }))).toBe('applied');
+  });
+});
+
+describe('commitBearing', () => {
+  it('returns the result of a write that succeeded, and throws nothing', async () => {
+    await expect(commitBearing(async () => 42, definitive)).resolves.toBe(42);
   });
 
-  it('is "applied" once a write was applied, whatever happens afterwards', async () => {
-    await trackWrites(async () => {
-      markCommitBearing().applied();
-      expect(writeOutcome()).toBe('applied');
-      const second = markCommitBearing();
-      expect(writeOutcome()).toBe('applied');
-      second.notApplied();
-      expect(writeOutcome()).toBe('applied');
-    });
+  it('rethrows a definitive failure as it is (not applied), and makes any other failure in doubt', async () => {
+    const rejected = new Error('rejected');
+    expect(await rejectionOf(commitBearing(() => Promise.reject(rejected), definitive))).toBe(rejected);
+    const cause = lost();
+    const inDoubt = await rejectionOf(
+      commitBearing(async () => {
+        await tick();
+        throw cause;
+      }, definitive),
+    );
+    expect(inDoubt).toBeInstanceOf(WriteInDoubtError);
+    expect((inDoubt as WriteInDoubtError).cause).toBe(cause);
   });
 
-  it('settles a mark once: a later applied() after notApplied() changes nothing', async () => {
-    await trackWrites(async () => {
-      const mark = markCommitBearing();
-      mark.notApplied();
-      mark.applied();
-      mark.notApplied();
-      expect(writeOutcome()).toBe('none');
-    });
+  it('maps the failure with toError: as it is when definitive, as the cause when in doubt', async () => {
+    const toError = (error: unknown) => new EventStoreUnavailableError('mapped', error);
+    const rejected = await rejectionOf(commitBearing(() => Promise.reject(new Error('rejected')), definitive, toError));
+    expect(rejected).toBeInstanceOf(EventStoreUnavailableError);
+    expect(writeOutcomeOf(rejected)).toBe('none');
+    const inDoubt = await rejectionOf(commitBearing(() => Promise.reject(lost()), definitive, toError));
+    expect(inDoubt).toBeInstanceOf(WriteInDoubtError);
+    expect((inDoubt as WriteInDoubtError).cause).toBeInstanceOf(EventStoreUnavailableError);
   });
 
-  it('stays in doubt while any of several concurrent marks is unsettled', async () => {
-    await trackWrites(async () => {
-      const a = markCommitBearing();
-      const b = markCommitBearing();
-      a.notApplied();
-      expect(writeOutcome()).toBe('in_doubt');
-      b.notApplied();
-      expect(writeOutcome()).toBe('none');
-    });
+  it('a write that throws synchronously inside send is in doubt unless definitive (send is the commit-bearing call)', async () => {
+    const inDoubt = await rejectionOf(
+      commitBearing(() => {
+        throw lost();
+      }, definitive),
+    );
+    expect(writeOutcomeOf(inDoubt)).toBe('in_doubt');
+  });
+});
+
+describe('applied, then failed', () => {
+  it('afterAppliedWrite returns the step\'s result, and turns its failure into WriteAppliedError (cause: the failure)', async () => {
+    await expect(afterAppliedWrite(async () => 'projected')).resolves.toBe('projected');
+    const cause = lost();
+    const error = await rejectionOf(
+      afterAppliedWrite(async () => {
+        await tick();
+        throw cause;
+      }),
+    );
+    expect(error).toBeInstanceOf(WriteAppliedError);
+    expect((error as WriteAppliedError).cause).toBe(cause);
+    // Whatever the failure: a bug after the write is not a 500 (which promises nothing was applied).
+    expect(writeOutcomeOf(await rejectionOf(afterAppliedWrite(() => Promise.reject(new TypeError('bug')))))).toBe('applied');
   });
 
-  it('keeps concurrent scopes (requests) apart', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const writer = trackWrites(async () => {
-      markCommitBearing(); // never settled: in doubt
-      await gate;
-      return writeOutcome();
-    });
-    const reader = trackWrites(async () => {
-      await tick();
-      return writeOutcome();
-    });
-    expect(await reader).toBe('none');
-    release();
-    expect(await writer).toBe('in_doubt');
+  it('keeps an error that already carries an outcome: an in-doubt write further in stays in doubt, nesting wraps once', async () => {
+    const inDoubt = new WriteInDoubtError(lost());
+    expect(appliedThenFailed(inDoubt)).toBe(inDoubt);
+    expect(await rejectionOf(afterAppliedWrite(() => Promise.reject(inDoubt)))).toBe(inDoubt);
+    const cause = lost();
+    const nested = await rejectionOf(afterAppliedWrite(() => afterAppliedWrite(() => Promise.reject(cause))));
+    expect(nested).toBeInstanceOf(WriteAppliedError);
+    expect((nested as WriteAppliedError).cause).toBe(cause);
+    const byName = Object.assign(new Error('x'), { name: 'WriteAppliedError' });
+    expect(appliedThenFailed(byName)).toBe(byName);
   });
 
-  it('passes the marks of a nested scope on to the outer one', async () => {
-    await trackWrites(async () => {
-      const inner = await trackWrites(async () => {
-        markCommitBearing().applied();
-        return writeOutcome();
-      });
-      expect(inner).toBe('applied');
-      expect(writeOutcome()).toBe('applied');
-    });
+  it('wraps anything thrown, even a non-error', () => {
+    const wrapped = appliedThenFailed('boom');
+    expect(wrapped).toBeInstanceOf(WriteAppliedError);
+    expect((wrapped as WriteAppliedError).cause).toBe('boom');
+    expect((wrapped as WriteAppliedError).message).toContain('boom');
+  });
+});
+
+describe('commitNotedTransaction', () => {
+  it('commits untracked when no append was noted on the connection (reads, read-model-only transactions): failures as they are', async () => {
+    const connection = {};
+    const tracked: boolean[] = [];
+    const cause = lost();
+    const error = await rejectionOf(
+      commitNotedTransaction(
+        connection,
+        async (t) => {
+          tracked.push(t);
+          throw cause;
+        },
+        definitive,
+      ),
+    );
+    expect(tracked).toEqual([false]);
+    expect(error).toBe(cause);
+    expect(writeOutcomeOf(error)).toBe('none');
   });
 
-  describe('commitBearing', () => {
-    it('marks applied when the write resolves', async () => {
-      await trackWrites(async () => {
-        let during: string | undefined;
-        await commitBearing(
-          async () => {
-            during = writeOutcome();
-          },
-          { definitive },
-        );
-        expect(during).toBe('in_doubt');
-        expect(writeOutcome()).toBe('applied');
-      });
-    });
+  it('treats the COMMIT of a transaction that holds noted appends as commit-bearing, once', async () => {
+    const connection = {};
+    noteUncommittedAppend(connection);
+    const inDoubt = await rejectionOf(commitNotedTransaction(connection, () => Promise.reject(lost()), definitive));
+    expect(inDoubt).toBeInstanceOf(WriteInDoubtError);
 
-    it('marks not applied when the result says nothing was applied', async () => {
-      await trackWrites(async () => {
-        await commitBearing(async () => 0, { definitive, appliedBy: (n) => n > 0 });
-        expect(writeOutcome()).toBe('none');
-      });
-    });
+    noteUncommittedAppend(connection);
+    const rejected = new Error('rejected');
+    expect(await rejectionOf(commitNotedTransaction(connection, () => Promise.reject(rejected), definitive))).toBe(rejected);
+    // The note was consumed: the next transaction on the connection is untracked.
+    const tracked: boolean[] = [];
+    await commitNotedTransaction(connection, async (t) => void tracked.push(t), definitive);
+    expect(tracked).toEqual([false]);
 
-    it('marks not applied on a definitive failure, and leaves any other failure in doubt', async () => {
-      await trackWrites(async () => {
-        await expect(commitBearing(() => Promise.reject(new Error('rejected')), { definitive })).rejects.toThrow('rejected');
-        expect(writeOutcome()).toBe('none');
-        await expect(commitBearing(() => Promise.reject(new Error('Connection terminated unexpectedly')), { definitive })).rejects.toThrow();
-        expect(writeOutcome()).toBe('in_doubt');
-      });
-    });
+    noteUncommittedAppend(connection);
+    await expect(commitNotedTransaction(connection, async (t) => void tracked.push(t), definitive)).resolves.toBeUndefined();
+    expect(tracked).toEqual([false, true]);
   });
 
-  describe('commitNotedTransaction', () => {
-    it('commits untracked when no append was noted on the connection (reads, read-model-only transactions)', async () => {
-      const connection = {};
-      await trackWrites(async () => {
-        const tracked: boolean[] = [];
-        await expect(
-          commitNotedTransaction(
-            connection,
-            async (t) => {
-              tracked.push(t);
-              throw new Error('Connection terminated unexpectedly');
-            },
-            definitive,
-          ),
-        ).rejects.toThrow();
-        expect(tracked).toEqual([false]);
-        expect(writeOutcome()).toBe('none');
-      });
-    });
-
-    it('tracks the COMMIT of a transaction that holds noted appends, once', async () => {
-      const connection = {};
-      await trackWrites(async () => {
-        noteUncommittedAppend(connection);
-        expect(writeOutcome()).toBe('none'); // not sent yet: a failure before COMMIT applies nothing
-        await expect(
-          commitNotedTransaction(connection, () => Promise.reject(new Error('Connection terminated unexpectedly')), definitive),
-        ).rejects.toThrow();
-        expect(writeOutcome()).toBe('in_doubt');
-      });
-      await trackWrites(async () => {
-        noteUncommittedAppend(connection);
-        await expect(commitNotedTransaction(connection, () => Promise.reject(new Error('rejected')), definitive)).rejects.toThrow();
-        expect(writeOutcome()).toBe('none');
-        // The note was consumed: the next transaction on the connection is untracked.
-        const tracked: boolean[] = [];
-        await commitNotedTransaction(connection, async (t) => void tracked.push(t), definitive);
-        expect(tracked).toEqual([false]);
-      });
-      await trackWrites(async () => {
-        noteUncommittedAppend(connection);
-        await commitNotedTransaction(connection, async () => {}, definitive);
-        expect(writeOutcome()).toBe('applied');
-      });
-    });
-
-    it('marks the scope that appended even when the commit runs elsewhere', async () => {
-      const connection = {};
-      let outcome: string | undefined;
-      await trackWrites(async () => {
-        noteUncommittedAppend(connection);
-        await trackWrites(() => commitNotedTransaction(connection, async () => {}, definitive));
-        outcome = writeOutcome();
-      });
-      expect(outcome).toBe('applied');
-    });
+  it('keeps connections apart, and forgets the note of a transaction that rolled back', async () => {
+    const appended = {};
+    const other = {};
+    noteUncommittedAppend(appended);
+    const tracked: boolean[] = [];
+    await commitNotedTransaction(other, async (t) => void tracked.push(t), definitive);
+    expect(tracked).toEqual([false]);
+    forgetUncommittedAppend(appended);
+    const cause = lost();
+    expect(await rejectionOf(commitNotedTransaction(appended, () => Promise.reject(cause), definitive))).toBe(cause);
   });
 });

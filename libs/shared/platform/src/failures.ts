@@ -1,6 +1,6 @@
 import { GATEWAY_TIMEOUT_MESSAGE, type ServiceReply, type ServiceRequest } from '@datamingle/contracts';
 import { parseJsonText } from '@datamingle/kernel';
-import { EventStoreUnavailableError, trackWrites, writeOutcome } from '@datamingle/event-store';
+import { EventStoreUnavailableError, writeOutcomeOf } from '@datamingle/event-store';
 import type { Logger } from './logger';
 
 const UNAVAILABLE_CODES = new Set([
@@ -28,9 +28,14 @@ export class DependencyUnavailableError extends Error {
   }
 }
 
+/**
+ * True when `error` says a dependency could not be reached. A write-outcome error (in doubt, or
+ * applied then failed) is judged by its cause: the failure it wraps.
+ */
 export function isUnavailable(error: unknown): boolean {
   if (error instanceof DependencyUnavailableError || error instanceof EventStoreUnavailableError) return true;
   if (typeof error !== 'object' || error === null) return false;
+  if (writeOutcomeOf(error) !== 'none') return isUnavailable((error as { cause?: unknown }).cause);
   const e = error as { code?: unknown; message?: unknown; name?: unknown; driverError?: unknown };
   if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
   if (e.name === 'TimeoutError') return true;
@@ -68,40 +73,38 @@ export const internalErrorReply = (): ServiceReply => ({
 /**
  * Runs a handler; failures become replies (services never throw across the transport).
  *
- * The handler runs in a write-tracking scope (@datamingle/event-store trackWrites): the
- * event-store adapters mark every commit-bearing write (an autocommit append, the COMMIT of a
- * transaction holding appended events, a KurrentDB append) in doubt while it runs, applied when
- * it succeeded, not applied when it was definitively rejected or never sent. A failure then
- * becomes:
+ * What the request's writes did travels with the error (@datamingle/event-store writeOutcomeOf):
+ * the event-store adapters throw WriteInDoubtError when a commit-bearing write (an autocommit
+ * append, the COMMIT of a transaction holding appended events, a KurrentDB append) failed without
+ * proof that nothing was applied, and the write paths throw WriteAppliedError when a step after a
+ * successful append (e.g. the projection) failed. A failure then becomes:
  *
- * - `504 GATEWAY_TIMEOUT` when a write was applied (a later step, e.g. the projection, failed)
- *   or is in doubt (the connection was lost while the commit-bearing statement ran): the caller
- *   must check the record; `503` and `500` both promise that nothing was applied;
+ * - `504 GATEWAY_TIMEOUT` when a write was applied or is in doubt: the caller must check the
+ *   record; `503` and `500` both promise that nothing was applied;
  * - otherwise `503 SERVICE_UNAVAILABLE` for an unreachable dependency, `500` for anything else.
  *
- * Reads mark nothing, so they never become 504 here.
+ * Reads never throw those errors, so they never become 504 here.
  */
-export function replyOf(run: () => Promise<ServiceReply>, logger: Logger, context: Record<string, unknown>): Promise<ServiceReply> {
-  return trackWrites(async () => {
-    try {
-      return await run();
-    } catch (error) {
-      const unavailable = isUnavailable(error);
-      const outcome = writeOutcome();
-      if (outcome !== 'none') {
-        const log = { ...context, write_outcome: outcome, error };
-        if (unavailable) logger.warn('dependency unavailable after a write that may be applied: answering 504', log);
-        else logger.error('unexpected failure after a write that may be applied: answering 504', log);
-        return outcomeUnknownReply();
-      }
-      if (unavailable) {
-        logger.warn('dependency unavailable', { ...context, error });
-        return unavailableReply();
-      }
-      logger.error('unexpected failure', { ...context, error });
-      return internalErrorReply();
+export async function replyOf(run: () => Promise<ServiceReply>, logger: Logger, context: Record<string, unknown>): Promise<ServiceReply> {
+  try {
+    return await run();
+  } catch (error) {
+    const unavailable = isUnavailable(error);
+    const outcome = writeOutcomeOf(error);
+    if (outcome !== 'none') {
+      // Logged with the failure itself (the write-outcome error's cause), as write_outcome says what it means.
+      const log = { ...context, write_outcome: outcome, error: (error as { cause?: unknown }).cause ?? error };
+      if (unavailable) logger.warn('dependency unavailable after a write that may be applied: answering 504', log);
+      else logger.error('unexpected failure after a write that may be applied: answering 504', log);
+      return outcomeUnknownReply();
     }
-  });
+    if (unavailable) {
+      logger.warn('dependency unavailable', { ...context, error });
+      return unavailableReply();
+    }
+    logger.error('unexpected failure', { ...context, error });
+    return internalErrorReply();
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { ServiceReply, ServiceRequest } from '@datamingle/contracts';
-import { EventStoreUnavailableError, markCommitBearing } from '@datamingle/event-store';
-import { DependencyUnavailableError, replyOf, ServiceMessageController } from './failures';
+import { EventStoreUnavailableError, WriteAppliedError, WriteInDoubtError } from '@datamingle/event-store';
+import { DependencyUnavailableError, isUnavailable, replyOf, ServiceMessageController } from './failures';
 import type { Logger } from './logger';
 
 const GATEWAY_TIMEOUT = {
@@ -28,7 +28,7 @@ function recordingLogger() {
 const connectionLost = () => new EventStoreUnavailableError('PostgreSQL event store unavailable: Connection terminated unexpectedly');
 const tick = () => new Promise((r) => setImmediate(r));
 
-describe('replyOf: the reply of a failed request follows what its writes did', () => {
+describe('replyOf: the reply of a failed request follows what its error says about its writes', () => {
   it('answers 503 for an unreachable dependency when nothing was written (reads, failures before any commit-bearing write)', async () => {
     const { logger, entries } = recordingLogger();
     expect(await replyOf(() => Promise.reject(connectionLost()), logger, { request_id: 'r-1' })).toEqual(SERVICE_UNAVAILABLE);
@@ -39,15 +39,16 @@ describe('replyOf: the reply of a failed request follows what its writes did', (
     );
     expect(entries.map((e) => e.level)).toEqual(['warn', 'warn', 'warn']);
     expect(entries[0]!.fields['request_id']).toBe('r-1');
+    expect(entries[0]!.fields).not.toHaveProperty('write_outcome');
   });
 
-  it('answers 503 when every commit-bearing write was definitively not applied', async () => {
+  it('answers 503 when the commit-bearing write was definitively not applied (adapters throw that failure as it is)', async () => {
     const { logger } = recordingLogger();
     const reply = await replyOf(
       async () => {
-        markCommitBearing().notApplied(); // e.g. a wrong-expected-version conflict, a rejected COMMIT
         await tick();
-        throw connectionLost();
+        // e.g. an append refused because the pooled connection broke before it was sent
+        throw new EventStoreUnavailableError('PostgreSQL event store unavailable', new Error('Client was closed and is not queryable'));
       },
       logger,
       {},
@@ -57,11 +58,11 @@ describe('replyOf: the reply of a failed request follows what its writes did', (
 
   it('answers 504 GATEWAY_TIMEOUT when the connection was lost while the commit-bearing write ran (in doubt), logged at warn with the request id', async () => {
     const { logger, entries } = recordingLogger();
+    const cause = connectionLost();
     const reply = await replyOf(
       async () => {
-        markCommitBearing(); // sent; its result never arrives
         await tick();
-        throw connectionLost();
+        throw new WriteInDoubtError(cause); // sent; its result never arrived
       },
       logger,
       { request_id: 'req-in-doubt', pattern: 'orders.create' },
@@ -71,7 +72,8 @@ describe('replyOf: the reply of a failed request follows what its writes did', (
       {
         level: 'warn',
         msg: expect.stringContaining('504'),
-        fields: expect.objectContaining({ request_id: 'req-in-doubt', write_outcome: 'in_doubt' }),
+        // Logged with the failure itself; write_outcome says what it means.
+        fields: expect.objectContaining({ request_id: 'req-in-doubt', write_outcome: 'in_doubt', error: cause }),
       },
     ]);
   });
@@ -80,9 +82,8 @@ describe('replyOf: the reply of a failed request follows what its writes did', (
     const { logger, entries } = recordingLogger();
     const reply = await replyOf(
       async () => {
-        markCommitBearing().applied();
         await tick();
-        throw Object.assign(new Error('Connection terminated unexpectedly'), {});
+        throw new WriteAppliedError(new Error('Connection terminated unexpectedly'));
       },
       logger,
       { request_id: 'req-applied' },
@@ -95,14 +96,20 @@ describe('replyOf: the reply of a failed request follows what its writes did', (
     const { logger, entries } = recordingLogger();
     const reply = await replyOf(
       async () => {
-        markCommitBearing().applied();
-        throw new TypeError('bug in the projection');
+        throw new WriteAppliedError(new TypeError('bug in the projection'));
       },
       logger,
       {},
     );
     expect(reply).toEqual(GATEWAY_TIMEOUT);
     expect(entries[0]).toMatchObject({ level: 'error', fields: { write_outcome: 'applied' } });
+  });
+
+  it('recognises the write-outcome errors by name too (another copy of the event-store module)', async () => {
+    const { logger, entries } = recordingLogger();
+    const foreign = Object.assign(new Error('in doubt'), { name: 'WriteInDoubtError', cause: connectionLost() });
+    expect(await replyOf(() => Promise.reject(foreign), logger, {})).toEqual(GATEWAY_TIMEOUT);
+    expect(entries[0]).toMatchObject({ level: 'warn', fields: { write_outcome: 'in_doubt' } });
   });
 
   it('answers 500 for an unexpected failure without writes', async () => {
@@ -112,54 +119,48 @@ describe('replyOf: the reply of a failed request follows what its writes did', (
   });
 
   it('passes replies through, whatever the writes did', async () => {
-    const { logger } = recordingLogger();
+    const { logger, entries } = recordingLogger();
     const ok: ServiceReply = { ok: true, status: 201, data: { id: 1 } };
-    expect(
-      await replyOf(
-        async () => {
-          markCommitBearing().applied();
-          return ok;
-        },
-        logger,
-        {},
-      ),
-    ).toBe(ok);
+    expect(await replyOf(async () => ok, logger, {})).toBe(ok);
     const rejected: ServiceReply = { ok: false, error: { code: 'CONFLICT', message: 'x' } };
     expect(await replyOf(async () => rejected, logger, {})).toBe(rejected);
+    expect(entries).toEqual([]);
   });
 
   it('keeps concurrent requests apart: a read failing next to an in-doubt write still answers 503', async () => {
     const { logger } = recordingLogger();
     let fail!: () => void;
     const failing = new Promise<never>((_, reject) => (fail = () => reject(connectionLost())));
-    const failingAgain = failing.catch((error: unknown) => Promise.reject(error));
     const write = replyOf(
-      async () => {
-        markCommitBearing();
-        return failing;
-      },
+      () =>
+        failing.catch((error: unknown) => {
+          throw new WriteInDoubtError(error);
+        }),
       logger,
       {},
     );
-    const read = replyOf(() => failingAgain, logger, {});
+    const read = replyOf(() => failing, logger, {});
     fail();
     expect(await write).toEqual(GATEWAY_TIMEOUT);
     expect(await read).toEqual(SERVICE_UNAVAILABLE);
   });
 
   it('treats another service being unreachable like any unavailability', async () => {
-    const { logger } = recordingLogger();
+    const { logger, entries } = recordingLogger();
     expect(await replyOf(() => Promise.reject(new DependencyUnavailableError('catalog down')), logger, {})).toEqual(SERVICE_UNAVAILABLE);
-    expect(
-      await replyOf(
-        async () => {
-          markCommitBearing();
-          throw new DependencyUnavailableError('catalog down');
-        },
-        logger,
-        {},
-      ),
-    ).toEqual(GATEWAY_TIMEOUT);
+    expect(await replyOf(() => Promise.reject(new WriteInDoubtError(new DependencyUnavailableError('catalog down'))), logger, {})).toEqual(
+      GATEWAY_TIMEOUT,
+    );
+    expect(entries.map((e) => e.level)).toEqual(['warn', 'warn']);
+  });
+});
+
+describe('isUnavailable', () => {
+  it('judges a write-outcome error by its cause', () => {
+    expect(isUnavailable(new WriteInDoubtError(connectionLost()))).toBe(true);
+    expect(isUnavailable(new WriteAppliedError(Object.assign(new Error('x'), { code: '57P01' })))).toBe(true);
+    expect(isUnavailable(new WriteAppliedError(new TypeError('bug')))).toBe(false);
+    expect(isUnavailable(Object.assign(new Error('x'), { name: 'WriteInDoubtError', cause: new DependencyUnavailableError('down') }))).toBe(true);
   });
 });
 
@@ -170,13 +171,12 @@ describe('ServiceMessageController.run', () => {
     }
   }
 
-  it('classifies each request by its own writes and logs its request id', async () => {
+  it('classifies each request by its own failure and logs its request id', async () => {
     const { logger, entries } = recordingLogger();
     const controller = new Controller(logger);
     const request = { requestId: 'req-42', tenantId: 't-1', body: {} } as unknown as ServiceRequest;
     const reply = await controller.call(request, async () => {
-      markCommitBearing();
-      throw connectionLost();
+      throw new WriteInDoubtError(connectionLost());
     });
     expect(reply).toEqual(GATEWAY_TIMEOUT);
     expect(entries[0]!.fields).toMatchObject({ pattern: 'orders.create', request_id: 'req-42', tenant_id: 't-1', write_outcome: 'in_doubt' });

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { DataSource, type MigrationInterface } from 'typeorm';
-import { commitPostgresTransaction } from '@datamingle/event-store';
+import { commitPostgresTransaction, forgetUncommittedAppend } from '@datamingle/event-store';
 
 /** The database role every service connection acts as, so row-level security applies to it. */
 export const APP_ROLE = 'datamingle_app';
@@ -114,10 +114,14 @@ async function run<T>(ds: DataSource, tenantId: string, transaction: boolean, fn
     await client.query('BEGIN');
     try {
       const result = await fn(sqlOf(client), client);
-      // Tracked as the request's commit-bearing write when fn appended events in the transaction.
+      // A commit-bearing write when fn appended events in the transaction: in doubt
+      // (WriteInDoubtError) when its result is lost.
       await commitPostgresTransaction(client);
       return result;
     } catch (error) {
+      // Events fn appended in the transaction roll back with it: the next transaction on this
+      // pooled connection must not be taken for one holding them.
+      forgetUncommittedAppend(client);
       await client.query('ROLLBACK').catch((e: Error) => (broken = e));
       throw error;
     }

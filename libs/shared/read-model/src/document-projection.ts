@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { EventStore, RecordedEvent } from '@datamingle/event-store';
+import { afterAppliedWrite, type EventStore, type RecordedEvent } from '@datamingle/event-store';
 import { asTenant, setTenant, withTenant, type Sql } from './data-source';
 
 /** The part of a stored event a projection needs. */
@@ -258,6 +258,8 @@ export function isResolvableIdentifier(identifier: string): boolean {
 /**
  * The write path of a document read model: run `write` (an event-store append that reports what
  * it appended), then project those revisions before returning, so a read right after sees them.
+ * The events are stored once `write` reported them: a failure of the projection is thrown as
+ * WriteAppliedError (the request answers 504, not 503).
  */
 export async function writeThenProject<T, Doc>(
   ds: DataSource,
@@ -269,8 +271,10 @@ export async function writeThenProject<T, Doc>(
   const written = await write();
   if (written.appended) {
     const { fromRevision, toRevision, doc } = written.appended;
-    await asTenant(ds, tenantId, (sql) =>
-      projection.projectAppended(sql, tenantId, streamName, fromRevision, toRevision, doc, (fn) => withTenant(ds, tenantId, fn)),
+    await afterAppliedWrite(() =>
+      asTenant(ds, tenantId, (sql) =>
+        projection.projectAppended(sql, tenantId, streamName, fromRevision, toRevision, doc, (fn) => withTenant(ds, tenantId, fn)),
+      ),
     );
   }
   return written.result;

@@ -1,6 +1,7 @@
-import type { EventStore, RecordedEvent } from '@datamingle/event-store';
+import { WriteAppliedError, WriteInDoubtError, writeOutcomeOf, type EventStore, type RecordedEvent } from '@datamingle/event-store';
+import type { DataSource } from 'typeorm';
 import type { Sql } from './data-source';
-import { DocumentProjection, type DocumentProjectionSpec } from './document-projection';
+import { DocumentProjection, writeThenProject, type DocumentProjectionSpec } from './document-projection';
 
 interface Doc {
   id: string;
@@ -61,5 +62,80 @@ describe('DocumentProjection.projectAppended on a new stream', () => {
     await expect(projection.projectAppended(writer, 't', 'doc-1', 0n, 0n, { id: 'd-1', n: 1 }, async () => undefined)).rejects.toThrow(
       'relation does not exist',
     );
+  });
+});
+
+describe('writeThenProject: a failure after the write is "applied, then failed"', () => {
+  const tenantId = '00000000-0000-4000-8000-000000000001';
+  const doc = { id: 'd-1', n: 1 };
+  const appended = { fromRevision: 0n, toRevision: 0n, doc };
+
+  /** A data source whose pool hands out a connection answering every statement with `answer` (or fails to connect). */
+  function dataSource(answer: () => Promise<unknown>, connect?: () => Promise<never>): DataSource {
+    const client = {
+      query: async () => ({ rows: await answer() }),
+      on: () => undefined,
+      release: () => undefined,
+    };
+    const pool = { on: () => undefined, connect: connect ?? (async () => client) };
+    return { driver: { master: pool } } as unknown as DataSource;
+  }
+  /** A projection whose projectAppended runs `project`. */
+  const projecting = (project: () => Promise<void>) => ({ projectAppended: project }) as unknown as DocumentProjection<typeof doc>;
+  const rejectionOf = (promise: Promise<unknown>): Promise<unknown> =>
+    promise.then(
+      () => {
+        throw new Error('expected a rejection');
+      },
+      (error: unknown) => error,
+    );
+
+  it('returns the write\'s result once the projection ran', async () => {
+    const project = jest.fn(async () => undefined);
+    expect(await writeThenProject(dataSource(async () => []), projecting(project), tenantId, 'doc-1', async () => ({ result: 'r', appended }))).toBe('r');
+    expect(project).toHaveBeenCalledTimes(1);
+  });
+
+  it('the projection losing the database → WriteAppliedError, its cause the failure', async () => {
+    const lost = new Error('Connection terminated unexpectedly');
+    const error = await rejectionOf(
+      writeThenProject(dataSource(async () => []), projecting(() => Promise.reject(lost)), tenantId, 'doc-1', async () => ({ result: 'r', appended })),
+    );
+    expect(error).toBeInstanceOf(WriteAppliedError);
+    expect((error as WriteAppliedError).cause).toBe(lost);
+  });
+
+  it('no connection for the projection, or a bug in it → WriteAppliedError too', async () => {
+    const timeout = new Error('timeout exceeded when trying to connect');
+    const noConnection = await rejectionOf(
+      writeThenProject(dataSource(async () => [], () => Promise.reject(timeout)), projecting(async () => undefined), tenantId, 'doc-1', async () => ({
+        result: 'r',
+        appended,
+      })),
+    );
+    expect(writeOutcomeOf(noConnection)).toBe('applied');
+    const bug = await rejectionOf(
+      writeThenProject(dataSource(async () => []), projecting(() => Promise.reject(new TypeError('bug'))), tenantId, 'doc-1', async () => ({
+        result: 'r',
+        appended,
+      })),
+    );
+    expect(writeOutcomeOf(bug)).toBe('applied');
+  });
+
+  it('the write\'s own failure is thrown as it is (in doubt stays in doubt, anything else says nothing was applied)', async () => {
+    const project = jest.fn(async () => undefined);
+    const inDoubt = new WriteInDoubtError(new Error('Connection terminated unexpectedly'));
+    await expect(writeThenProject(dataSource(async () => []), projecting(project), tenantId, 'doc-1', () => Promise.reject(inDoubt))).rejects.toBe(inDoubt);
+    const plain = new Error('Connection terminated unexpectedly');
+    await expect(writeThenProject(dataSource(async () => []), projecting(project), tenantId, 'doc-1', () => Promise.reject(plain))).rejects.toBe(plain);
+    expect(project).not.toHaveBeenCalled();
+  });
+
+  it('nothing appended: nothing projected, nothing to fail', async () => {
+    const ds = dataSource(() => Promise.reject(new Error('must not be used')));
+    const project = jest.fn(async () => undefined);
+    expect(await writeThenProject(ds, projecting(project), tenantId, 'doc-1', async () => ({ result: 'unchanged', appended: null }))).toBe('unchanged');
+    expect(project).not.toHaveBeenCalled();
   });
 });

@@ -29,7 +29,7 @@ import {
   type StreamAppend,
 } from '../port';
 import { decodePosition, encodePosition } from '../postgres/position';
-import { commitBearing } from '../write-outcome';
+import { afterAppliedWrite, commitBearing, writeOutcomeOf } from '../write-outcome';
 
 export interface KurrentDbEventStoreOptions {
   /** `kurrentdb://host:2113?tls=false` (also `esdb://`, `kurrentdb+discover://` for clusters). */
@@ -63,11 +63,13 @@ const USER_STREAMS = '^[^$]';
  *   read: no horizon is needed.
  * - waitForEvents is woken by one live $all subscription (from the end, non-system streams).
  *
- * - Write outcome (write-outcome.ts): every append is marked in doubt while its gRPC call runs,
- *   applied when it returns, not applied only on a definitive server rejection (wrong expected
- *   version, not leader, access denied, size limits, deleted stream...). A failure of the
- *   unavailable kind stays in doubt, because gRPC cannot tell "never sent" from "sent, reply
- *   lost": with KurrentDB down, writes answer 504 (check the record), not 503.
+ * - Write outcome (write-outcome.ts): a failed append is not applied only on a definitive server
+ *   rejection (wrong expected version, not leader, access denied, size limits, deleted
+ *   stream...), thrown as the port's error; any other failure throws WriteInDoubtError (cause:
+ *   the port's error, e.g. EventStoreUnavailableError), because gRPC cannot tell "never sent"
+ *   from "sent, reply lost": with KurrentDB down, writes answer 504 (check the record), not 503.
+ *   A failure after the append returned (reading back the last event's position) throws
+ *   WriteAppliedError.
  *
  * Event ids: EventStoreDB keeps event ids unique per stream only — re-appending events already in
  * their stream at the same expected revision is an idempotent success, not an error — and does
@@ -96,22 +98,24 @@ export class KurrentDbEventStore extends EventStore {
   ): Promise<AppendResult> {
     prepareAppend(streamName, events, options.expectedRevision);
     if (events.length === 0) return this.checkRevision(streamName, options.expectedRevision);
-    try {
-      const result = await commitBearing(
-        () => this.client.appendToStream(streamName, events.map(toEventData), { streamState: toStreamState(options.expectedRevision) }),
-        { definitive: isDefinitiveAppendFailure },
-      );
-      if (!result.position) throw new Error(`KurrentDB returned no position for the append to '${streamName}'`);
+    const data = events.map(toEventData); // built before the call: a failure here never reaches the server
+    const result = await commitBearing(
+      () => this.client.appendToStream(streamName, data, { streamState: toStreamState(options.expectedRevision) }),
+      isDefinitiveAppendFailure,
+      (error) => toPortError(error, streamName, options.expectedRevision),
+    );
+    // The events are stored: whatever fails from here on is "applied, then failed".
+    return afterAppliedWrite(async () => {
+      const position = result.position;
+      if (!position) throw new Error(`KurrentDB returned no position for the append to '${streamName}'`);
       // The append's position is its single event's log position; for several events, read the
       // last one back so the result is that event's position exactly as readAll reports it.
       if (events.length > 1) {
         const [last] = await this.readStream(streamName, { fromRevision: result.nextExpectedRevision, maxCount: 1 });
         if (last) return { nextExpectedRevision: result.nextExpectedRevision, position: last.position };
       }
-      return { nextExpectedRevision: result.nextExpectedRevision, position: encode(result.position) };
-    } catch (error) {
-      throw toPortError(error, streamName, options.expectedRevision);
-    }
+      return { nextExpectedRevision: result.nextExpectedRevision, position: encode(position) };
+    });
   }
 
   override async appendToStreams(appends: readonly StreamAppend[]): Promise<Map<string, bigint>> {
@@ -123,25 +127,19 @@ export class KurrentDbEventStore extends EventStore {
       if (a.events.length === 0) result.set(a.streamName, (await this.checkRevision(a.streamName, a.expectedRevision)).nextExpectedRevision);
     }
     if (nonEmpty.length === 0) return result;
-    try {
-      const appended = await commitBearing(
-        () =>
-          this.client.multiStreamAppend(
-            nonEmpty.map((a) => ({
-              streamName: a.streamName,
-              expectedState: toStreamState(a.expectedRevision),
-              events: a.events.map((e) => toEventData({ ...e, metadata: { [METADATA_PROPERTY]: JSON.stringify(e.metadata) } })),
-            })),
-          ),
-        { definitive: isDefinitiveAppendFailure },
-      );
-      for (const r of appended.responses) result.set(r.streamName, r.revision);
-      return result;
-    } catch (error) {
+    const toError = (error: unknown): unknown => {
       const streamName = (error as { streamName?: unknown }).streamName;
       const failed = nonEmpty.find((a) => a.streamName === streamName) ?? nonEmpty[0]!;
-      throw toPortError(error, failed.streamName, failed.expectedRevision);
-    }
+      return toPortError(error, failed.streamName, failed.expectedRevision);
+    };
+    const requests = nonEmpty.map((a) => ({
+      streamName: a.streamName,
+      expectedState: toStreamState(a.expectedRevision),
+      events: a.events.map((e) => toEventData({ ...e, metadata: { [METADATA_PROPERTY]: JSON.stringify(e.metadata) } })),
+    }));
+    const appended = await commitBearing(() => this.client.multiStreamAppend(requests), isDefinitiveAppendFailure, toError);
+    for (const r of appended.responses) result.set(r.streamName, r.revision);
+    return result;
   }
 
   override async readStream(streamName: string, options: { fromRevision?: bigint; maxCount?: number } = {}): Promise<RecordedEvent[]> {
@@ -350,7 +348,7 @@ const CONNECTION_MESSAGE = /UNAVAILABLE|ECONNREFUSED|ECONNRESET|failed to connec
  * Answers of the server that reject an append without writing it. Everything else — UNAVAILABLE,
  * DEADLINE_EXCEEDED, TIMEOUT, CANCELLED, UNKNOWN, raw transport errors — is in doubt: over gRPC
  * the client cannot tell a call that never reached the leader from one whose reply was lost, so
- * an append that failed that way may have been written (write-outcome.ts).
+ * an append that failed that way may have been written (WriteInDoubtError, write-outcome.ts).
  */
 const DEFINITIVE_APPEND_FAILURES = new Set<unknown>([
   ErrorType.WRONG_EXPECTED_VERSION,
@@ -372,8 +370,9 @@ export function isDefinitiveAppendFailure(error: unknown): boolean {
   return DEFINITIVE_APPEND_FAILURES.has(errorType(error));
 }
 
-/** Maps client errors to the port's errors; anything else is returned unchanged. */
+/** Maps client errors to the port's errors; anything else (e.g. a WriteInDoubtError) is returned unchanged. */
 export function toPortError(error: unknown, streamName: string, expected?: ExpectedRevision): unknown {
+  if (writeOutcomeOf(error) !== 'none') return error;
   const type = errorType(error);
   if (type === ErrorType.WRONG_EXPECTED_VERSION) {
     const e = error as { actualState?: unknown; expectedState?: unknown; streamName?: unknown };

@@ -1,4 +1,5 @@
 import { DuplicateEventIdError, EventStoreUnavailableError, WrongExpectedVersionError } from '../port';
+import { writeOutcomeOf } from '../write-outcome';
 
 const NETWORK_ERROR_CODES = new Set([
   'ECONNREFUSED',
@@ -68,7 +69,7 @@ const IN_DOUBT_SQLSTATE_CLASSES = /^(?:57|58|XX|08)/;
 export function isDefinitiveFailure(error: unknown): boolean {
   if (error instanceof WrongExpectedVersionError || error instanceof DuplicateEventIdError) return true;
   if (error instanceof EventStoreUnavailableError) return isDefinitiveFailure(error.cause);
-  if (typeof error !== 'object' || error === null) return false;
+  if (typeof error !== 'object' || error === null || writeOutcomeOf(error) !== 'none') return false;
   const { code, message, severity } = error as { code?: unknown; message?: unknown; severity?: unknown };
   if (typeof message === 'string' && NOT_SENT_MESSAGES.some((pattern) => pattern.test(message))) return true;
   // A server error response: a SQLSTATE, not FATAL/PANIC (which end the session, possibly after the commit).
@@ -82,9 +83,10 @@ export function isDefinitiveFailure(error: unknown): boolean {
   );
 }
 
-/** Maps a driver error to the port's errors; anything else is returned unchanged. */
+/** Maps a driver error to the port's errors; anything else (e.g. a WriteInDoubtError) is returned unchanged. */
 export function toEventStoreError(error: unknown): unknown {
   if (
+    writeOutcomeOf(error) !== 'none' ||
     error instanceof WrongExpectedVersionError ||
     error instanceof DuplicateEventIdError ||
     error instanceof EventStoreUnavailableError

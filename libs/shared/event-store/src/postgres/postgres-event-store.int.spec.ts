@@ -4,7 +4,7 @@ import { Client, Pool, type PoolClient } from 'pg';
 import { createTestDatabase, eventually } from '@datamingle/testing';
 import { catchUpOnce } from '../catch-up';
 import { EventStoreUnavailableError, WrongExpectedVersionError, type NewEvent, type RecordedEvent } from '../port';
-import { trackWrites, writeOutcome } from '../write-outcome';
+import { WriteInDoubtError, writeOutcomeOf } from '../write-outcome';
 import { describeEventStoreContract } from '../testing-support/event-store-contract';
 import { decodePosition, START_POSITION } from './position';
 import { commitPostgresTransaction, PostgresEventStore, TransactionRolledBackError } from './postgres-event-store';
@@ -368,7 +368,9 @@ describe('PostgresEventStore (PostgreSQL specifics)', () => {
  * Write outcome (write-outcome.ts) of the PostgreSQL adapter's commit-bearing statements, on a
  * real server: a backend is terminated (pg_terminate_backend, as an operator or a failover would)
  * while its statement waits — on a row lock held by another session, or at COMMIT on a deferred
- * constraint trigger that waits for an advisory lock held by another session.
+ * constraint trigger that waits for an advisory lock held by another session. A write that may
+ * have been applied rejects with WriteInDoubtError; one that certainly was not rejects with its
+ * error as it is.
  */
 describe('PostgresEventStore write outcome when the database goes away', () => {
   const SCHEMA = 'es_outcome';
@@ -437,19 +439,33 @@ describe('PostgresEventStore write outcome when the database goes away', () => {
     expect(rows[0]!.ok).toBe(true);
   }
 
+  /** The rejection of `promise` (fails the test when it resolves). */
+  const rejectionOf = (promise: Promise<unknown>): Promise<unknown> =>
+    promise.then(
+      () => {
+        throw new Error('expected a rejection');
+      },
+      (error: unknown) => error,
+    );
+  /** A rejection in doubt: WriteInDoubtError, its cause the error the adapter throws for a lost connection. */
+  const expectInDoubt = (error: unknown): void => {
+    expect(error).toBeInstanceOf(WriteInDoubtError);
+    expect(writeOutcomeOf(error)).toBe('in_doubt');
+    expect((error as WriteInDoubtError).cause).toBeInstanceOf(EventStoreUnavailableError);
+  };
+
   it('unreachable database: the append fails as unavailable and nothing is in doubt', async () => {
     const port = await closedPort();
     const unreachable = new PostgresEventStore({
       pool: new Pool({ connectionString: `postgres://postgres:postgres@127.0.0.1:${port}/none`, connectionTimeoutMillis: 2_000 }),
     });
     try {
-      await trackWrites(async () => {
-        await expect(unreachable.appendToStream(stream(), [event('A')], { expectedRevision: 'any' })).rejects.toBeInstanceOf(EventStoreUnavailableError);
-        await expect(
-          unreachable.appendToStreams([{ streamName: stream(), events: [event('A')], expectedRevision: 'any' }]),
-        ).rejects.toBeInstanceOf(EventStoreUnavailableError);
-        expect(writeOutcome()).toBe('none');
-      });
+      const single = await rejectionOf(unreachable.appendToStream(stream(), [event('A')], { expectedRevision: 'any' }));
+      expect(single).toBeInstanceOf(EventStoreUnavailableError);
+      expect(writeOutcomeOf(single)).toBe('none');
+      const many = await rejectionOf(unreachable.appendToStreams([{ streamName: stream(), events: [event('A')], expectedRevision: 'any' }]));
+      expect(many).toBeInstanceOf(EventStoreUnavailableError);
+      expect(writeOutcomeOf(many)).toBe('none');
     } finally {
       await unreachable.close();
     }
@@ -460,30 +476,25 @@ describe('PostgresEventStore write outcome when the database goes away', () => {
     await store.appendToStream(s, [event('First')], { expectedRevision: 'no_stream' });
     const lock = await holdLock(s);
     try {
-      await trackWrites(async () => {
-        const appending = store.appendToStream(s, [event('Second')], { expectedRevision: 0n });
-        appending.catch(() => {});
-        await terminateWaitingBackend();
-        await expect(appending).rejects.toBeInstanceOf(EventStoreUnavailableError);
-        expect(writeOutcome()).toBe('in_doubt');
-      });
+      const appending = rejectionOf(store.appendToStream(s, [event('Second')], { expectedRevision: 0n }));
+      await terminateWaitingBackend();
+      expectInDoubt(await appending);
     } finally {
       await lock.release();
     }
     expect(await eventsOf(s)).toBe(1); // in fact not applied here; the client could not know
+    // The terminated connection was not returned to the pool: the next append works.
+    await store.appendToStream(s, [event('Third')], { expectedRevision: 0n });
+    expect(await eventsOf(s)).toBe(2);
   });
 
   it('autocommit append: connection terminated while the implicit COMMIT waits → in doubt', async () => {
     const s = stream();
     const lock = await holdLock();
     try {
-      await trackWrites(async () => {
-        const appending = store.appendToStream(s, [event('WaitAtCommit')], { expectedRevision: 'no_stream' });
-        appending.catch(() => {});
-        await terminateWaitingBackend();
-        await expect(appending).rejects.toBeInstanceOf(EventStoreUnavailableError);
-        expect(writeOutcome()).toBe('in_doubt');
-      });
+      const appending = rejectionOf(store.appendToStream(s, [event('WaitAtCommit')], { expectedRevision: 'no_stream' }));
+      await terminateWaitingBackend();
+      expectInDoubt(await appending);
     } finally {
       await lock.release();
     }
@@ -491,15 +502,13 @@ describe('PostgresEventStore write outcome when the database goes away', () => {
 
   it('autocommit append rejected by PostgreSQL (an ERROR, even at commit) or by its expected revision → not applied', async () => {
     const s = stream();
-    await trackWrites(async () => {
-      await expect(store.appendToStream(s, [event('RejectAtCommit')], { expectedRevision: 'no_stream' })).rejects.toMatchObject({ code: '23514' });
-      expect(writeOutcome()).toBe('none');
-      await store.appendToStream(s, [event('A')], { expectedRevision: 'no_stream' });
-    });
-    await trackWrites(async () => {
-      await expect(store.appendToStream(s, [event('B')], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(WrongExpectedVersionError);
-      expect(writeOutcome()).toBe('none');
-    });
+    const rejected = await rejectionOf(store.appendToStream(s, [event('RejectAtCommit')], { expectedRevision: 'no_stream' }));
+    expect(rejected).toMatchObject({ code: '23514' });
+    expect(writeOutcomeOf(rejected)).toBe('none');
+    await store.appendToStream(s, [event('A')], { expectedRevision: 'no_stream' });
+    const conflict = await rejectionOf(store.appendToStream(s, [event('B')], { expectedRevision: 'no_stream' }));
+    expect(conflict).toBeInstanceOf(WrongExpectedVersionError);
+    expect(writeOutcomeOf(conflict)).toBe('none');
     expect(await eventsOf(s)).toBe(1);
   });
 
@@ -508,152 +517,171 @@ describe('PostgresEventStore write outcome when the database goes away', () => {
     await store.appendToStream(blocked, [event('First')], { expectedRevision: 'no_stream' });
     const rowLock = await holdLock(blocked);
     try {
-      await trackWrites(async () => {
-        const appending = store.appendToStreams([
+      const appending = rejectionOf(
+        store.appendToStreams([
           { streamName: stream(), events: [event('A')], expectedRevision: 'no_stream' },
           { streamName: blocked, events: [event('B')], expectedRevision: 0n },
-        ]);
-        appending.catch(() => {});
-        await terminateWaitingBackend();
-        await expect(appending).rejects.toBeInstanceOf(EventStoreUnavailableError);
-        expect(writeOutcome()).toBe('none');
-      });
+        ]),
+      );
+      await terminateWaitingBackend();
+      const error = await appending;
+      expect(error).toBeInstanceOf(EventStoreUnavailableError);
+      expect(writeOutcomeOf(error)).toBe('none');
     } finally {
       await rowLock.release();
     }
 
     const atCommit = await holdLock();
     try {
-      await trackWrites(async () => {
-        const appending = store.appendToStreams([
+      const appending = rejectionOf(
+        store.appendToStreams([
           { streamName: stream(), events: [event('A')], expectedRevision: 'no_stream' },
           { streamName: stream(), events: [event('WaitAtCommit')], expectedRevision: 'no_stream' },
-        ]);
-        appending.catch(() => {});
-        await terminateWaitingBackend();
-        await expect(appending).rejects.toBeInstanceOf(EventStoreUnavailableError);
-        expect(writeOutcome()).toBe('in_doubt');
-      });
+        ]),
+      );
+      await terminateWaitingBackend();
+      expectInDoubt(await appending);
     } finally {
       await atCommit.release();
     }
 
-    await trackWrites(async () => {
-      await expect(
-        store.appendToStreams([{ streamName: stream(), events: [event('RejectAtCommit')], expectedRevision: 'no_stream' }]),
-      ).rejects.toMatchObject({ code: '23514' });
-      expect(writeOutcome()).toBe('none');
-    });
+    const rejected = await rejectionOf(
+      store.appendToStreams([{ streamName: stream(), events: [event('RejectAtCommit')], expectedRevision: 'no_stream' }]),
+    );
+    expect(rejected).toMatchObject({ code: '23514' });
+    expect(writeOutcomeOf(rejected)).toBe('none');
   });
 
-  it("in-transaction appends: the caller's COMMIT is tracked (commitPostgresTransaction); failures before it apply nothing", async () => {
+  it("in-transaction appends: the caller's COMMIT is commit-bearing (commitPostgresTransaction); failures before it apply nothing", async () => {
     const pool = new Pool({ connectionString: url, max: 2, application_name: appName });
     pool.on('error', () => {});
-    // A checked-out client has no 'error' listener: a terminated one would emit an unhandled error.
-    pool.on('acquire', (client) => {
+    // A checked-out client has no 'error' listener (the pool removes its own after 'acquire'): a
+    // terminated one would emit an unhandled error.
+    const connect = async (): Promise<PoolClient> => {
+      const client = await pool.connect();
       if (client.listenerCount('error') === 0) client.on('error', () => {});
-    });
+      return client;
+    };
     try {
       // Terminated before COMMIT: not applied.
       const lock = await holdLock();
       try {
-        await trackWrites(async () => {
-          const client = await pool.connect();
+        {
+          const client = await connect();
           try {
             await client.query('BEGIN');
             await store.appendToStreamsInTransaction(client, [{ streamName: stream(), events: [event('A')] }]);
-            const waiting = client.query(`SELECT pg_advisory_xact_lock(${WAIT_LOCK})`);
-            waiting.catch(() => {});
+            const waiting = rejectionOf(client.query(`SELECT pg_advisory_xact_lock(${WAIT_LOCK})`));
             await terminateWaitingBackend();
-            await expect(waiting).rejects.toThrow();
-            expect(writeOutcome()).toBe('none');
+            expect(writeOutcomeOf(await waiting)).toBe('none');
           } finally {
             client.release(true);
           }
-        });
-        // Terminated while the COMMIT runs: in doubt.
-        await trackWrites(async () => {
-          const client = await pool.connect();
+        }
+        // Terminated while the COMMIT runs: in doubt (its cause: the driver's error).
+        {
+          const client = await connect();
           try {
             await client.query('BEGIN');
             await store.appendToStreamInTransaction(client, stream(), [event('WaitAtCommit')], { expectedRevision: 'no_stream' });
-            const committing = commitPostgresTransaction(client);
-            committing.catch(() => {});
+            const committing = rejectionOf(commitPostgresTransaction(client));
             await terminateWaitingBackend();
-            await expect(committing).rejects.toThrow();
-            expect(writeOutcome()).toBe('in_doubt');
+            const error = await committing;
+            expect(error).toBeInstanceOf(WriteInDoubtError);
+            expect((error as WriteInDoubtError).cause).toBeInstanceOf(Error);
           } finally {
             client.release(true);
           }
-        });
+        }
+        // What decides is the note of appendToStream(s)InTransaction: a transaction that did not
+        // append through them commits untracked, its failure as it is (here a raw INSERT whose
+        // COMMIT waits at the trigger and is terminated).
+        {
+          const client = await connect();
+          try {
+            await client.query('BEGIN');
+            await client.query(
+              `INSERT INTO ${SCHEMA}.events (event_id, stream_name, stream_revision, event_type, data, metadata, category)
+               VALUES ($1, $2, 0, 'WaitAtCommit', '{}', '{}', 'outcome')`,
+              [randomUUID(), stream()],
+            );
+            const committing = rejectionOf(commitPostgresTransaction(client));
+            await terminateWaitingBackend();
+            const error = await committing;
+            expect(error).not.toBeInstanceOf(WriteInDoubtError);
+            expect(writeOutcomeOf(error)).toBe('none');
+          } finally {
+            client.release(true);
+          }
+        }
       } finally {
         await lock.release();
       }
-      // Committed: applied. A transaction without appends is not a write.
+      // Committed: applied (no error). A transaction without appends is a plain COMMIT.
       const s = stream();
-      await trackWrites(async () => {
-        const client = await pool.connect();
+      {
+        const client = await connect();
         try {
           await client.query('BEGIN');
           await client.query('SELECT 1');
           await commitPostgresTransaction(client);
-          expect(writeOutcome()).toBe('none');
           await client.query('BEGIN');
           await store.appendToStreamsInTransaction(client, [{ streamName: s, events: [event('A')] }]);
-          expect(writeOutcome()).toBe('none'); // not committed yet
           await commitPostgresTransaction(client);
-          expect(writeOutcome()).toBe('applied');
         } finally {
           client.release();
         }
-      });
+      }
       expect(await eventsOf(s)).toBe(1);
       // A COMMIT that PostgreSQL answers with ROLLBACK (the transaction had failed and the failure
       // was swallowed): rejects instead of reporting a commit, and nothing is applied.
       const aborted = stream();
-      await trackWrites(async () => {
-        const client = await pool.connect();
+      {
+        const client = await connect();
         try {
           await client.query('BEGIN');
           await store.appendToStreamsInTransaction(client, [{ streamName: aborted, events: [event('A')] }]);
           await client.query('SELECT 1/0').catch(() => undefined);
-          await expect(commitPostgresTransaction(client)).rejects.toBeInstanceOf(TransactionRolledBackError);
-          expect(writeOutcome()).toBe('none');
+          const error = await rejectionOf(commitPostgresTransaction(client));
+          expect(error).toBeInstanceOf(TransactionRolledBackError);
+          expect(writeOutcomeOf(error)).toBe('none');
         } finally {
           client.release();
         }
-      });
+      }
       expect(await eventsOf(aborted)).toBe(0);
       // A COMMIT that PostgreSQL rejects: not applied.
-      await trackWrites(async () => {
-        const client = await pool.connect();
+      {
+        const client = await connect();
         try {
           await client.query('BEGIN');
           await store.appendToStreamInTransaction(client, stream(), [event('RejectAtCommit')], { expectedRevision: 'no_stream' });
-          await expect(commitPostgresTransaction(client)).rejects.toMatchObject({ code: '23514' });
-          expect(writeOutcome()).toBe('none');
+          const error = await rejectionOf(commitPostgresTransaction(client));
+          expect(error).toMatchObject({ code: '23514' });
+          expect(writeOutcomeOf(error)).toBe('none');
         } finally {
           client.release();
         }
-      });
+      }
     } finally {
       await pool.end();
     }
   });
 
-  it('a successful append followed by a failure (the database goes away) → applied', async () => {
+  it('a successful append stands; a later read that loses the database fails as unavailable, not in doubt (the write path marks it applied)', async () => {
     const s = stream();
-    await trackWrites(async () => {
-      await store.appendToStream(s, [event('A')], { expectedRevision: 'no_stream' });
-      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [appName]);
-      // The next step of the request (e.g. its projection) fails on the terminated connection; the append stands.
-      const next = await store.appendToStream(stream(), [], { expectedRevision: 'any' }).then(
-        () => 'ok',
-        (error: unknown) => error,
-      );
-      if (next !== 'ok') expect(next).toBeInstanceOf(EventStoreUnavailableError);
-      expect(writeOutcome()).toBe('applied');
-    });
+    await store.appendToStream(s, [event('A')], { expectedRevision: 'no_stream' });
+    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [appName]);
+    // The next step of the request fails on the terminated connection, or runs on a new one; the
+    // event store cannot know it follows an append: writeThenProject & co. make it WriteAppliedError.
+    const next = await store.appendToStream(stream(), [], { expectedRevision: 'any' }).then(
+      () => 'ok',
+      (error: unknown) => error,
+    );
+    if (next !== 'ok') {
+      expect(next).toBeInstanceOf(EventStoreUnavailableError);
+      expect(writeOutcomeOf(next)).toBe('none');
+    }
     expect(await eventsOf(s)).toBe(1);
   });
 });

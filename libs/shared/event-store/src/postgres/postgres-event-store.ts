@@ -2,6 +2,7 @@ import { Client, type ClientBase, type Pool, type PoolClient } from 'pg';
 import {
   DuplicateEventIdError,
   EventStore,
+  EventStoreUnavailableError,
   streamCategory,
   WrongExpectedVersionError,
   type AppendResult,
@@ -16,7 +17,7 @@ import { assertValidSchemaName, postgresEventStoreChannel, postgresEventStoreMig
 import { NotificationListener } from './notification-listener';
 import { prepareAppend, prepareAppends, revisionMatches, type PreparedEvents } from '../append-validation';
 import { decodePosition, encodePosition, START_POSITION } from './position';
-import { commitBearing, commitNotedTransaction, markCommitBearing, noteUncommittedAppend } from '../write-outcome';
+import { commitBearing, commitNotedTransaction, noteUncommittedAppend, WriteInDoubtError } from '../write-outcome';
 
 export const DEFAULT_EVENT_STORE_SCHEMA = 'event_store';
 
@@ -129,8 +130,9 @@ export class PostgresEventStore extends EventStore {
               : await this.append(client, a.streamName, prepared[i]!, a.expectedRevision, false);
           result.set(a.streamName, appended.nextExpectedRevision);
         }
-        // The COMMIT is the commit-bearing statement; everything before it rolls back on failure.
-        await commitBearing(() => commit(client), { definitive: isDefinitiveFailure });
+        // The COMMIT is the commit-bearing statement (a failure that is not definitive is in
+        // doubt: WriteInDoubtError); everything before it rolls back on failure.
+        await commitBearing(() => commit(client), isDefinitiveCommitFailure, toEventStoreError);
         return result;
       } catch (error) {
         await rollbackQuietly(client);
@@ -144,7 +146,7 @@ export class PostgresEventStore extends EventStore {
    * writes of that transaction commit together. Runs under a savepoint: on failure nothing of
    * the append remains and the caller's transaction stays usable. Readers see the events only
    * after the caller commits; until then the transaction holds readAll's horizon back. Commit
-   * with commitPostgresTransaction, so the request's write outcome tracks the COMMIT.
+   * with commitPostgresTransaction, so that a COMMIT whose result is lost is reported in doubt.
    */
   async appendToStreamInTransaction(
     client: ClientBase,
@@ -184,7 +186,7 @@ export class PostgresEventStore extends EventStore {
    * expected revision 'any'. With `versionMetadataKey`, every event's metadata gets that key
    * set to its aggregate version (stream revision + 1), known only once the streams advanced.
    * Returns each stream's first and last new revision. Commit with commitPostgresTransaction,
-   * so the request's write outcome tracks the COMMIT.
+   * so that a COMMIT whose result is lost is reported in doubt.
    */
   async appendToStreamsInTransaction(
     client: ClientBase,
@@ -308,9 +310,10 @@ export class PostgresEventStore extends EventStore {
    * and it costs one round trip. When the stream row does not match, nothing is inserted and the
    * actual revision is read to report the conflict.
    *
-   * `autocommit`: the statement runs in its own implicit transaction, so it is the commit-bearing
-   * write of the request (write-outcome.ts): in doubt from the moment it is sent, applied when it
-   * returns rows, not applied when it returns none or PostgreSQL rejects it with an ERROR.
+   * `autocommit`: the statement runs in its own implicit transaction, so it is a commit-bearing
+   * write (write-outcome.ts): applied when it returns rows, not applied when it returns none or
+   * PostgreSQL rejects it with an ERROR (rethrown as it is), in doubt when it fails any other way
+   * (WriteInDoubtError, e.g. the connection was lost while it ran).
    */
   private async append(
     client: ClientBase,
@@ -332,7 +335,6 @@ export class PostgresEventStore extends EventStore {
     ];
     if (variant === 'exact') params.push((expectedRevision as bigint).toString());
     let inserted: { revision: string; transaction_id: string; global_position: string }[];
-    const mark = autocommit ? markCommitBearing() : null;
     try {
       const result = await client.query<{ revision: string; transaction_id: string; global_position: string }>({
         name: `event-store-append-${variant}-${this.schema}`,
@@ -341,19 +343,17 @@ export class PostgresEventStore extends EventStore {
       });
       inserted = result.rows;
     } catch (error) {
-      if (isDefinitiveFailure(error)) mark?.notApplied();
       const dbError = databaseError(error);
       if (dbError?.code === '23505' && dbError.constraint === 'events_event_id_key') {
         throw new DuplicateEventIdError(streamName, duplicateEventIdFromDetail(dbError.detail));
       }
+      if (autocommit && !isDefinitiveFailure(error)) throw new WriteInDoubtError(toEventStoreError(error));
       throw error;
     }
     if (inserted.length === 0) {
-      mark?.notApplied();
       const { revision } = await this.currentState(client, streamName);
       throw new WrongExpectedVersionError(streamName, expectedRevision, revision);
     }
-    mark?.applied();
     let last = inserted[0]!;
     for (const row of inserted) if (BigInt(row.global_position) > BigInt(last.global_position)) last = row;
     return {
@@ -417,7 +417,8 @@ export class PostgresEventStore extends EventStore {
     try {
       return await work(client);
     } catch (error) {
-      broken ||= isConnectionError(error);
+      // After an in-doubt failure the connection's state is unknown: it is not reused either.
+      broken ||= error instanceof WriteInDoubtError || error instanceof EventStoreUnavailableError || isConnectionError(error);
       throw toEventStoreError(error);
     } finally {
       client.off('error', onError);
@@ -475,10 +476,11 @@ export class TransactionRolledBackError extends Error {
 
 /**
  * Commits the caller's open transaction on `client` (use it for transactions that may hold
- * events appended with appendToStream(s)InTransaction). When the current request appended events
- * in it, the COMMIT is the request's commit-bearing write (write-outcome.ts): applied on success,
- * not applied when PostgreSQL rejects it with an ERROR or answers ROLLBACK, in doubt when the
- * connection is lost while it runs. Any other transaction is a plain COMMIT.
+ * events appended with appendToStream(s)InTransaction). When events were appended in it, the
+ * COMMIT is a commit-bearing write (write-outcome.ts): a rejection by PostgreSQL (an ERROR, or
+ * ROLLBACK as the answer: TransactionRolledBackError) is rethrown as it is — nothing was applied —
+ * and any other failure (e.g. the connection was lost while it ran) becomes WriteInDoubtError.
+ * Any other transaction is a plain COMMIT, its failure rethrown as it is.
  */
 export function commitPostgresTransaction(client: ClientBase): Promise<void> {
   return commitNotedTransaction(
@@ -487,8 +489,13 @@ export function commitPostgresTransaction(client: ClientBase): Promise<void> {
       if (tracked) await commit(client);
       else await client.query('COMMIT');
     },
-    (error) => error instanceof TransactionRolledBackError || isDefinitiveFailure(error),
+    isDefinitiveCommitFailure,
   );
+}
+
+/** A failed COMMIT that certainly committed nothing: answered with ROLLBACK, or a definitive failure (errors.ts). */
+function isDefinitiveCommitFailure(error: unknown): boolean {
+  return error instanceof TransactionRolledBackError || isDefinitiveFailure(error);
 }
 
 async function rollbackQuietly(client: ClientBase): Promise<void> {
