@@ -23,7 +23,7 @@ import {
 import { inventoryStreamName, type BulkApplication, type LevelChange } from '@datamingle/inventory-application';
 import { pairKey } from '@datamingle/inventory-domain';
 import { asTenant, createReadModelDataSource, runMigrationSets, sqlMigration } from '@datamingle/read-model';
-import { createTestDatabase, eventually } from '@datamingle/testing';
+import { createTestDatabase, eventually, holdLockInOtherSession, terminateBackendWaitingOnLock } from '@datamingle/testing';
 import { inventoryMigrations } from './migrations';
 import { PgInventoryLevels } from './pg-inventory-levels';
 
@@ -268,30 +268,8 @@ describe('inventory bulk writer on the PostgreSQL store: write outcome when the 
   const rowsOf = async (sku: string): Promise<number> =>
     (await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM inventory.levels WHERE sku = $1`, [sku])).rows[0]!.n;
 
-  async function holdAdvisoryLock(key: string): Promise<{ release(): Promise<void> }> {
-    const holder = new Client({ connectionString: url });
-    await holder.connect();
-    await holder.query('BEGIN');
-    await holder.query(`SELECT pg_advisory_xact_lock(${key})`);
-    return {
-      release: async () => {
-        await holder.query('ROLLBACK').catch(() => {});
-        await holder.end();
-      },
-    };
-  }
-
-  async function terminateWaitingBackend(): Promise<void> {
-    const pid = await eventually(async () => {
-      const { rows } = await admin.query<{ pid: number }>(
-        `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`,
-        [appName],
-      );
-      expect(rows).toHaveLength(1);
-      return rows[0]!.pid;
-    });
-    await admin.query('SELECT pg_terminate_backend($1)', [pid]);
-  }
+  const holdAdvisoryLock = (key: string) => holdLockInOtherSession(url, `SELECT pg_advisory_xact_lock(${key})`);
+  const terminateWaitingBackend = () => terminateBackendWaitingOnLock(admin, appName);
 
   beforeAll(async () => {
     url = await createTestDatabase('inventory_outcome');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Client, Pool, type PoolClient } from 'pg';
-import { createTestDatabase, eventually } from '@datamingle/testing';
+import { createTestDatabase, eventually, holdLockInOtherSession, terminateBackendWaitingOnLock } from '@datamingle/testing';
 import { catchUpOnce } from '../catch-up';
 import { EventStoreUnavailableError, WrongExpectedVersionError, type NewEvent, type RecordedEvent } from '../port';
 import { WriteInDoubtError, writeOutcomeOf } from '../write-outcome';
@@ -411,33 +411,12 @@ describe('PostgresEventStore write outcome when the database goes away', () => {
     (await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${SCHEMA}.events WHERE stream_name = $1`, [streamName])).rows[0]!.n;
 
   /** Another session holding a lock until released: the advisory lock of the COMMIT trigger, or a stream row. */
-  async function holdLock(streamRow?: string): Promise<{ release(): Promise<void> }> {
-    const holder = new Client({ connectionString: url });
-    await holder.connect();
-    await holder.query('BEGIN');
-    if (streamRow) await holder.query(`SELECT 1 FROM ${SCHEMA}.streams WHERE stream_name = $1 FOR UPDATE`, [streamRow]);
-    else await holder.query(`SELECT pg_advisory_xact_lock(${WAIT_LOCK})`);
-    return {
-      release: async () => {
-        await holder.query('ROLLBACK').catch(() => {});
-        await holder.end();
-      },
-    };
-  }
-
+  const holdLock = (streamRow?: string) =>
+    streamRow
+      ? holdLockInOtherSession(url, `SELECT 1 FROM ${SCHEMA}.streams WHERE stream_name = $1 FOR UPDATE`, [streamRow])
+      : holdLockInOtherSession(url, `SELECT pg_advisory_xact_lock(${WAIT_LOCK})`);
   /** Waits until a backend of the store waits on a lock, then terminates it (FATAL 57P01 to the client). */
-  async function terminateWaitingBackend(): Promise<void> {
-    const pid = await eventually(async () => {
-      const { rows } = await admin.query<{ pid: number }>(
-        `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`,
-        [appName],
-      );
-      expect(rows).toHaveLength(1);
-      return rows[0]!.pid;
-    });
-    const { rows } = await admin.query<{ ok: boolean }>('SELECT pg_terminate_backend($1) AS ok', [pid]);
-    expect(rows[0]!.ok).toBe(true);
-  }
+  const terminateWaitingBackend = () => terminateBackendWaitingOnLock(admin, appName);
 
   /** The rejection of `promise` (fails the test when it resolves). */
   const rejectionOf = (promise: Promise<unknown>): Promise<unknown> =>
