@@ -1,6 +1,6 @@
 /**
  * Black-box conformance tests for the inventory endpoints through the gateway (real services,
- * real PostgreSQL): checklist items #51–#59 of /work/shared/spec/README.md and the rules of
+ * real PostgreSQL): checklist items #51–#59 of the spec's conformance checklist and the rules of
  * inventory.md they summarise: the bulk summary (both spec examples reproduced exactly), row
  * errors (zero-based rows, fixed keys, identifiers echoed by the string rules, contractual
  * messages), partial application, repeated pairs (one event per changed pair), unchanged rows

@@ -1,6 +1,6 @@
 /**
  * Black-box conformance tests for the location endpoints through the gateway (real services,
- * real PostgreSQL): checklist items #48–#50 of /work/shared/spec/README.md and the rules of
+ * real PostgreSQL): checklist items #48–#50 of the spec's conformance checklist and the rules of
  * locations.md they summarise: the representation (keys, order, defaults), duplicate codes
  * (also for inactive locations and concurrent creates), code trimming, percent-encoded codes
  * (`%2F`, `%20`, non-ASCII), immutable `code`, `metadata` replaced on PUT, no-op updates,

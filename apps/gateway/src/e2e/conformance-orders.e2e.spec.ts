@@ -1,6 +1,6 @@
 /**
  * Black-box conformance tests for the order endpoints through the gateway (real services, real
- * PostgreSQL): checklist items #24–#38 of /work/shared/spec/README.md plus the identifier rules
+ * PostgreSQL): checklist items #24–#38 of the spec's conformance checklist plus the identifier rules
  * #31/#32 and the sub-rules of orders.md, identifiers.md, errors.md and conventions.md §6–7.
  *
  * Shipped orders cannot be produced through the integration API (status progress is driven by

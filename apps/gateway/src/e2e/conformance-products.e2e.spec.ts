@@ -1,6 +1,6 @@
 /**
  * Black-box conformance tests for the product endpoints through the gateway (real services,
- * real PostgreSQL): checklist items #43–#47 of /work/shared/spec/README.md and the rules of
+ * real PostgreSQL): checklist items #43–#47 of the spec's conformance checklist and the rules of
  * products.md (cost handling, custom_fields replacement, no-op updates, idempotent deactivation,
  * reactivation, inactive products on orders, concurrent creates).
  */

@@ -18,7 +18,7 @@ function expectInvalid(result: ResponseValidationResult, pattern?: RegExp): void
 }
 
 // ---------------------------------------------------------------------------------------------
-// Example bodies copied verbatim from /work/shared/spec
+// Example bodies copied verbatim from the specification (errors.md and the resource documents)
 // ---------------------------------------------------------------------------------------------
 
 /** orders.md §2, `201 Created`. */
