@@ -111,7 +111,7 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
     ];
     this.http = new GatewayHttpServer({
       port: config.gatewayPort,
-      host: process.env['GATEWAY_HOST']?.trim() || '::',
+      host: config.gatewayHost,
       deps,
       readiness,
       metrics,

@@ -22,3 +22,21 @@ describe('ORDERS_URL / CATALOG_URL / INVENTORY_URL', () => {
     expect(() => loadConfig({ ORDERS_URL: 'orders:4001,' })).toThrow(/ORDERS_URL/);
   });
 });
+
+describe('bind addresses and the probe port', () => {
+  it('reads GATEWAY_HOST, LISTEN_HOST and HEALTH_PORT with their defaults', () => {
+    expect(loadConfig({})).toMatchObject({ gatewayHost: '::', listenHost: '0.0.0.0', healthPort: null });
+    expect(loadConfig({ GATEWAY_HOST: '127.0.0.1', LISTEN_HOST: 'svc.local', HEALTH_PORT: '4101' })).toMatchObject({
+      gatewayHost: '127.0.0.1',
+      listenHost: 'svc.local',
+      healthPort: 4101,
+    });
+  });
+
+  it('stops at boot with the variable named when a value is invalid', () => {
+    expect(() => loadConfig({ HEALTH_PORT: 'x' })).toThrow(/HEALTH_PORT/);
+    expect(() => loadConfig({ HEALTH_PORT: '70000' })).toThrow(/HEALTH_PORT/);
+    expect(() => loadConfig({ LISTEN_HOST: 'bad host!' })).toThrow(/LISTEN_HOST/);
+    expect(() => loadConfig({ GATEWAY_HOST: '-x' })).toThrow(/GATEWAY_HOST/);
+  });
+});

@@ -41,6 +41,12 @@ export interface PlatformConfig {
   dbPoolSize: number;
   /** The gateway's defences against slow, idle and oversized clients. */
   gatewayLimits: GatewayLimits;
+  /** Interface the gateway binds to (`GATEWAY_HOST`). */
+  gatewayHost: string;
+  /** Interface the services bind their transport and probes to (`LISTEN_HOST`). */
+  listenHost: string;
+  /** A service's probe port (`HEALTH_PORT`); `null` = its transport port + 100. */
+  healthPort: number | null;
 }
 
 /** Timeouts and budgets of the gateway's HTTP server (README "Configuration", docs/operations.md). */
@@ -89,6 +95,14 @@ function hostPort(env: Env, name: string, fallbackPort: number): HostPort {
     return { host: m[1]!, port: Number(m[2]) };
   });
   return all.length > 1 ? { ...all[0]!, replicas: all } : all[0]!;
+}
+
+/** An interface to bind to: an IP literal (v4 or v6) or a hostname. */
+function bindHost(env: Env, name: string, fallback: string): string {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^(?:[0-9a-f:.]+|[a-z0-9]([a-z0-9.-]*[a-z0-9])?)$/i.test(raw)) throw new ConfigError(name, `expected an IP address or host name, got '${raw}'`);
+  return raw;
 }
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
@@ -143,6 +157,9 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     requestTimeoutMs: positiveInt(env, 'REQUEST_TIMEOUT_MS', 60_000),
     dbPoolSize: positiveInt(env, 'DB_POOL_SIZE', 20),
     gatewayLimits: gatewayLimits(env),
+    gatewayHost: bindHost(env, 'GATEWAY_HOST', '::'),
+    listenHost: bindHost(env, 'LISTEN_HOST', '0.0.0.0'),
+    healthPort: env['HEALTH_PORT'] === undefined || env['HEALTH_PORT'] === '' ? null : port(env, 'HEALTH_PORT', 0),
   };
 }
 

@@ -3,7 +3,7 @@ import type { DynamicModule, INestApplication, LoggerService } from '@nestjs/com
 import { NestFactory } from '@nestjs/core';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { ConfigError, loadConfig, type PlatformConfig } from './config';
+import { loadConfig, type PlatformConfig } from './config';
 import { Logger } from './logger';
 
 /** Routes Nest's own log lines into our structured logger. */
@@ -82,14 +82,12 @@ export function serviceProcess(
     const config = loadConfig();
     const logger = new Logger(name, config.logLevel);
     const transport = transportOf(config);
-    const host = process.env['LISTEN_HOST']?.trim() || '0.0.0.0';
-    const healthRaw = process.env['HEALTH_PORT'];
-    if (healthRaw !== undefined && !/^[0-9]{1,5}$/.test(healthRaw)) throw new ConfigError('HEALTH_PORT', `expected a TCP port, got '${healthRaw}'`);
+    const host = config.listenHost;
     const app = await bootstrapService({
       name,
       module: moduleOf(config, logger),
       transport: { host, port: transport.port },
-      healthPort: healthRaw ? Number(healthRaw) : transport.port + 100,
+      healthPort: config.healthPort ?? transport.port + 100,
       healthHost: host,
       logger,
     });
