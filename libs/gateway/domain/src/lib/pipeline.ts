@@ -1,73 +1,44 @@
-import { ERROR_STATUS, type ApiError, type ServiceReply, type ServiceRequest } from '@datamingle/contracts';
-import { authenticate, type AuthOutcome } from './authenticate';
+import { authenticate } from './authenticate';
 import { headerValue } from './headers';
-import { decodeJsonBodyText, parseJsonBody } from '@datamingle/kernel';
-import { checkBodyMediaType } from './media-type';
 import { parseQuery } from './query';
-import { isValidTraceparent, resolveRequestId } from './request-id';
-import {
-  DEFAULT_RETRY_AFTER_SECONDS,
-  JSON_CONTENT_TYPE,
-  WWW_AUTHENTICATE,
-  authErrorEnvelope,
-  baseResponseHeaders,
-  errorEnvelope,
-  gatewayErrors,
-  serializeJson,
-  successEnvelope,
-  type AuthErrorCode,
-} from './responses';
-import {
-  OPENAPI_METHODS,
-  actionForMethod,
-  isIntegrationPath,
-  matchRoute,
-  operationFor,
-  splitRawUrl,
-  type IdentifierSegment,
-  type RouteDefinition,
-  type RouteMatch,
-} from './routes';
-import { requiredScope, scopeAllows } from './scopes';
+import { resolveRequestId } from './request-id';
+import { gatewayErrors, serializeJson } from './responses';
+import { isIntegrationPath, matchRoute, operationFor, splitRawUrl, type RouteMatch } from './routes';
 import { ServiceTimeoutError, ServiceUnavailableError } from './service-errors';
-import type { BodyReadResult, KeyRecord, Operation, PendingBody, PipelineDeps, RawRequest, RawResponse, SecurityEvent } from './types';
+import { BODYLESS_METHODS, type AuthenticatedCaller, type Outcome, type RequestContext } from './steps/context';
+import { errorOutcome, finalize, methodNotAllowed, thrownOutcome } from './steps/outcomes';
+import { settleBody } from './steps/step-01-body-size';
+import { authenticationFailure, notifyKeyAuthenticated } from './steps/steps-02-05-authentication';
+import { routeRequest } from './steps/steps-08-10-routing';
+import { readBody } from './steps/steps-12-13-body';
+import { undecodableIdentifier } from './steps/step-15-identifier';
+import { dispatch } from './steps/steps-16-18-dispatch';
+import type { PipelineDeps, RawRequest, RawResponse } from './types';
 
 export type { BodyReadResult, KeyRecord, Operation, PendingBody, PipelineDeps, RawRequest, RawResponse, SecurityEvent } from './types';
 export { ServiceTimeoutError, ServiceUnavailableError, isIntegrationPath };
 
-/** Per-request facts fixed at step 0. */
-interface RequestContext {
-  req: RawRequest;
-  deps: PipelineDeps;
-  requestId: string;
-  method: string;
-  /** Raw path, without query string. */
-  path: string;
-  rawQuery: string | null;
-}
-
-/** A response before the common headers and serialization are applied. */
-interface Outcome {
-  status: number;
-  /** A JSON value to serialize; `undefined` = no body. */
-  body?: unknown;
-  /** An already serialized JSON body. */
-  text?: string;
-  headers?: Record<string, string>;
-}
-
-/** Who passed the authentication layer. */
-interface AuthenticatedCaller {
-  key: KeyRecord;
-  tenantSlug: string;
-}
-
-/** Bodies of these methods are ignored without being parsed (conventions.md §6.1). */
-const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
 /**
  * Runs one integration-API request through the processing order of conventions.md §5 and
  * returns the complete response. Never throws.
+ *
+ * The steps, in order (a step answers with the first failure; `steps/` holds one file per step):
+ *
+ * | Step | What | Where |
+ * |---|---|---|
+ * | 0 | request ID | here |
+ * | 1 | body size (413): declared length here; undeclared length once read, after 2–5 | steps/step-01-body-size.ts |
+ * | 2–5 | authentication layer (403/401/401/403) | authenticate.ts, steps/steps-02-05-authentication.ts |
+ * | 6 | per-key rate limit (429) | **not built yet** (limits issue) |
+ * | 7 | per-key concurrency slot (503), held until the response | **not built yet** (limits issue) |
+ * | 8–10 | route, method, scope (404/405/403) | steps/steps-08-10-routing.ts |
+ * | 11 | query parameters | query.ts; the services validate the ones they define |
+ * | 12–13 | media type (415), body text; JSON well-formed (400) in the service | steps/steps-12-13-body.ts |
+ * | 14 | forward field mapping for partner keys (422) | **not built yet** (custom integrations issue; runs where the body is parsed — see docs/architecture.md) |
+ * | 15 | identifier resolves (404): undecodable segments here, the rest in the service | steps/step-15-identifier.ts |
+ * | 16–18 | validation, business rules, persist, response | the owning service; steps/steps-16-18-dispatch.ts sends and maps the reply |
+ * | 18 | reverse field mapping for partner keys | **not built yet** (custom integrations issue) |
+ * | log | one integration-log entry for every request past step 5 not refused at step 10 | **not built yet** (integration logs issue) |
  */
 export async function handleIntegrationRequest(req: RawRequest, deps: PipelineDeps): Promise<RawResponse> {
   // Step 0: request ID.
@@ -110,61 +81,19 @@ async function processRequest(ctx: RequestContext): Promise<Outcome> {
   if (!auth.ok) return authenticationFailure(ctx, auth);
   const caller: AuthenticatedCaller = { key: auth.key, tenantSlug: auth.tenantSlug };
 
-  // Step 6 (per-key rate limit) and step 7 (per-key concurrency slot, held until the response is
-  // produced) wrap the call below; from here on every response is written to the integration log.
+  // Step 6: per-key rate limit — not built yet.
+  // Step 7: per-key concurrency slot, held until the response is produced — not built yet.
+  // From here on every response is written to the integration log — not built yet.
   return routeAndHandle(ctx, caller, match);
-}
-
-/**
- * Reads (or only measures) a body the HTTP layer has not read yet, replacing `ctx.req.body` with
- * what was read. Returns the answer when the body cannot be used: over the limit (413), over the
- * gateway's byte budget (503, nothing read), or the client went away.
- */
-async function settleBody(ctx: RequestContext, mode: 'read' | 'measure'): Promise<Outcome | null> {
-  const body = ctx.req.body;
-  if (body === null || Buffer.isBuffer(body)) return null;
-  const result: BodyReadResult = await (mode === 'read' ? (body as PendingBody).read() : (body as PendingBody).measure());
-  switch (result.status) {
-    case 'ok':
-      ctx.req.body = result.body;
-      return null;
-    case 'too_large':
-      return errorOutcome(ctx, gatewayErrors.payloadTooLarge());
-    case 'over_budget':
-      return errorOutcome(ctx, gatewayErrors.serviceUnavailable(result.retryAfterSeconds));
-    case 'aborted':
-      // Nobody reads this answer; the HTTP layer records it as a client abort.
-      return errorOutcome(ctx, gatewayErrors.bodyIncomplete());
-  }
 }
 
 /** Steps 8 onwards, for an authenticated caller. */
 async function routeAndHandle(ctx: RequestContext, caller: AuthenticatedCaller, match: RouteMatch): Promise<Outcome> {
+  // Steps 8–10: route, method, scope (and OPTIONS).
+  const routed = routeRequest(ctx, caller, match);
+  if (!('route' in routed)) return routed;
+  const { route, identifier } = routed;
   const { method } = ctx;
-
-  // Step 8: route exists.
-  if (match.type === 'unknown' || (match.type === 'openapi' && !ctx.deps.openApiDocument)) {
-    return errorOutcome(ctx, gatewayErrors.routeNotFound());
-  }
-  if (match.type === 'openapi') {
-    // Only OPTIONS and unsupported methods get here; the route has no resource and no scope.
-    if (method === 'OPTIONS') return optionsOutcome(OPENAPI_METHODS);
-    return methodNotAllowed(ctx, OPENAPI_METHODS);
-  }
-  const { route, identifier } = match;
-
-  // Step 9: method allowed on the route.
-  const action = actionForMethod(method);
-  if (!route.methods.includes(method) || action === null) return methodNotAllowed(ctx, route.methods);
-
-  // Step 10: scope.
-  if (!scopeAllows(caller.key.scopes, route.resource, action)) {
-    emitSecurityEvent(ctx, 'PERMISSION_DENIED', caller.key, caller.tenantSlug);
-    return authLayerOutcome('PERMISSION_DENIED', ctx, { required_scope: requiredScope(route.resource, action) });
-  }
-
-  // OPTIONS does no other work.
-  if (method === 'OPTIONS') return optionsOutcome(route.methods);
 
   // Step 11: query parameters. Services validate the ones they define; POST, PUT and DELETE ignore them.
   const query = BODYLESS_METHODS.has(method) ? parseQuery(ctx.rawQuery) : {};
@@ -180,202 +109,13 @@ async function routeAndHandle(ctx: RequestContext, caller: AuthenticatedCaller, 
     bodyJson = parsed.raw;
   }
 
-  // Step 14 (forward field mapping for partner keys) goes here.
+  // Step 14: forward field mapping for partner keys — not built yet.
 
   // Step 15 for identifiers that cannot be decoded: they resolve to no record.
   if (identifier && identifier.value === null) return undecodableIdentifier(ctx, route, identifier, query);
 
   const op = operationFor(route, method, identifier?.value ?? undefined);
   if (op === null) return methodNotAllowed(ctx, route.methods); // unreachable: the method was checked above
+  // Steps 15–18 in the owning service. Step 18's reverse field mapping — not built yet.
   return dispatch(ctx, caller, op, query, body, bodyJson);
-}
-
-type BodyResult = { ok: true; value: Record<string, unknown>; raw?: string } | { ok: false; error: ApiError };
-
-/**
- * Steps 12 and 13. An empty body is `{}` whatever its headers say. Every other body is forwarded
- * to the service as text and parsed there, by the one parser of the platform (the kernel's
- * `parseJsonText`, which keeps number literals that a double cannot hold exactly): the values a
- * service sees never depend on the body's size or on what the transport's JSON can carry, and the
- * gateway's event loop never parses a multi-megabyte bulk body. Only the gateway's own answers
- * after step 13 (an undecodable identifier, step 15) parse it here (`parseHere`).
- */
-function readBody(req: RawRequest, parseHere: boolean): BodyResult {
-  const raw = req.body;
-  // A body still pending here was only measured (bodyless methods never get here).
-  if (raw === null || !Buffer.isBuffer(raw) || raw.length === 0) return { ok: true, value: {} };
-  const media = checkBodyMediaType(headerValue(req.headers, 'content-type'), headerValue(req.headers, 'content-encoding'));
-  if (!media.ok) return { ok: false, error: gatewayErrors.unsupportedMediaType(media.error.contentType) };
-  if (parseHere) return parseJsonBody(raw);
-  const text = decodeJsonBodyText(raw);
-  return text.ok ? { ok: true, value: {}, raw: text.value } : text;
-}
-
-/**
- * The 404 of step 15 for an identifier segment that cannot be decoded, echoing the segment as
- * received. Inventory items name a location, or a product with `?by=sku`; an invalid `by` is a
- * step-11 error and wins.
- */
-function undecodableIdentifier(
-  ctx: RequestContext,
-  route: RouteDefinition,
-  identifier: IdentifierSegment,
-  query: Record<string, string>,
-): Outcome {
-  if (route.resource !== 'inventory') return errorOutcome(ctx, gatewayErrors.recordNotFound(route.resource, identifier.raw));
-  const by = query['by'] ?? '';
-  if (by === '' || by === 'location') return errorOutcome(ctx, gatewayErrors.recordNotFound('locations', identifier.raw));
-  if (by === 'sku') return errorOutcome(ctx, gatewayErrors.recordNotFound('products', identifier.raw));
-  return errorOutcome(ctx, gatewayErrors.invalidChoice('by', by));
-}
-
-async function dispatch(
-  ctx: RequestContext,
-  caller: AuthenticatedCaller,
-  op: Operation,
-  query: Record<string, string>,
-  body: Record<string, unknown>,
-  bodyJson?: string,
-): Promise<Outcome> {
-  const traceparent = headerValue(ctx.req.headers, 'traceparent')?.trim();
-  const request: ServiceRequest = {
-    tenantId: caller.key.tenantId,
-    tenantSlug: caller.tenantSlug,
-    requestId: ctx.requestId,
-    ...(isValidTraceparent(traceparent) ? { traceparent } : {}),
-    ...(op.identifier !== undefined ? { identifier: op.identifier } : {}),
-    query,
-    body,
-    ...(bodyJson !== undefined ? { bodyJson } : {}),
-  };
-  const reply = await ctx.deps.dispatch(op, request);
-  // Step 18's reverse field mapping (partner keys) goes here.
-  return replyOutcome(ctx, reply);
-}
-
-/** Maps a service's reply to a response; a reply that breaks the contract is an internal error. */
-function replyOutcome(ctx: RequestContext, reply: ServiceReply): Outcome {
-  if (reply !== null && typeof reply === 'object') {
-    if (reply.ok === true) {
-      return { status: reply.status === 201 ? 201 : 200, body: successEnvelope(reply.data, reply.pagination) };
-    }
-    if (reply.ok === false && reply.error && Object.prototype.hasOwnProperty.call(ERROR_STATUS, reply.error.code)) {
-      return errorOutcome(ctx, reply.error);
-    }
-  }
-  throw new Error('The service reply does not follow the ServiceReply contract.');
-}
-
-function positiveSeconds(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.ceil(value) : null;
-}
-
-/** An error envelope with the status of its code and the headers the code requires. */
-function errorOutcome(ctx: RequestContext, error: ApiError, extraHeaders: Record<string, string> = {}): Outcome {
-  const headers = { ...extraHeaders };
-  let err = error;
-  if (err.code === 'SERVICE_UNAVAILABLE') {
-    const retryAfter = positiveSeconds(err.details?.['retry_after']) ?? DEFAULT_RETRY_AFTER_SECONDS;
-    err = { ...err, details: { ...err.details, retry_after: retryAfter } };
-    headers['Retry-After'] = String(retryAfter);
-  } else if (err.code === 'RATE_LIMITED') {
-    const retryAfter = positiveSeconds(err.details?.['retry_after']);
-    if (retryAfter !== null) headers['Retry-After'] = String(retryAfter);
-  }
-  if (ERROR_STATUS[err.code] === 401) headers['WWW-Authenticate'] = WWW_AUTHENTICATE;
-  return { status: ERROR_STATUS[err.code], body: errorEnvelope(err, ctx.requestId), headers };
-}
-
-function methodNotAllowed(ctx: RequestContext, allowed: readonly string[]): Outcome {
-  return errorOutcome(ctx, gatewayErrors.methodNotAllowed(ctx.method, allowed), { Allow: allowed.join(', ') });
-}
-
-function optionsOutcome(allowed: readonly string[]): Outcome {
-  return { status: 204, headers: { Allow: allowed.join(', ') } };
-}
-
-/** An authentication-layer failure: `detail` plus envelope, 401s with `WWW-Authenticate`. */
-function authLayerOutcome(code: AuthErrorCode, ctx: RequestContext, details?: Record<string, unknown>): Outcome {
-  const status = ERROR_STATUS[code];
-  return {
-    status,
-    body: authErrorEnvelope(code, ctx.requestId, details),
-    headers: status === 401 ? { 'WWW-Authenticate': WWW_AUTHENTICATE } : {},
-  };
-}
-
-function authenticationFailure(ctx: RequestContext, auth: Extract<AuthOutcome, { ok: false }>): Outcome {
-  emitSecurityEvent(ctx, auth.code, auth.key, auth.tenantSlug);
-  return authLayerOutcome(auth.code, ctx);
-}
-
-function emitSecurityEvent(ctx: RequestContext, reason: SecurityEvent['reason'], key: KeyRecord | null, hostTenantSlug: string | null): void {
-  if (!ctx.deps.onSecurityEvent) return;
-  const event: SecurityEvent = {
-    reason,
-    requestId: ctx.requestId,
-    keyId: key?.id ?? null,
-    keyName: key?.name ?? null,
-    tenantId: key?.tenantId ?? null,
-    hostTenantSlug,
-    method: ctx.method,
-    path: ctx.path,
-    clientIp: ctx.req.remoteAddress ?? null,
-    occurredAt: ctx.deps.now(),
-  };
-  try {
-    ctx.deps.onSecurityEvent(event);
-  } catch (error) {
-    // Recording must not change the answer the caller gets.
-    reportUnexpected(ctx, error);
-  }
-}
-
-function notifyKeyAuthenticated(ctx: RequestContext, key: KeyRecord): void {
-  try {
-    ctx.deps.onKeyAuthenticated?.(key, ctx.requestId);
-  } catch (error) {
-    reportUnexpected(ctx, error);
-  }
-}
-
-function reportUnexpected(ctx: RequestContext, error: unknown): void {
-  try {
-    ctx.deps.onUnexpectedError?.(error, ctx.requestId);
-  } catch {
-    // nothing left to tell
-  }
-}
-
-function isNamedError(error: unknown, name: string): error is Error {
-  return error instanceof Error && error.name === name;
-}
-
-/** Exceptions: 503 and 504 for the dispatcher's infrastructure errors, 500 for anything else. */
-function thrownOutcome(error: unknown, ctx: RequestContext): Outcome {
-  if (error instanceof ServiceUnavailableError || isNamedError(error, 'ServiceUnavailableError')) {
-    const retryAfter = positiveSeconds((error as Partial<ServiceUnavailableError>).retryAfterSeconds) ?? DEFAULT_RETRY_AFTER_SECONDS;
-    return errorOutcome(ctx, gatewayErrors.serviceUnavailable(retryAfter));
-  }
-  if (error instanceof ServiceTimeoutError || isNamedError(error, 'ServiceTimeoutError')) return errorOutcome(ctx, gatewayErrors.gatewayTimeout());
-  reportUnexpected(ctx, error);
-  return errorOutcome(ctx, gatewayErrors.internal());
-}
-
-/** Adds the common headers, fills in `request_id`, serializes, and drops the body for HEAD and 204. */
-function finalize(outcome: Outcome, ctx: RequestContext): RawResponse {
-  const headers = { ...baseResponseHeaders(ctx.requestId, ctx.deps.baseDomain), ...outcome.headers };
-  let text: string | undefined = outcome.text;
-  if (text === undefined && outcome.body !== undefined) {
-    try {
-      text = serializeJson(outcome.body);
-    } catch (error) {
-      // e.g. a service returned data JSON cannot represent
-      reportUnexpected(ctx, error);
-      return finalize(errorOutcome(ctx, gatewayErrors.internal()), ctx);
-    }
-  }
-  if (text === undefined || outcome.status === 204) return { status: outcome.status, headers, body: null };
-  headers['Content-Type'] = JSON_CONTENT_TYPE;
-  return { status: outcome.status, headers, body: ctx.method === 'HEAD' ? null : text };
 }
