@@ -12,6 +12,7 @@ import {
   type RawRequest,
   type RawResponse,
 } from '@datamingle/gateway-domain';
+import type { DocsSite } from '@datamingle/gateway-openapi';
 import { METRICS_CONTENT_TYPE, runReadinessChecks, type GatewayLimits, type Logger, type ReadinessCheck } from '@datamingle/platform';
 import { ByteBudget } from './byte-budget';
 import { IncomingBody } from './http-body';
@@ -31,7 +32,7 @@ function headersOf(req: IncomingMessage): Record<string, string | string[] | und
 }
 
 /** Paths outside the integration API that get their own route label (any other path is 'other', so scanners cannot grow the series). */
-const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/docs', '/docs/']);
+const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/docs', '/docs/', '/docs/scalar.js', '/docs/init.js']);
 
 function routeLabel(path: string): string {
   const m = /^\/api\/integrations\/v1\/(orders|products|locations|inventory)(\/[^/]+)?\/?$/.exec(path);
@@ -46,8 +47,8 @@ export interface GatewayHttpOptions {
   readiness: ReadinessCheck[];
   metrics: Metrics;
   logger: Logger;
-  /** The human API reference (HTML), served at /docs/. */
-  docsPage: string;
+  /** The human API reference: the page at /docs/ and its assets under /docs/ (see buildDocsSite). */
+  docs: DocsSite;
   limits: GatewayLimits;
 }
 
@@ -229,9 +230,8 @@ export class GatewayHttpServer {
         const result = await runReadinessChecks(this.options.readiness, 2_000);
         return json(result.ready ? 200 : 503, { status: result.ready ? 'ready' : 'unavailable', checks: result.checks });
       }
-      if (path === '/docs' || path === '/docs/') {
-        return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: method === 'HEAD' ? null : this.options.docsPage };
-      }
+      const docs = this.options.docs.get(path);
+      if (docs) return { status: 200, headers: { 'content-type': docs.contentType, ...docs.headers }, body: method === 'HEAD' ? null : docs.body };
       if (path === '/metrics') {
         return { status: 200, headers: { 'content-type': METRICS_CONTENT_TYPE, 'cache-control': 'no-store' }, body: method === 'HEAD' ? null : await this.options.metrics.render() };
       }

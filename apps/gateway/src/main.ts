@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
 import { hashApiKey, ServiceUnavailableError, type KeyRecord, type PipelineDeps } from '@datamingle/gateway-domain';
-import { buildOpenApiDocument, renderDocsPage } from '@datamingle/gateway-openapi';
+import { buildDocsSite, buildOpenApiDocument } from '@datamingle/gateway-openapi';
 import { GatewayStore } from '@datamingle/gateway-infrastructure';
 import { isUnavailable, loadConfig, Logger, NestLoggerBridge, openReadModel, runMain, type PlatformConfig, type ReadinessCheck } from '@datamingle/platform';
 import { GatewayHttpServer } from './http-server';
@@ -116,7 +117,12 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
       readiness,
       metrics,
       logger,
-      docsPage: renderDocsPage(openApi),
+      // The API reference: Scalar's browser bundle, read once, served from /docs/scalar.js.
+      docs: buildDocsSite({
+        title: openApi.info.title,
+        sources: [{ title: openApi.info.title, slug: 'integrations-v1', url: '/api/integrations/v1/openapi.json' }],
+        scalarBundle: readFileSync(require.resolve('@scalar/api-reference/browser/standalone.js'), 'utf8'),
+      }),
       limits: config.gatewayLimits,
     });
     metrics.trackBodyBytes(() => this.http.bodyBytesBuffered());

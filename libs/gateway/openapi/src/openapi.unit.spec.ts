@@ -210,7 +210,7 @@ describe('buildOpenApiDocument', () => {
       });
       const lib = require('./index') as typeof import('./index');
       lib.buildOpenApiDocument();
-      lib.renderDocsPage(lib.buildOpenApiDocument());
+      lib.buildDocsSite({ title: 't', sources: [{ title: 't', slug: 't', url: '/openapi.json' }], scalarBundle: '' });
     });
     expect(loaded).toBe(false);
   });
