@@ -63,6 +63,8 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
     this.securityEvents = new SecurityEventRecorder(store, logger);
     const metrics = new Metrics(
       (['orders', 'catalog', 'inventory'] as const).map((service) => ({ service, read: (timeoutMs: number) => this.clients.metrics(service, timeoutMs) })),
+      undefined,
+      { processMetricsOf: 'gateway' },
     );
     let secret = '';
     // Generated from the route table and the schemas in code, once per process.

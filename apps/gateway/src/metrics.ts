@@ -1,4 +1,4 @@
-import { mergeExpositions, MetricsRegistry, within, type Counter, type Gauge, type Histogram } from '@datamingle/platform';
+import { mergeExpositions, MetricsRegistry, within, type Counter, type MetricsRegistryOptions, type Gauge, type Histogram } from '@datamingle/platform';
 
 /** A service whose metrics the gateway's /metrics includes. */
 export interface ServiceMetricsSource {
@@ -17,7 +17,7 @@ export const SERVICE_METRICS_TIMEOUT_MS = 1_000;
  * family by family.
  */
 export class Metrics {
-  private readonly registry = new MetricsRegistry();
+  private readonly registry: MetricsRegistry;
   private readonly requests: Counter;
   private readonly latency: Histogram;
   private readonly serviceLatency: Histogram;
@@ -29,10 +29,16 @@ export class Metrics {
   constructor(
     private readonly services: readonly ServiceMetricsSource[] = [],
     private readonly timeoutMs = SERVICE_METRICS_TIMEOUT_MS,
+    options: MetricsRegistryOptions = {},
   ) {
-    this.requests = this.registry.counter('datamingle_http_requests_total', 'Integration API requests by route, method and status.');
-    this.latency = this.registry.histogram('datamingle_http_request_duration_seconds', 'Integration API request latency.');
-    this.serviceLatency = this.registry.histogram('datamingle_service_call_duration_seconds', 'Gateway to service call latency.');
+    this.registry = new MetricsRegistry(options);
+    this.requests = this.registry.counter('datamingle_http_requests_total', 'Integration API requests by route, method and status.', [
+      'route',
+      'method',
+      'status',
+    ]);
+    this.latency = this.registry.histogram('datamingle_http_request_duration_seconds', 'Integration API request latency.', ['route', 'method']);
+    this.serviceLatency = this.registry.histogram('datamingle_service_call_duration_seconds', 'Gateway to service call latency.', ['service', 'pattern']);
     this.dropped = this.registry.counter(
       'datamingle_gateway_connections_dropped_total',
       'Client connections closed on arrival because GATEWAY_MAX_CONNECTIONS were open.',
@@ -45,6 +51,7 @@ export class Metrics {
       'datamingle_service_metrics_up',
       `1 if the service answered this scrape's metrics request within ${this.timeoutMs} ms (its families follow), else 0. ` +
         'The gateway reaches one replica of each service; scrape every pod (HEALTH_PORT /metrics) for all.',
+      ['service'],
     );
   }
 
@@ -76,6 +83,6 @@ export class Metrics {
         return text ?? '';
       }),
     );
-    return mergeExpositions([this.registry.render(), ...texts]);
+    return mergeExpositions([await this.registry.render(), ...texts]);
   }
 }

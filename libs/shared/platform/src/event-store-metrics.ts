@@ -26,6 +26,7 @@ export function instrumentEventStore<S extends EventStore>(store: S, metrics: Me
     'Event-store append latency of this process, by operation (append: appendToStream, append_many: appendToStreams, ' +
       'append_many_in_transaction / append_in_transaction: PostgreSQL appends inside the writer\'s transaction, until the statement returns, ' +
       'without the commit) and outcome (ok, conflict: wrong expected version or duplicate event id, error).',
+    ['service', 'operation', 'outcome'],
     APPEND_BUCKETS,
   );
   const wrapped = new WeakMap<object, unknown>();

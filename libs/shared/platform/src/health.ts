@@ -59,12 +59,13 @@ export class HealthController {
   }
 
   @Get('metrics')
-  exposition(@Res() reply: ReplyLike): void {
+  async exposition(@Res() reply: ReplyLike): Promise<void> {
+    const text = (await this.metrics?.render()) ?? '';
     reply
       .status(200)
       .header('content-type', METRICS_CONTENT_TYPE)
       .header('cache-control', 'no-store')
-      .send(this.metrics?.render() ?? '');
+      .send(text);
   }
 }
 
@@ -77,8 +78,8 @@ export class HealthMessageController {
   ) {}
 
   @MessagePattern(METRICS_PATTERN)
-  exposition(): MetricsReply {
-    return { text: this.metrics?.render() ?? '' };
+  async exposition(): Promise<MetricsReply> {
+    return { text: (await this.metrics?.render()) ?? '' };
   }
 
   @MessagePattern(Patterns.health)

@@ -1,8 +1,10 @@
 /**
- * A small in-process Prometheus registry (text exposition format 0.0.4): counters, gauges and
- * histograms, plus families whose samples are read from state at scrape time, and the merge of
- * several processes' expositions into one (the gateway's /metrics).
+ * The Prometheus metrics of one process on prom-client (text exposition format 0.0.4): counters,
+ * gauges and histograms, families whose samples are read from state at scrape time, the process
+ * and event-loop metrics of prom-client's collectDefaultMetrics (labelled with the process's
+ * `service`), and the merge of several processes' expositions into one (the gateway's /metrics).
  */
+import { collectDefaultMetrics, Counter as PromCounter, Gauge as PromGauge, Histogram as PromHistogram, Registry } from 'prom-client';
 
 export type Labels = Readonly<Record<string, string>>;
 export type MetricType = 'counter' | 'gauge' | 'histogram';
@@ -15,7 +17,8 @@ export interface Sample {
 /** Latency buckets (seconds) of request-like operations. */
 export const DEFAULT_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
-export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+/** prom-client's Prometheus text format 0.0.4: `text/plain; version=0.0.4; charset=utf-8`. */
+export const METRICS_CONTENT_TYPE: string = Registry.PROMETHEUS_CONTENT_TYPE;
 
 /** The message pattern a service answers with its metrics (MetricsReply), like `health.check`. */
 export const METRICS_PATTERN = 'metrics.read';
@@ -33,147 +36,144 @@ export function escapeLabelValue(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
-function escapeHelp(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
-}
-
-/** `{a="x",b="y"}` (keys in the given order), or '' without labels. */
-export function formatLabels(labels: Labels): string {
-  const parts = Object.entries(labels).map(([k, v]) => {
-    if (!LABEL_NAME.test(k)) throw new TypeError(`invalid label name: ${k}`);
-    return `${k}="${escapeLabelValue(v)}"`;
-  });
-  return parts.length ? `{${parts.join(',')}}` : '';
-}
-
-export function formatValue(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Infinity) return '+Inf';
-  if (value === -Infinity) return '-Inf';
-  return String(value);
-}
-
 abstract class Family {
+  readonly labelNames: readonly string[];
+
   constructor(
     readonly name: string,
     readonly help: string,
     readonly type: MetricType,
+    labelNames: readonly string[],
   ) {
     if (!METRIC_NAME.test(name)) throw new TypeError(`invalid metric name: ${name}`);
+    for (const l of labelNames) if (!LABEL_NAME.test(l) || l.startsWith('__')) throw new TypeError(`invalid label name: ${l}`);
+    this.labelNames = [...labelNames];
   }
 
-  abstract samples(lines: string[]): void;
+  /** Labels as prom-client wants them: only declared names (prom-client would throw a plain Error). */
+  protected checked(labels: Labels): Record<string, string> {
+    for (const k of Object.keys(labels)) {
+      if (!this.labelNames.includes(k)) throw new TypeError(`label ${k} is not declared for ${this.name} (${this.labelNames.join(', ') || 'no labels'})`);
+    }
+    return labels as Record<string, string>;
+  }
 }
 
-/** A counter or gauge: set or added to by the code, and/or read from state at scrape time. */
-class ScalarFamily extends Family {
-  protected readonly values = new Map<string, number>();
+/** A counter: incremented by the code, and/or read from state at scrape time (addCollector). */
+export class Counter extends Family {
   private readonly collectors: Array<() => Iterable<Sample>> = [];
+  private readonly metric: PromCounter<string>;
+
+  constructor(registry: Registry, name: string, help: string, labelNames: readonly string[]) {
+    super(name, help, 'counter', labelNames);
+    const collectors = this.collectors;
+    this.metric = new PromCounter({
+      name,
+      help,
+      labelNames: this.labelNames,
+      registers: [registry],
+      collect() {
+        for (const collect of collectors) {
+          for (const s of collect()) {
+            this.remove(s.labels as Record<string, string>);
+            this.inc(s.labels as Record<string, string>, s.value);
+          }
+        }
+      },
+    });
+  }
+
+  inc(labels: Labels = {}, by = 1): void {
+    if (!(by >= 0)) throw new RangeError(`a counter only goes up: ${by}`);
+    this.metric.inc(this.checked(labels), by);
+  }
 
   addCollector(collect: () => Iterable<Sample>): void {
     this.collectors.push(collect);
   }
-
-  protected add(labels: Labels, by: number): void {
-    const key = formatLabels(labels);
-    this.values.set(key, (this.values.get(key) ?? 0) + by);
-  }
-
-  protected put(labels: Labels, value: number): void {
-    this.values.set(formatLabels(labels), value);
-  }
-
-  samples(lines: string[]): void {
-    const all = new Map(this.values);
-    for (const collect of this.collectors) for (const s of collect()) all.set(formatLabels(s.labels), s.value);
-    for (const [labels, value] of all) lines.push(`${this.name}${labels} ${formatValue(value)}`);
-  }
 }
 
-export class Counter extends ScalarFamily {
-  inc(labels: Labels = {}, by = 1): void {
-    if (!(by >= 0)) throw new RangeError(`a counter only goes up: ${by}`);
-    this.add(labels, by);
-  }
-}
+/** A gauge: set by the code, and/or read from state at scrape time (addCollector). */
+export class Gauge extends Family {
+  private readonly collectors: Array<() => Iterable<Sample>> = [];
+  private readonly metric: PromGauge<string>;
 
-export class Gauge extends ScalarFamily {
+  constructor(registry: Registry, name: string, help: string, labelNames: readonly string[]) {
+    super(name, help, 'gauge', labelNames);
+    const collectors = this.collectors;
+    this.metric = new PromGauge({
+      name,
+      help,
+      labelNames: this.labelNames,
+      registers: [registry],
+      collect() {
+        for (const collect of collectors) for (const s of collect()) this.set(s.labels as Record<string, string>, s.value);
+      },
+    });
+  }
+
   set(labels: Labels, value: number): void {
-    this.put(labels, value);
+    this.metric.set(this.checked(labels), value);
   }
-}
 
-interface HistogramSeries {
-  labels: Labels;
-  /** Observations per bucket (not cumulative; rendering accumulates). */
-  counts: number[];
-  sum: number;
-  count: number;
+  addCollector(collect: () => Iterable<Sample>): void {
+    this.collectors.push(collect);
+  }
 }
 
 export class Histogram extends Family {
-  private readonly series = new Map<string, HistogramSeries>();
+  private readonly metric: PromHistogram<string>;
 
-  constructor(name: string, help: string, readonly buckets: readonly number[]) {
-    super(name, help, 'histogram');
+  constructor(registry: Registry, name: string, help: string, labelNames: readonly string[], readonly buckets: readonly number[]) {
+    super(name, help, 'histogram', labelNames);
+    if (this.labelNames.includes('le')) throw new TypeError('a histogram label may not be named le');
     if (buckets.length === 0 || buckets.some((b, i) => !Number.isFinite(b) || (i > 0 && b <= buckets[i - 1]!))) {
       throw new RangeError(`histogram buckets must be finite and increasing: ${buckets.join(', ')}`);
     }
+    this.metric = new PromHistogram({ name, help, labelNames: this.labelNames, buckets: [...buckets], registers: [registry] });
   }
 
   observe(labels: Labels, value: number): void {
     if ('le' in labels) throw new TypeError('a histogram label may not be named le');
-    const key = formatLabels(labels);
-    let s = this.series.get(key);
-    if (!s) {
-      s = { labels: { ...labels }, counts: this.buckets.map(() => 0), sum: 0, count: 0 };
-      this.series.set(key, s);
-    }
-    const i = this.buckets.findIndex((b) => value <= b);
-    if (i >= 0) s.counts[i]! += 1;
-    s.sum += value;
-    s.count += 1;
-  }
-
-  samples(lines: string[]): void {
-    for (const [key, s] of this.series) {
-      let cumulative = 0;
-      this.buckets.forEach((b, i) => {
-        cumulative += s.counts[i]!;
-        lines.push(`${this.name}_bucket${formatLabels({ ...s.labels, le: formatValue(b) })} ${cumulative}`);
-      });
-      lines.push(
-        `${this.name}_bucket${formatLabels({ ...s.labels, le: '+Inf' })} ${s.count}`,
-        `${this.name}_sum${key} ${formatValue(s.sum)}`,
-        `${this.name}_count${key} ${s.count}`,
-      );
-    }
+    this.metric.observe(this.checked(labels), value);
   }
 }
 
-/** The metric families of one process, rendered in registration order, one HELP and TYPE each. */
+export interface MetricsRegistryOptions {
+  /**
+   * Add prom-client's default process and event-loop metrics (process_*, nodejs_*), every sample
+   * labelled `service="<this>"` so that the gateway's merge of several processes' expositions
+   * keeps one series per process. Off by default (unit tests render exact texts).
+   */
+  processMetricsOf?: string;
+}
+
+/** The metric families of one process (a prom-client Registry), rendered in registration order, one HELP and TYPE each. */
 export class MetricsRegistry {
+  /** The underlying prom-client registry. */
+  readonly registry = new Registry();
   private readonly families = new Map<string, Family>();
 
-  counter(name: string, help: string): Counter {
-    return this.register(name, Counter, () => new Counter(name, help, 'counter'));
+  constructor(options: MetricsRegistryOptions = {}) {
+    if (options.processMetricsOf !== undefined) collectDefaultMetrics({ register: this.registry, labels: { service: options.processMetricsOf } });
   }
 
-  gauge(name: string, help: string): Gauge {
-    return this.register(name, Gauge, () => new Gauge(name, help, 'gauge'));
+  counter(name: string, help: string, labelNames: readonly string[] = []): Counter {
+    return this.register(name, Counter, () => new Counter(this.registry, name, help, labelNames));
   }
 
-  histogram(name: string, help: string, buckets: readonly number[] = DEFAULT_BUCKETS): Histogram {
-    return this.register(name, Histogram, () => new Histogram(name, help, buckets));
+  gauge(name: string, help: string, labelNames: readonly string[] = []): Gauge {
+    return this.register(name, Gauge, () => new Gauge(this.registry, name, help, labelNames));
   }
 
-  render(): string {
-    const lines: string[] = [];
-    for (const f of this.families.values()) {
-      lines.push(`# HELP ${f.name} ${escapeHelp(f.help)}`, `# TYPE ${f.name} ${f.type}`);
-      f.samples(lines);
-    }
-    return lines.length ? lines.join('\n') + '\n' : '';
+  histogram(name: string, help: string, labelNames: readonly string[] = [], buckets: readonly number[] = DEFAULT_BUCKETS): Histogram {
+    return this.register(name, Histogram, () => new Histogram(this.registry, name, help, labelNames, buckets));
+  }
+
+  /** The exposition (Prometheus text format 0.0.4, METRICS_CONTENT_TYPE). */
+  async render(): Promise<string> {
+    // prom-client writes a NaN sample (e.g. the event-loop lag before its first measurement) as `Nan`; the format spells it `NaN`.
+    return (await this.registry.metrics()).replace(/^([^#\n].*) Nan$/gm, '$1 NaN');
   }
 
   /** Registering a name again returns its family (of the same kind; another kind is an error). */
@@ -183,6 +183,7 @@ export class MetricsRegistry {
       if (!(existing instanceof kind)) throw new TypeError(`metric ${name} is already registered as a ${existing.type}`);
       return existing;
     }
+    if (this.registry.getSingleMetric(name)) throw new TypeError(`metric ${name} is already registered (a default process metric)`);
     const family = create();
     this.families.set(name, family);
     return family;

@@ -9,84 +9,102 @@ const lines = (text: string) => text.split('\n').filter(Boolean);
 const metaLines = (text: string, kind: 'HELP' | 'TYPE', name: string) => lines(text).filter((l) => l.startsWith(`# ${kind} ${name} `));
 
 describe('MetricsRegistry', () => {
-  it('renders one HELP and one TYPE per family, then its samples', () => {
+  it('renders one HELP and one TYPE per family, then its samples', async () => {
     const r = new MetricsRegistry();
-    const c = r.counter('x_total', 'Things.');
+    const c = r.counter('x_total', 'Things.', ['kind']);
     c.inc({ kind: 'a' });
     c.inc({ kind: 'a' }, 2);
     c.inc({ kind: 'b' });
-    r.gauge('y', 'A level.').set({ kind: 'a' }, 1.5);
-    expect(r.render()).toBe(
-      ['# HELP x_total Things.', '# TYPE x_total counter', 'x_total{kind="a"} 3', 'x_total{kind="b"} 1', '# HELP y A level.', '# TYPE y gauge', 'y{kind="a"} 1.5', ''].join(
-        '\n',
-      ),
-    );
-    expect([...parseExposition(r.render()).keys()]).toEqual(['x_total', 'y']);
+    r.gauge('y', 'A level.', ['kind']).set({ kind: 'a' }, 1.5);
+    const text = await r.render();
+    expect(lines(text)).toEqual(['# HELP x_total Things.', '# TYPE x_total counter', 'x_total{kind="a"} 3', 'x_total{kind="b"} 1', '# HELP y A level.', '# TYPE y gauge', 'y{kind="a"} 1.5']);
+    expect([...parseExposition(text).keys()]).toEqual(['x_total', 'y']);
   });
 
-  it('renders histograms with cumulative buckets, +Inf, _sum and _count', () => {
+  it('renders histograms with cumulative buckets, +Inf, _sum and _count', async () => {
     const r = new MetricsRegistry();
-    const h = r.histogram('lat_seconds', 'Latency.', [0.1, 1, 10]);
+    const h = r.histogram('lat_seconds', 'Latency.', ['op'], [0.1, 1, 10]);
     for (const v of [0.05, 0.1, 0.5, 2, 20]) h.observe({ op: 'x' }, v);
-    expect(lines(r.render())).toEqual([
-      '# HELP lat_seconds Latency.',
-      '# TYPE lat_seconds histogram',
-      'lat_seconds_bucket{op="x",le="0.1"} 2',
-      'lat_seconds_bucket{op="x",le="1"} 3',
-      'lat_seconds_bucket{op="x",le="10"} 4',
-      'lat_seconds_bucket{op="x",le="+Inf"} 5',
-      'lat_seconds_sum{op="x"} 22.65',
-      'lat_seconds_count{op="x"} 5',
+    const family = parseExposition(await r.render()).get('lat_seconds')!;
+    expect(family.help).toBe('Latency.');
+    expect(family.type).toBe('histogram');
+    expect(family.samples.map((s) => [s.name, s.labels, s.value])).toEqual([
+      ['lat_seconds_bucket', { op: 'x', le: '0.1' }, 2],
+      ['lat_seconds_bucket', { op: 'x', le: '1' }, 3],
+      ['lat_seconds_bucket', { op: 'x', le: '10' }, 4],
+      ['lat_seconds_bucket', { op: 'x', le: '+Inf' }, 5],
+      ['lat_seconds_sum', { op: 'x' }, 22.65],
+      ['lat_seconds_count', { op: 'x' }, 5],
     ]);
-    expect(parseExposition(r.render()).get('lat_seconds')!.samples).toHaveLength(6);
   });
 
-  it('escapes label values (backslash, double quote, line feed) and HELP text', () => {
+  it('escapes label values (backslash, double quote, line feed) and HELP text', async () => {
     expect(escapeLabelValue('a\\b"c\nd')).toBe('a\\\\b\\"c\\nd');
     const r = new MetricsRegistry();
-    r.gauge('g', 'Line one\nline two \\ end.').set({ path: '/x"y\\z\n' }, 1);
-    const text = r.render();
+    r.gauge('g', 'Line one\nline two \\ end.', ['path']).set({ path: '/x"y\\z\n' }, 1);
+    const text = await r.render();
     expect(lines(text)).toEqual(['# HELP g Line one\\nline two \\\\ end.', '# TYPE g gauge', 'g{path="/x\\"y\\\\z\\n"} 1']);
     expect(parseExposition(text).get('g')!.samples[0]!.labels).toEqual({ path: '/x"y\\z\n' });
   });
 
-  it('returns the registered family for a name again, rejects another kind, bad names and falling counters', () => {
+  it('returns the registered family for a name again, rejects another kind, bad names, undeclared labels and falling counters', () => {
     const r = new MetricsRegistry();
     expect(r.counter('a_total', 'A.')).toBe(r.counter('a_total', 'A.'));
     expect(() => r.gauge('a_total', 'A.')).toThrow(TypeError);
     expect(() => r.gauge('1bad', 'B.')).toThrow(TypeError);
-    expect(() => r.gauge('ok', 'B.').set({ 'bad-label': 'x' }, 1)).toThrow(TypeError);
+    expect(() => r.gauge('bad_label', 'B.', ['bad-label'])).toThrow(TypeError);
+    expect(() => r.gauge('ok', 'B.').set({ undeclared: 'x' }, 1)).toThrow(TypeError);
     expect(() => r.counter('a_total', 'A.').inc({}, -1)).toThrow(RangeError);
-    expect(() => r.histogram('h', 'H.', [1, 1])).toThrow(RangeError);
+    expect(() => r.histogram('h', 'H.', [], [1, 1])).toThrow(RangeError);
+    expect(() => r.histogram('h1', 'H.', ['le'])).toThrow(TypeError);
     expect(() => r.histogram('h2', 'H.').observe({ le: '1' }, 1)).toThrow(TypeError);
   });
 
-  it('reads collected families at render time; formats special values', () => {
+  it('reads collected families at render time; formats special values', async () => {
     const r = new MetricsRegistry();
     let lag = 1;
-    r.gauge('lag', 'Lag.').addCollector(() => [{ labels: { p: 'a' }, value: lag }]);
+    r.gauge('lag', 'Lag.', ['p']).addCollector(() => [{ labels: { p: 'a' }, value: lag }]);
+    let handled = 3;
+    r.counter('handled_total', 'Handled.', ['p']).addCollector(() => [{ labels: { p: 'a' }, value: handled }]);
     r.gauge('odd', 'Odd.').set({}, Infinity);
-    expect(r.render()).toContain('lag{p="a"} 1\n');
+    expect(await r.render()).toContain('lag{p="a"} 1\n');
     lag = 2.5;
-    expect(r.render()).toContain('lag{p="a"} 2.5\n');
-    expect(r.render()).toContain('odd +Inf\n');
+    handled = 5;
+    const text = await r.render();
+    expect(text).toContain('lag{p="a"} 2.5\n');
+    expect(text).toContain('handled_total{p="a"} 5\n');
+    expect(text).toContain('odd +Inf\n');
+  });
+
+  it('adds the process and event-loop metrics, labelled with the service, when asked', async () => {
+    expect(await new MetricsRegistry().render()).not.toContain('process_');
+    const r = new MetricsRegistry({ processMetricsOf: 'orders' });
+    r.counter('x_total', 'X.').inc();
+    const families = parseExposition(await r.render());
+    for (const name of ['process_cpu_seconds_total', 'process_start_time_seconds', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_heap_size_used_bytes']) {
+      expect([name, families.get(name)?.samples.length]).toEqual([name, 1]);
+    }
+    expect(families.get('nodejs_eventloop_lag_seconds')!.type).toBe('gauge'); // measured at a scrape, reported by the next
+    for (const [name, family] of families) if (name !== 'x_total') for (const s of family.samples) expect(s.labels['service']).toBe('orders');
+    expect(families.get('x_total')!.samples.map((s) => s.value)).toEqual([1]);
+    expect(() => r.gauge('process_start_time_seconds', 'Mine.')).toThrow(TypeError);
   });
 });
 
 describe('mergeExpositions', () => {
-  const service = (name: string, appends: number) => {
-    const r = new MetricsRegistry();
-    const h = r.histogram('append_seconds', 'Appends.', [0.01, 1]);
+  const service = async (name: string, appends: number) => {
+    const r = new MetricsRegistry({ processMetricsOf: name });
+    const h = r.histogram('append_seconds', 'Appends.', ['service', 'operation'], [0.01, 1]);
     for (let i = 0; i < appends; i++) h.observe({ service: name, operation: 'append' }, 0.005);
-    r.gauge('lag_seconds', 'Lag.').set({ service: name, projection: `${name}.p` }, 0);
+    r.gauge('lag_seconds', 'Lag.', ['service', 'projection']).set({ service: name, projection: `${name}.p` }, 0);
     return r.render();
   };
 
-  it('keeps one HELP and TYPE per family and groups every input\'s samples under it', () => {
-    const own = new MetricsRegistry();
-    own.counter('requests_total', 'Requests.').inc({ route: '/x' });
-    const merged = mergeExpositions([own.render(), service('orders', 2), service('catalog', 1), '']);
-    for (const name of ['requests_total', 'append_seconds', 'lag_seconds']) {
+  it('keeps one HELP and TYPE per family and groups every input\'s samples under it', async () => {
+    const own = new MetricsRegistry({ processMetricsOf: 'gateway' });
+    own.counter('requests_total', 'Requests.', ['route']).inc({ route: '/x' });
+    const merged = mergeExpositions([await own.render(), await service('orders', 2), await service('catalog', 1), '']);
+    for (const name of ['requests_total', 'append_seconds', 'lag_seconds', 'process_cpu_seconds_total', 'nodejs_eventloop_lag_seconds']) {
       expect(metaLines(merged, 'HELP', name)).toHaveLength(1);
       expect(metaLines(merged, 'TYPE', name)).toHaveLength(1);
     }
@@ -96,6 +114,7 @@ describe('mergeExpositions', () => {
       ['catalog', 1],
     ]);
     expect(families.get('lag_seconds')!.samples.map((s) => s.labels['service'])).toEqual(['orders', 'catalog']);
+    expect(families.get('process_start_time_seconds')!.samples.map((s) => s.labels['service'])).toEqual(['gateway', 'orders', 'catalog']);
   });
 
   it('drops a family that an input declares with another type', () => {
@@ -140,9 +159,9 @@ describe('instrumentEventStore', () => {
     async close() {}
   }
 
-  const counts = (r: MetricsRegistry) =>
+  const counts = async (r: MetricsRegistry) =>
     Object.fromEntries(
-      parseExposition(r.render())
+      parseExposition(await r.render())
         .get('datamingle_event_store_append_duration_seconds')!
         .samples.filter((s) => s.name.endsWith('_count'))
         .map((s) => [`${s.labels['service']}/${s.labels['operation']}/${s.labels['outcome']}`, s.value]),
@@ -159,7 +178,7 @@ describe('instrumentEventStore', () => {
     raw.fail = new Error('down');
     await expect(store.appendToStream('s', [], { expectedRevision: 0n })).rejects.toThrow('down');
     expect(await store.readAll({ maxCount: 1 })).toEqual([]);
-    expect(counts(metrics)).toEqual({ 'orders/append/ok': 1, 'orders/append_many/ok': 1, 'orders/append/conflict': 1, 'orders/append/error': 1 });
+    expect(await counts(metrics)).toEqual({ 'orders/append/ok': 1, 'orders/append_many/ok': 1, 'orders/append/conflict': 1, 'orders/append/error': 1 });
   });
 
   it('keeps `instanceof PostgresEventStore` (writers choose the same-transaction path by it) and times that path too', async () => {
@@ -185,7 +204,7 @@ describe('instrumentEventStore', () => {
       expect(revisions.get('inventory-t-l')).toEqual({ firstRevision: 0n, lastRevision: 0n });
       expect(queries).toHaveLength(2);
       expect(store.schema).toBe(raw.schema);
-      expect(counts(metrics)).toEqual({ 'inventory/append_many_in_transaction/ok': 1 });
+      expect(await counts(metrics)).toEqual({ 'inventory/append_many_in_transaction/ok': 1 });
     } finally {
       await raw.close();
     }
@@ -193,14 +212,14 @@ describe('instrumentEventStore', () => {
 });
 
 describe('registerProjectionMetrics', () => {
-  it('reports lag, lease and events of every runner, labelled with the service and projection', () => {
+  it('reports lag, lease and events of every runner, labelled with the service and projection', async () => {
     const metrics = new MetricsRegistry();
     const statuses = [
       { projection: 'orders.orders', leaseHeld: true, eventsHandled: 7, lagSeconds: 0.25 },
       { projection: 'relay:kafka:order', leaseHeld: false, eventsHandled: 0, lagSeconds: 0 },
     ];
     registerProjectionMetrics(metrics, 'orders', statuses.map((s) => ({ status: () => s })));
-    const families = parseExposition(metrics.render());
+    const families = parseExposition(await metrics.render());
     const values = (name: string) => families.get(name)!.samples.map((s) => [s.labels['service'], s.labels['projection'], s.value]);
     expect(families.get('datamingle_projection_events_total')!.type).toBe('counter');
     expect(values('datamingle_projection_lag_seconds')).toEqual([
@@ -216,6 +235,6 @@ describe('registerProjectionMetrics', () => {
       ['orders', 'relay:kafka:order', 0],
     ]);
     statuses[0]!.eventsHandled = 9;
-    expect(metrics.render()).toContain('datamingle_projection_events_total{service="orders",projection="orders.orders"} 9\n');
+    expect(await metrics.render()).toContain('datamingle_projection_events_total{service="orders",projection="orders.orders"} 9\n');
   });
 });

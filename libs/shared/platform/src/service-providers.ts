@@ -65,18 +65,21 @@ export function registerProjectionMetrics(metrics: MetricsRegistry, service: str
         '0 when its last read returned no event (caught up); otherwise now minus recordedAt of the first event read and not yet committed, ' +
         'or, between a committed batch and the next read, of the last committed event. 0 on replicas without the lease ' +
         '(take the max over replicas). Through the gateway: one replica of each service; scrape every pod for all.',
+      ['service', 'projection'],
     )
     .addCollector(() => statuses().map((s) => ({ labels: labels(s.projection), value: s.lagSeconds })));
   metrics
     .gauge(
       'datamingle_projection_lease_held',
       '1 if this process holds the lease of the projection or relay (runs it), else 0; summed over all replicas of a service it is 1.',
+      ['service', 'projection'],
     )
     .addCollector(() => statuses().map((s) => ({ labels: labels(s.projection), value: s.leaseHeld ? 1 : 0 })));
   metrics
     .counter(
       'datamingle_projection_events_total',
       'Events the catch-up projection or relay of this process has handled (committed with its checkpoint), including events their writer had already projected.',
+      ['service', 'projection'],
     )
     .addCollector(() => statuses().map((s) => ({ labels: labels(s.projection), value: s.eventsHandled })));
 }
@@ -118,7 +121,7 @@ export function eventSourcedServiceProviders(
     { provide: PLATFORM_CONFIG, useValue: config },
     { provide: Logger, useValue: logger },
     { provide: SERVICE_NAME, useValue: service },
-    { provide: MetricsRegistry, useValue: new MetricsRegistry() },
+    { provide: MetricsRegistry, useValue: new MetricsRegistry({ processMetricsOf: service }) },
     { provide: READ_MODEL_DS, useFactory: () => openReadModel(config, `datamingle-${service}`, config.dbPoolSize) },
     {
       provide: OPEN_EVENT_STORE,
