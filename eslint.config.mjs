@@ -1,18 +1,57 @@
 // Lint: architecture rules checked mechanically. Every project carries two tags (project.json):
 // scope:<context>|shared and type:<layer>; both dimensions are constrained below.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+const root = dirname(fileURLToPath(import.meta.url));
+
+/** Folders of the workspace projects (root package.json "workspaces", `dir/*` globs) carrying `tag` in project.json. */
+function projectsTagged(tags) {
+  let dirs = [];
+  for (const glob of JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).workspaces) {
+    let level = [''];
+    for (const part of glob.split('/')) {
+      level = level.flatMap((base) =>
+        part !== '*'
+          ? [join(base, part)]
+          : existsSync(join(root, base))
+            ? readdirSync(join(root, base), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(base, e.name))
+            : [],
+      );
+    }
+    dirs.push(...level);
+  }
+  dirs = dirs.filter((d) => existsSync(join(root, d, 'project.json')));
+  return dirs.filter((d) => (JSON.parse(readFileSync(join(root, d, 'project.json'), 'utf8')).tags ?? []).some((t) => tags.includes(t))).sort();
+}
+
+/**
+ * Database, broker and event-store drivers (and the TypeORM integration of Nest): infrastructure
+ * only. Banned below in the projects tagged type:contracts, type:domain and type:application by a
+ * plain no-restricted-imports keyed by those projects' folders (read from their project.json
+ * tags), so it holds without the Nx project graph.
+ */
+const DRIVER_IMPORTS = /^(pg|pg-[^/]+|typeorm|@nestjs\/typeorm|kafkajs|@kurrent\/[^/]+|@eventstore\/[^/]+)(\/.*)?$/;
+const DRIVER_FREE_TAGS = ['type:contracts', 'type:domain', 'type:application'];
+
 const layerConstraints = (testing) => [
-  { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'], bannedExternalImports: ['@nestjs/*', 'typeorm', 'pg'] },
+  // Drivers (pg, typeorm, kafkajs, @kurrent/*...) are banned from these layers by DRIVER_IMPORTS below.
+  { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'], bannedExternalImports: ['@nestjs/*'] },
   {
     sourceTag: 'type:domain',
     onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'],
     // Domain code is plain functions: no framework, no I/O.
-    bannedExternalImports: ['@nestjs/*', 'typeorm', 'pg', 'kafkajs', '@kurrent/*', '@eventstore/*', 'fastify', 'rxjs', 'node:fs', 'node:net', 'node:http'],
+    bannedExternalImports: ['@nestjs/*', 'fastify', 'rxjs', 'node:fs', 'node:net', 'node:http'],
   },
-  // Application code talks to the event store through its port (the lib tagged exposes:port).
-  { sourceTag: 'type:application', onlyDependOnLibsWithTags: ['type:application', 'type:domain', 'type:contracts', 'exposes:port'] },
+  // Application code talks to the event store through its port (@datamingle/event-store, itself
+  // type:application); the adapters (@datamingle/event-store-adapters) are type:infrastructure.
+  {
+    sourceTag: 'type:application',
+    onlyDependOnLibsWithTags: ['type:application', 'type:domain', 'type:contracts', ...(testing ? ['type:testing'] : [])],
+  },
   {
     sourceTag: 'type:infrastructure',
     onlyDependOnLibsWithTags: ['type:infrastructure', 'type:application', 'type:domain', 'type:contracts', ...(testing ? ['type:testing'] : [])],
@@ -50,5 +89,22 @@ export default [
   {
     files: ['**/*.spec.ts', '**/testing-support/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': boundaries(true) },
+  },
+  {
+    // Proven by libs/shared/event-store/src/driver-imports.unit.spec.ts.
+    files: projectsTagged(DRIVER_FREE_TAGS).map((dir) => `${dir}/**/*.ts`),
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: DRIVER_IMPORTS.source,
+              message: 'Drivers (pg, typeorm, kafkajs, @kurrent/*...) belong to infrastructure libs: contracts, domain and application code uses ports (e.g. EventStore from @datamingle/event-store).',
+            },
+          ],
+        },
+      ],
+    },
   },
 ];

@@ -68,7 +68,7 @@ describe('the final stage, reproduced without Docker', () => {
         'catalog answers /readyz with 200',
         'gateway answers /healthz with 200',
         'gateway stops on SIGTERM',
-        'the EventStoreDB adapter (@datamingle/event-store/kurrentdb) loads',
+        'the EventStoreDB adapter (@datamingle/event-store-adapters/kurrentdb) loads',
         'catalog (eventstoredb, no server) answers /readyz with 503',
       ]),
     );

@@ -109,8 +109,8 @@ try {
   check('KurrentDB client and its native glibc addon load', addon.status === 0, addon.stderr.trim().split('\n').slice(-3).join(' '));
   // EVENT_STORE=eventstoredb loads the adapter lazily (a subpath export), so the roles' startup
   // with a configuration error would not prove it resolves.
-  const adapter = spawnSync(process.execPath, ['-e', "if (typeof require('@datamingle/event-store/kurrentdb').KurrentDbEventStore !== 'function') process.exit(3)"], { cwd: app, encoding: 'utf8' });
-  check('the EventStoreDB adapter (@datamingle/event-store/kurrentdb) loads', adapter.status === 0, adapter.stderr.trim().split('\n').slice(-3).join(' '));
+  const adapter = spawnSync(process.execPath, ['-e', "if (typeof require('@datamingle/event-store-adapters/kurrentdb').KurrentDbEventStore !== 'function') process.exit(3)"], { cwd: app, encoding: 'utf8' });
+  check('the EventStoreDB adapter (@datamingle/event-store-adapters/kurrentdb) loads', adapter.status === 0, adapter.stderr.trim().split('\n').slice(-3).join(' '));
 
   // Every role loads all of its modules, then stops at the configuration error.
   for (const role of ['gateway', 'orders', 'catalog', 'inventory', 'migrate']) {

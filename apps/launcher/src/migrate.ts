@@ -1,4 +1,4 @@
-import { postgresEventStoreMigration } from '@datamingle/event-store';
+import { postgresEventStoreMigration } from '@datamingle/event-store-adapters';
 import { catalogMigrations } from '@datamingle/catalog-infrastructure';
 import { gatewayMigrations } from '@datamingle/gateway-infrastructure';
 import { inventoryMigrations } from '@datamingle/inventory-infrastructure';

@@ -65,7 +65,7 @@ describe('GET /metrics: gateway, services, event store and projections', () => {
     expect(appends({ service: 'orders', operation: 'append', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
     expect(appends({ service: 'catalog', operation: 'append', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
     expect(appends({ service: 'inventory', operation: 'append', outcome: 'ok' })).toBeGreaterThanOrEqual(1); // the location
-    // The bulk write appends in its own transaction only when the store is still a PostgresEventStore behind the timing.
+    // The bulk write appends in its own transaction only when the store still offers the port's in-transaction capability behind the timing.
     expect(appends({ service: 'inventory', operation: 'append_many_in_transaction', outcome: 'ok' })).toBe(1);
     // The gateway's own families are there once too.
     expect(sum(values(families, 'datamingle_http_requests_total', 'datamingle_http_requests_total', { route: '/orders/', method: 'POST', status: '201' }))).toBe(1);

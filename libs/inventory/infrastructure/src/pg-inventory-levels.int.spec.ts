@@ -1,15 +1,14 @@
 /**
  * The bulk writer through the event-store port only (the path EventStoreDB deployments take):
- * run here against the PostgreSQL adapter hidden behind a plain EventStore, so the writer cannot
- * use the same-transaction append and must use appendToStreams with expected revisions.
+ * run here against the PostgreSQL adapter hidden behind a plain EventStore without the port's
+ * in-transaction capability, so the writer cannot use the same-transaction append and must use
+ * appendToStreams with expected revisions.
  */
 import { randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import {
   EventStore,
-  PostgresEventStore,
-  postgresEventStoreMigration,
   type AppendResult,
   type ExpectedRevision,
   type NewEvent,
@@ -20,6 +19,7 @@ import {
   WriteInDoubtError,
   writeOutcomeOf,
 } from '@datamingle/event-store';
+import { PostgresEventStore, postgresEventStoreMigration } from '@datamingle/event-store-adapters';
 import { inventoryStreamName, type BulkApplication, type LevelChange } from '@datamingle/inventory-application';
 import { pairKey } from '@datamingle/inventory-domain';
 import { asTenant, createReadModelDataSource, runMigrationSets, sqlMigration } from '@datamingle/read-model';
@@ -27,7 +27,7 @@ import { createTestDatabase, eventually, holdLockInOtherSession, terminateBacken
 import { inventoryMigrations } from './migrations';
 import { PgInventoryLevels } from './pg-inventory-levels';
 
-/** Only the port: not a PostgresEventStore, as an EventStoreDB adapter is not. */
+/** Only the port: no in-transaction capability (inTransactionAppender() is null), as with an EventStoreDB adapter. */
 class PortOnly extends EventStore {
   appendToStreamsCalls = 0;
   /** Runs around the next appendToStreams (once): `before` instead of appending when it throws, `after` once it appended. */

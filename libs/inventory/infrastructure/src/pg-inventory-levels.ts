@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { InventoryBulkSummary, InventoryRecordDto } from '@datamingle/contracts';
-import { appliedThenFailed, EventStore, PostgresEventStore, uuidv7, WrongExpectedVersionError, type RecordedEvent } from '@datamingle/event-store';
+import { appliedThenFailed, EventStore, uuidv7, WrongExpectedVersionError, type RecordedEvent } from '@datamingle/event-store';
 import { InventoryLevels, inventoryStreamName, type BulkApplication, type LevelChange, type Page, type PageQuery } from '@datamingle/inventory-application';
 import { pairKey } from '@datamingle/inventory-domain';
 import { encodeCursor } from '@datamingle/kernel';
@@ -32,9 +32,10 @@ const MAX_APPEND_ATTEMPTS = 3;
  * same locations serialize without deadlocks, on every replica), the current levels, the plan,
  * the InventoryLevelSet events and the rows, set-based whatever the number of rows.
  *
- * - PostgreSQL event store: the events are appended in that same transaction, so every row is
- *   either fully applied (event and row) or not at all, and the answer is sent after the commit.
- * - Any other store (EventStoreDB): the events of all locations are appended in one atomic
+ * - PostgreSQL event store (the port's in-transaction capability, inTransactionAppender()): the
+ *   events are appended in that same transaction, so every row is either fully applied (event and
+ *   row) or not at all, and the answer is sent after the commit.
+ * - Any other store (EventStoreDB: no such capability): the events of all locations are appended in one atomic
  *   multi-stream append, each location stream at the revision its rows reflect, then the rows are
  *   written and the transaction commits. A location whose stream is ahead of its rows (a writer
  *   that stored events and died before its commit) is caught up from the stream first and the
@@ -84,12 +85,13 @@ export class PgInventoryLevels extends InventoryLevels {
         }
         const streams = [...byLocation.keys()].map((locationId) => inventoryStreamName(tenantId, locationId));
         let firstRevisions: Map<string, bigint>;
-        if (this.store instanceof PostgresEventStore) {
+        const inTransaction = this.store.inTransactionAppender();
+        if (inTransaction) {
           const appends = [...byLocation].map(([locationId, group]) => ({
             streamName: inventoryStreamName(tenantId, locationId),
             events: group.map((c) => ({ id: uuidv7(), ...application.event(c) })),
           }));
-          const revisions = await this.store.appendToStreamsInTransaction(client, appends, { versionMetadataKey: 'aggregate_version' });
+          const revisions = await inTransaction.appendToStreamsInTransaction(client, appends, { versionMetadataKey: 'aggregate_version' });
           firstRevisions = new Map([...revisions].map(([stream, r]) => [stream, r.firstRevision]));
         } else {
           const projected = await projectedRevisions(sql, tenantId, streams);

@@ -1,5 +1,6 @@
 /**
- * The event-store port. Adapters: PostgreSQL (embedded default) and EventStoreDB/KurrentDB.
+ * The event-store port. Adapters (@datamingle/event-store-adapters): PostgreSQL (embedded default)
+ * and EventStoreDB/KurrentDB.
  * Both must pass the same contract suite (./testing-support/event-store-contract.ts).
  *
  * Stream revisions are 0-based (first event of a stream has revision 0n), as in EventStoreDB.
@@ -90,7 +91,58 @@ export interface ReadAllOptions {
   categories?: readonly string[];
 }
 
+/** One stream's part of an in-transaction multi-stream append (expected revision 'any'). */
+export interface StreamAppendInTransaction {
+  streamName: string;
+  events: readonly NewEvent[];
+}
+
+/**
+ * Capability of adapters whose store lives in a database the caller also writes to (PostgreSQL):
+ * appends inside a transaction the caller holds open on one of its own connections, so that the
+ * events and the caller's other writes of that transaction commit together (the caller commits;
+ * readers see the events only then). `Connection` is the adapter's connection type — opaque to
+ * the port, so that the port stays driver-free; pass a connection of that adapter's database with
+ * a transaction open on it. The adapter documents how such a transaction must be committed so
+ * that a COMMIT whose result is lost is reported in doubt (write-outcome.ts).
+ * Obtained with {@link EventStore.inTransactionAppender}.
+ */
+export interface InTransactionAppender<Connection extends object = object> {
+  /**
+   * appendToStream inside the caller's open transaction on `connection`, under a savepoint: on
+   * failure nothing of the append remains and the caller's transaction stays usable.
+   */
+  appendToStreamInTransaction(
+    connection: Connection,
+    streamName: string,
+    events: readonly NewEvent[],
+    options: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult>;
+
+  /**
+   * Appends to many streams inside the caller's open transaction on `connection`, each with
+   * expected revision 'any' (for bulk writers that serialize writes per stream themselves). With
+   * `versionMetadataKey`, every event's metadata gets that key set to its aggregate version
+   * (stream revision + 1). Returns each stream's first and last new revision.
+   */
+  appendToStreamsInTransaction(
+    connection: Connection,
+    appends: readonly StreamAppendInTransaction[],
+    options?: { versionMetadataKey?: string },
+  ): Promise<Map<string, { firstRevision: bigint; lastRevision: bigint }>>;
+}
+
 export abstract class EventStore {
+  /**
+   * The in-transaction append, when this adapter offers it (PostgreSQL: appends join a transaction
+   * on a connection of the same database); null otherwise (EventStoreDB/KurrentDB). Callers branch
+   * on this capability, never on the adapter's class.
+   */
+  inTransactionAppender(): InTransactionAppender | null {
+    return null;
+  }
+
+
   /**
    * Appends atomically: all events or none. Fails with WrongExpectedVersionError when the
    * stream's current revision does not match `expectedRevision`, with DuplicateEventIdError

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import { PostgresEventStore, postgresEventStoreMigration } from '@datamingle/event-store';
+import { PostgresEventStore, postgresEventStoreMigration } from '@datamingle/event-store-adapters';
 import { createReadModelDataSource, inTransaction, ProjectionRunner, runMigrationSets, sqlMigration } from '@datamingle/read-model';
 import { createTestDatabase, eventually } from '@datamingle/testing';
 import { KafkaJsPublisher } from './publisher';

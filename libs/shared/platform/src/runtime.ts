@@ -1,6 +1,7 @@
 import { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import { createKurrentDbEventStore, EventStore, PostgresEventStore } from '@datamingle/event-store';
+import { EventStore } from '@datamingle/event-store';
+import { createKurrentDbEventStore, PostgresEventStore } from '@datamingle/event-store-adapters';
 import { createReadModelDataSource, POOL_CONNECTION_TIMEOUT_MS } from '@datamingle/read-model';
 import { ConfigError, type PlatformConfig } from './config';
 

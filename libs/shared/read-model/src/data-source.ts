@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { DataSource, type MigrationInterface } from 'typeorm';
-import { commitPostgresTransaction, forgetUncommittedAppend } from '@datamingle/event-store';
+import { forgetUncommittedAppend } from '@datamingle/event-store';
+import { commitPostgresTransaction } from '@datamingle/event-store-adapters';
 
 /** The database role every service connection acts as, so row-level security applies to it. */
 export const APP_ROLE = 'datamingle_app';

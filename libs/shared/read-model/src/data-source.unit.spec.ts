@@ -1,4 +1,5 @@
-import { PostgresEventStore, WriteInDoubtError, writeOutcomeOf } from '@datamingle/event-store';
+import { WriteInDoubtError, writeOutcomeOf } from '@datamingle/event-store';
+import { PostgresEventStore } from '@datamingle/event-store-adapters';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { withTenant, withTenantClient } from './data-source';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import { PostgresEventStore, postgresEventStoreMigration, type RecordedEvent } from '@datamingle/event-store';
+import type { RecordedEvent } from '@datamingle/event-store';
+import { PostgresEventStore, postgresEventStoreMigration } from '@datamingle/event-store-adapters';
 import { createTestDatabase, eventually } from '@datamingle/testing';
 import { createReadModelDataSource, type Sql } from './data-source';
 import { readProjectionCheckpoint, writeProjectionCheckpoint, type CatchUpProjection } from './document-projection';

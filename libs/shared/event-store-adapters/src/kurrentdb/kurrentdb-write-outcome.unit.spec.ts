@@ -5,8 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ErrorType } from '@kurrent/kurrentdb-client';
-import { EventStoreUnavailableError, WrongExpectedVersionError, type NewEvent } from '../port';
-import { WriteAppliedError, WriteInDoubtError, writeOutcomeOf } from '../write-outcome';
+import { EventStoreUnavailableError, WriteAppliedError, WriteInDoubtError, writeOutcomeOf, WrongExpectedVersionError, type NewEvent } from '@datamingle/event-store';
 import { isDefinitiveAppendFailure, KurrentDbEventStore } from './kurrentdb-event-store';
 
 const event = (type: string): NewEvent => ({ id: randomUUID(), type, data: { type }, metadata: {} });

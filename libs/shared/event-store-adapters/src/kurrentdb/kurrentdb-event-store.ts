@@ -18,6 +18,7 @@ import {
 } from '@kurrent/kurrentdb-client';
 import { prepareAppend, prepareAppends, revisionMatches } from '../append-validation';
 import {
+  afterAppliedWrite,
   EventStore,
   EventStoreUnavailableError,
   WrongExpectedVersionError,
@@ -27,9 +28,10 @@ import {
   type ReadAllOptions,
   type RecordedEvent,
   type StreamAppend,
-} from '../port';
+  writeOutcomeOf,
+} from '@datamingle/event-store';
 import { decodePosition, encodePosition } from '../postgres/position';
-import { afterAppliedWrite, commitBearing, writeOutcomeOf } from '../write-outcome';
+import { commitBearing } from '@datamingle/event-store/adapter-support';
 
 export interface KurrentDbEventStoreOptions {
   /** `kurrentdb://host:2113?tls=false` (also `esdb://`, `kurrentdb+discover://` for clusters). */

@@ -2,10 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Client, Pool, type PoolClient } from 'pg';
 import { createTestDatabase, eventually, holdLockInOtherSession, terminateBackendWaitingOnLock } from '@datamingle/testing';
-import { catchUpOnce } from '../catch-up';
-import { EventStoreUnavailableError, WrongExpectedVersionError, type NewEvent, type RecordedEvent } from '../port';
-import { WriteInDoubtError, writeOutcomeOf } from '../write-outcome';
-import { describeEventStoreContract } from '../testing-support/event-store-contract';
+import { catchUpOnce, EventStoreUnavailableError, WriteInDoubtError, writeOutcomeOf, WrongExpectedVersionError, type NewEvent, type RecordedEvent } from '@datamingle/event-store';
+import { describeEventStoreContract } from '@datamingle/event-store/testing';
 import { decodePosition, START_POSITION } from './position';
 import { commitPostgresTransaction, PostgresEventStore, TransactionRolledBackError } from './postgres-event-store';
 

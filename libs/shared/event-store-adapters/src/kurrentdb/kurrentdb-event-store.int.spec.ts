@@ -6,16 +6,15 @@
  *
  *   docker compose up -d kurrentdb
  *   EVENTSTORE_CONNECTION_STRING='kurrentdb://localhost:2113?tls=false' \
- *     npx jest -c jest.config.cjs --selectProjects int -- libs/shared/event-store/src/kurrentdb
+ *     npx jest -c jest.config.cjs --selectProjects int -- libs/shared/event-store-adapters/src/kurrentdb
  *
  * Without it the contract shows up as one skipped test in the summary, and only the tests below
  * that need no server run (the real client and its native addon, against a closed port).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import { describeEventStoreContract } from '../testing-support/event-store-contract';
-import { DuplicateEventIdError, EventStoreUnavailableError, type NewEvent } from '../port';
-import { WriteInDoubtError } from '../write-outcome';
+import { describeEventStoreContract } from '@datamingle/event-store/testing';
+import { DuplicateEventIdError, EventStoreUnavailableError, WriteInDoubtError, type NewEvent } from '@datamingle/event-store';
 import { KurrentDbEventStore, METADATA_PROPERTY } from './index';
 import { decodeKurrentPosition, encode, unwrapMetadata } from './kurrentdb-event-store';
 

@@ -7,17 +7,19 @@ import {
   WrongExpectedVersionError,
   type AppendResult,
   type ExpectedRevision,
+  type InTransactionAppender,
   type NewEvent,
   type ReadAllOptions,
   type RecordedEvent,
   type StreamAppend,
-} from '../port';
+  WriteInDoubtError,
+} from '@datamingle/event-store';
 import { duplicateEventIdFromDetail, isConnectionError, isDefinitiveFailure, toEventStoreError } from './errors';
 import { assertValidSchemaName, postgresEventStoreChannel, postgresEventStoreMigration } from './migration';
 import { NotificationListener } from './notification-listener';
 import { prepareAppend, prepareAppends, revisionMatches, type PreparedEvents } from '../append-validation';
 import { decodePosition, encodePosition, START_POSITION } from './position';
-import { commitBearing, commitNotedTransaction, noteUncommittedAppend, WriteInDoubtError } from '../write-outcome';
+import { commitBearing, commitNotedTransaction, noteUncommittedAppend } from '@datamingle/event-store/adapter-support';
 
 export const DEFAULT_EVENT_STORE_SCHEMA = 'event_store';
 
@@ -54,7 +56,7 @@ const SAVEPOINT = 'event_store_append';
  * transaction that commits late is never overtaken by one a checkpointing reader already saw.
  * A long-open transaction anywhere on the server therefore pauses readAll (not appends).
  */
-export class PostgresEventStore extends EventStore {
+export class PostgresEventStore extends EventStore implements InTransactionAppender<ClientBase> {
   /** Idempotent DDL for the platform's migration runner. */
   static migrationSql(schema: string = DEFAULT_EVENT_STORE_SCHEMA): string {
     return postgresEventStoreMigration(schema);
@@ -89,6 +91,14 @@ export class PostgresEventStore extends EventStore {
     // would emit an unhandled 'error' and crash the process. Every new client gets a permanent
     // no-op listener; the failure still reaches the pending or next query.
     this.pool.on('connect', guardAgainstLostConnection);
+  }
+
+  /**
+   * The port's in-transaction capability: this store itself, whose connections are `pg` clients
+   * (ClientBase) of its database. Commit such a transaction with commitPostgresTransaction.
+   */
+  override inTransactionAppender(): InTransactionAppender<ClientBase> {
+    return this;
   }
 
   /** Runs the migration (serialized by an advisory lock, so concurrent callers are safe). For tests and the embedded mode. */

@@ -1,4 +1,4 @@
-import { DuplicateEventIdError, EventStoreUnavailableError, WrongExpectedVersionError } from '../port';
+import { DuplicateEventIdError, EventStoreUnavailableError, WrongExpectedVersionError } from '@datamingle/event-store';
 import { duplicateEventIdFromDetail, isConnectionError, isDefinitiveFailure, toEventStoreError } from './errors';
 import { assertValidSchemaName, postgresEventStoreChannel, postgresEventStoreMigration } from './migration';
 import { comparePositions, decodePosition, encodePosition, START_POSITION } from './position';

@@ -1,5 +1,4 @@
-import { DuplicateEventIdError, EventStoreUnavailableError, WrongExpectedVersionError } from '../port';
-import { writeOutcomeOf } from '../write-outcome';
+import { DuplicateEventIdError, EventStoreUnavailableError, WrongExpectedVersionError, writeOutcomeOf } from '@datamingle/event-store';
 
 const NETWORK_ERROR_CODES = new Set([
   'ECONNREFUSED',

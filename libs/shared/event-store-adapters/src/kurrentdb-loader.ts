@@ -1,5 +1,5 @@
 import type { KurrentDbEventStoreOptions } from './kurrentdb/kurrentdb-event-store';
-import type { EventStore } from './port';
+import type { EventStore } from '@datamingle/event-store';
 
 export type { KurrentDbEventStoreOptions };
 
