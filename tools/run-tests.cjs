@@ -7,7 +7,8 @@ const { join } = require('node:path');
 const root = join(__dirname, '..');
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', KAFKAJS_NO_PARTITIONER_WARNING: '1' };
 const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--build', join(root, 'tsconfig.build.json')], { stdio: 'inherit', env, cwd: root });
-if (build.status !== 0) {
+const assets = build.status === 0 ? spawnSync(process.execPath, [join(root, 'tools', 'copy-assets.cjs')], { stdio: 'inherit', env, cwd: root }) : build;
+if (build.status !== 0 || assets.status !== 0) {
   console.log('0 passed, 1 failed');
   console.error('build failed');
   process.exit(1);

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
@@ -119,11 +120,12 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
       readiness,
       metrics,
       logger,
-      // The API reference: Scalar's browser bundle, read once, served from /docs/scalar.js.
+      // The API reference: Scalar's browser bundle (copied into dist/assets by the build), read
+      // once, served from /docs/scalar.js.
       docs: buildDocsSite({
         title: openApi.info.title,
         sources: [{ title: openApi.info.title, slug: 'integrations-v1', url: '/api/integrations/v1/openapi.json' }],
-        scalarBundle: readFileSync(require.resolve('@scalar/api-reference/browser/standalone.js'), 'utf8'),
+        scalarBundle: readFileSync(join(__dirname, 'assets', 'scalar-standalone.js'), 'utf8'),
       }),
       limits: config.gatewayLimits,
     });
