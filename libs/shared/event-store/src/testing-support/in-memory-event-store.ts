@@ -1,0 +1,252 @@
+/**
+ * An EventStore held in memory, for unit tests of handlers (no database). TEST SUPPORT ONLY — not
+ * a production adapter: nothing is persisted, nothing is shared between processes, and there is
+ * no in-transaction appender (`inTransactionAppender()` returns null, as for KurrentDB).
+ * It passes the same contract suite as the PostgreSQL and KurrentDB adapters
+ * (in-memory-event-store.unit.spec.ts), with event ids unique across the whole store (the
+ * suite's default, as in PostgreSQL).
+ *
+ * Every append is checked and applied synchronously (no await between the checks and the
+ * writes), so appends are atomic and serialized. Data and metadata are stored as JSON text and
+ * parsed on every read, as a database would: callers can neither share nor mutate stored values.
+ * Positions are the 1-based global sequence number as 20 zero-padded digits, so that they
+ * compare as plain strings in storage (= readAll) order, as the port requires.
+ */
+import {
+  DuplicateEventIdError,
+  EventStore,
+  EventStoreUnavailableError,
+  streamCategory,
+  WrongExpectedVersionError,
+  type AppendResult,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type RecordedEvent,
+  type StreamAppend,
+} from '../port';
+
+interface StoredEvent {
+  id: string;
+  type: string;
+  data: string;
+  metadata: string;
+  streamName: string;
+  category: string;
+  revision: bigint;
+  position: string;
+  recordedAt: number;
+}
+
+interface PreparedEvent {
+  id: string;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const POSITION_DIGITS = 20;
+/** Before every event: the position a stream that has no events reports. */
+const START_POSITION = encodePosition(0n);
+
+export class InMemoryEventStore extends EventStore {
+  /** All events in global (storage) order; events[i] has position i + 1. */
+  private readonly events: StoredEvent[] = [];
+  /** Per stream: indexes into `events`, in revision order. */
+  private readonly streams = new Map<string, number[]>();
+  private readonly ids = new Set<string>();
+  private readonly waiters = new Set<() => void>();
+  private closed = false;
+
+  override async appendToStream(
+    streamName: string,
+    events: readonly NewEvent[],
+    options: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult> {
+    this.assertOpen();
+    const prepared = prepareAppend(streamName, events, options.expectedRevision);
+    this.checkRevision(streamName, options.expectedRevision);
+    this.checkIdsUnused(streamName, prepared);
+    const result = this.write(streamName, prepared);
+    this.wake(prepared.length);
+    return result;
+  }
+
+  override async appendToStreams(appends: readonly StreamAppend[]): Promise<Map<string, bigint>> {
+    this.assertOpen();
+    const streams = new Set<string>();
+    const idsInCall = new Set<string>();
+    const prepared = appends.map((a) => {
+      if (streams.has(a.streamName)) throw new TypeError(`appendToStreams: stream '${a.streamName}' appears more than once`);
+      streams.add(a.streamName);
+      const events = prepareAppend(a.streamName, a.events, a.expectedRevision);
+      for (const { id } of events) {
+        if (idsInCall.has(id)) throw new DuplicateEventIdError(a.streamName, id);
+        idsInCall.add(id);
+      }
+      return events;
+    });
+    // Every check before any write: all streams' events or none.
+    appends.forEach((a, i) => {
+      this.checkRevision(a.streamName, a.expectedRevision);
+      this.checkIdsUnused(a.streamName, prepared[i]!);
+    });
+    const result = new Map<string, bigint>();
+    appends.forEach((a, i) => result.set(a.streamName, this.write(a.streamName, prepared[i]!).nextExpectedRevision));
+    this.wake(prepared.reduce((n, events) => n + events.length, 0));
+    return result;
+  }
+
+  override async readStream(streamName: string, options: { fromRevision?: bigint; maxCount?: number } = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const fromRevision = options.fromRevision ?? 0n;
+    if (typeof fromRevision !== 'bigint' || fromRevision < 0n) throw new RangeError('fromRevision must be a bigint >= 0n');
+    if (options.maxCount !== undefined) assertCount(options.maxCount, 'maxCount');
+    const indexes = this.streams.get(streamName) ?? [];
+    const from = fromRevision > BigInt(indexes.length) ? indexes.length : Number(fromRevision);
+    const to = options.maxCount === undefined ? indexes.length : Math.min(indexes.length, from + options.maxCount);
+    return indexes.slice(from, to).map((i) => toRecordedEvent(this.events[i]!));
+  }
+
+  override async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    assertCount(options.maxCount, 'maxCount');
+    const after = options.after ?? START_POSITION;
+    if (typeof after !== 'string') throw new TypeError('after must be a position string, null or undefined');
+    const categories = options.categories ? new Set(options.categories) : null;
+    const result: RecordedEvent[] = [];
+    if (options.maxCount === 0 || categories?.size === 0) return result;
+    for (let i = this.firstIndexAfter(after); i < this.events.length && result.length < options.maxCount; i++) {
+      const event = this.events[i]!;
+      if (!categories || categories.has(event.category)) result.push(toRecordedEvent(event));
+    }
+    return result;
+  }
+
+  /** Resolves at the next append (any stream), after `timeoutMs`, when `signal` aborts, or at close(); never rejects. */
+  override waitForEvents(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (this.closed || signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, timeoutMs));
+      signal?.addEventListener('abort', done, { once: true });
+      this.waiters.add(done);
+    });
+  }
+
+  override async close(): Promise<void> {
+    this.closed = true;
+    for (const done of [...this.waiters]) done();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new EventStoreUnavailableError('The in-memory event store is closed');
+  }
+
+  private currentRevision(streamName: string): bigint | 'no_stream' {
+    const indexes = this.streams.get(streamName);
+    return indexes && indexes.length > 0 ? BigInt(indexes.length - 1) : 'no_stream';
+  }
+
+  private checkRevision(streamName: string, expected: ExpectedRevision): void {
+    const actual = this.currentRevision(streamName);
+    const matches =
+      expected === 'any' ||
+      (expected === 'stream_exists' && actual !== 'no_stream') ||
+      ((expected === 'no_stream' || expected === -1n) && actual === 'no_stream') ||
+      (typeof expected === 'bigint' && expected === actual);
+    if (!matches) throw new WrongExpectedVersionError(streamName, expected, actual);
+  }
+
+  private checkIdsUnused(streamName: string, events: readonly PreparedEvent[]): void {
+    const taken = events.find((e) => this.ids.has(e.id));
+    if (taken) throw new DuplicateEventIdError(streamName, taken.id);
+  }
+
+  /** Appends checked events (no checks here). With no events: the stream's current revision and position. */
+  private write(streamName: string, events: readonly PreparedEvent[]): AppendResult {
+    const indexes = this.streams.get(streamName) ?? [];
+    if (events.length === 0) {
+      const last = indexes[indexes.length - 1];
+      return { nextExpectedRevision: BigInt(indexes.length - 1), position: last === undefined ? START_POSITION : this.events[last]!.position };
+    }
+    this.streams.set(streamName, indexes);
+    const recordedAt = Date.now();
+    const category = streamCategory(streamName);
+    for (const event of events) {
+      const index = this.events.length;
+      this.events.push({ ...event, streamName, category, revision: BigInt(indexes.length), position: encodePosition(BigInt(index + 1)), recordedAt });
+      indexes.push(index);
+      this.ids.add(event.id);
+    }
+    return { nextExpectedRevision: BigInt(indexes.length - 1), position: this.events[this.events.length - 1]!.position };
+  }
+
+  /** Index of the first event whose position is greater than `after` (positions are sorted as strings). */
+  private firstIndexAfter(after: string): number {
+    let low = 0;
+    let high = this.events.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.events[mid]!.position > after) high = mid;
+      else low = mid + 1;
+    }
+    return low;
+  }
+
+  private wake(appended: number): void {
+    if (appended === 0) return;
+    for (const done of [...this.waiters]) done();
+  }
+}
+
+/** The argument checks of the real adapters: stream name, expected revision, UUID ids (none twice), type, object metadata, JSON data. */
+function prepareAppend(streamName: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): PreparedEvent[] {
+  if (typeof streamName !== 'string' || streamName.length === 0) throw new TypeError('streamName must be a non-empty string');
+  if (typeof expectedRevision === 'bigint') {
+    if (expectedRevision < -1n) throw new RangeError(`expectedRevision must be >= 0n (or -1n for no_stream): ${expectedRevision}`);
+  } else if (expectedRevision !== 'no_stream' && expectedRevision !== 'stream_exists' && expectedRevision !== 'any') {
+    throw new TypeError(`Unknown expectedRevision: ${String(expectedRevision)}`);
+  }
+  const seen = new Set<string>();
+  return events.map((event) => {
+    if (typeof event.id !== 'string' || !UUID_PATTERN.test(event.id)) throw new TypeError(`Event id must be a UUID: '${event.id}'`);
+    const id = event.id.toLowerCase();
+    if (seen.has(id)) throw new DuplicateEventIdError(streamName, id);
+    seen.add(id);
+    if (typeof event.type !== 'string' || event.type.length === 0) throw new TypeError('Event type must be a non-empty string');
+    if (event.metadata === null || typeof event.metadata !== 'object' || Array.isArray(event.metadata)) {
+      throw new TypeError('Event metadata must be an object');
+    }
+    const data = JSON.stringify(event.data);
+    if (data === undefined) throw new TypeError(`Event data of '${event.type}' is not JSON-serializable`);
+    return { id, type: event.type, data, metadata: JSON.stringify(event.metadata) };
+  });
+}
+
+function toRecordedEvent(event: StoredEvent): RecordedEvent {
+  return {
+    id: event.id,
+    type: event.type,
+    data: JSON.parse(event.data) as unknown,
+    metadata: JSON.parse(event.metadata) as Record<string, unknown>,
+    streamName: event.streamName,
+    revision: event.revision,
+    position: event.position,
+    recordedAt: new Date(event.recordedAt),
+  };
+}
+
+function encodePosition(sequence: bigint): string {
+  return sequence.toString().padStart(POSITION_DIGITS, '0');
+}
+
+function assertCount(value: number, name: string): void {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer: ${value}`);
+}
