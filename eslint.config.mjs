@@ -42,7 +42,8 @@ const layerConstraints = (testing) => [
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'], bannedExternalImports: ['@nestjs/*'] },
   {
     sourceTag: 'type:domain',
-    onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'],
+    // Spec files (and testing-support folders) may use the test kit; production domain code may not.
+    onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', ...(testing ? ['type:testing'] : [])],
     // Domain code is plain functions: no framework, no I/O.
     bannedExternalImports: ['@nestjs/*', 'fastify', 'rxjs', 'node:fs', 'node:net', 'node:http'],
   },

@@ -1,4 +1,5 @@
-import type { ApiError, ProductDto } from '@datamingle/contracts';
+import { deciderSpec } from '@datamingle/testing/decider-spec';
+import type { ProductDto } from '@datamingle/contracts';
 import type { ProductCommand } from './product-commands';
 import {
   decideProduct,
@@ -7,7 +8,6 @@ import {
   initialProductState,
   productDecider,
   productRepresentation,
-  type ProductState,
 } from './product-decider';
 import type { ProductEvent } from './product-events';
 import type { CreateProductInput, UpdateProductInput } from './validate-product';
@@ -33,22 +33,7 @@ const update = (fields: UpdateProductInput, now = T1): ProductCommand => ({ type
 const deactivate = (now = T2): ProductCommand => ({ type: 'DeactivateProduct', data: { now } });
 const deactivated: ProductEvent = { type: 'ProductDeactivated', data: { is_active: false, updated_at: T1 } };
 
-function given(...events: ProductEvent[]) {
-  const state = foldProduct(events);
-  return {
-    when(command: ProductCommand) {
-      const result = decideProduct(command, state);
-      return {
-        then: (expected: ProductEvent[]) => expect(result).toEqual({ ok: true, value: expected }),
-        thenFails: (error: ApiError) => expect(result).toEqual({ ok: false, error }),
-        thenState(): ProductState {
-          if (!result.ok) throw new Error(JSON.stringify(result.error));
-          return foldProduct(result.value, state);
-        },
-      };
-    },
-  };
-}
+const { given } = deciderSpec(productDecider);
 
 describe('product decider', () => {
   describe('CreateProduct', () => {

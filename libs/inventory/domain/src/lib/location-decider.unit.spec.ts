@@ -1,3 +1,4 @@
+import { deciderSpec } from '@datamingle/testing/decider-spec';
 import type { ApiError, LocationDto } from '@datamingle/contracts';
 import type { LocationCommand } from './location-commands';
 import {
@@ -8,7 +9,6 @@ import {
   locationDecider,
   locationRepresentation,
   toLocationRepresentation,
-  type LocationState,
 } from './location-decider';
 import type { LocationEvent } from './location-events';
 import type { CreateLocationInput, UpdateLocationInput } from './validate-location';
@@ -34,22 +34,7 @@ const update = (fields: UpdateLocationInput, now = T1): LocationCommand => ({ ty
 const deactivate = (now = T2): LocationCommand => ({ type: 'DeactivateLocation', data: { now } });
 const deactivated: LocationEvent = { type: 'LocationDeactivated', data: { is_active: false, updated_at: T1 } };
 
-function given(...events: LocationEvent[]) {
-  const state = foldLocation(events);
-  return {
-    when(command: LocationCommand) {
-      const result = decideLocation(command, state);
-      return {
-        then: (expected: LocationEvent[]) => expect(result).toEqual({ ok: true, value: expected }),
-        thenFails: (error: ApiError) => expect(result).toEqual({ ok: false, error }),
-        thenState(): LocationState {
-          if (!result.ok) throw new Error(JSON.stringify(result.error));
-          return foldLocation(result.value, state);
-        },
-      };
-    },
-  };
-}
+const { given } = deciderSpec(locationDecider);
 
 describe('location decider', () => {
   describe('CreateLocation', () => {

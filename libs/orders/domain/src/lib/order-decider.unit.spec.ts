@@ -1,4 +1,5 @@
-import type { ApiError, OrderDto, OrderStatus } from '@datamingle/contracts';
+import { deciderSpec } from '@datamingle/testing/decider-spec';
+import type { OrderDto, OrderStatus } from '@datamingle/contracts';
 import type { OrderCommand } from './order-commands';
 import {
   decideOrder,
@@ -76,28 +77,7 @@ const update = (fields: Extract<OrderCommand, { type: 'UpdateOrder' }>['data']['
 const cancel = (reason: string | null, now = T2): OrderCommand => ({ type: 'CancelOrder', data: { reason, now } });
 
 /** Given / when / then over the decider. */
-function given(...events: OrderEvent[]) {
-  return given_state(foldOrder(events));
-}
-function given_state(state: OrderState) {
-  return {
-    when(command: OrderCommand) {
-      const result = decideOrder(command, state);
-      return {
-        then(expected: OrderEvent[]): void {
-          expect(result).toEqual({ ok: true, value: expected });
-        },
-        thenFails(error: ApiError): void {
-          expect(result).toEqual({ ok: false, error });
-        },
-        thenState(): OrderState {
-          if (!result.ok) throw new Error(`unexpected error ${JSON.stringify(result.error)}`);
-          return foldOrder(result.value, state);
-        },
-      };
-    },
-  };
-}
+const { given, givenState: given_state } = deciderSpec(orderDecider);
 const withStatus = (status: OrderStatus): OrderState => ({ order: { ...createdOrder, status } });
 
 describe('order decider', () => {
