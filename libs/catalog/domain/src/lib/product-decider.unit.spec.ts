@@ -10,23 +10,16 @@ import {
   productRepresentation,
 } from './product-decider';
 import type { ProductEvent } from './product-events';
-import type { CreateProductInput, UpdateProductInput } from './validate-product';
+import { aProductDto, aProductInput, PRODUCT_CREATED_AT, PRODUCT_ID } from '../testing-support/product-fixtures';
+import type { UpdateProductInput } from './validate-product';
 
-const ID = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
-const T0 = '2026-04-16T09:00:00Z';
+const ID = PRODUCT_ID;
+const T0 = PRODUCT_CREATED_AT;
 const T1 = '2026-04-17T08:12:03Z';
 const T2 = '2026-04-17T09:40:18Z';
 
-const input: CreateProductInput = {
-  sku: 'RUG-5X7-BLU',
-  name: 'Wool rug 5x7, blue',
-  quantity: 100,
-  is_active: true,
-  cost: 42.5,
-  custom_fields: { color: 'blue', size: '5x7', collection: '2026 Spring' },
-};
-
-const product: ProductDto = { id: ID, ...input, created_at: T0, updated_at: T0 };
+const input = aProductInput();
+const product = aProductDto();
 const created: ProductEvent = { type: 'ProductCreated', data: product };
 const create: ProductCommand = { type: 'CreateProduct', data: { input, productId: ID, now: T0 } };
 const update = (fields: UpdateProductInput, now = T1): ProductCommand => ({ type: 'UpdateProduct', data: { input: fields, now } });

@@ -1,18 +1,9 @@
 import type { ProductDto } from '@datamingle/contracts';
 import { toValidationError } from '@datamingle/kernel';
+import { aProductDto, aProductInput } from '../testing-support/product-fixtures';
 import { extractProductSku, validateCreateProduct, validateUpdateProduct } from './validate-product';
 
-const current: ProductDto = {
-  id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
-  sku: 'RUG-5X7-BLU',
-  name: 'Wool rug 5x7, blue',
-  quantity: 100,
-  is_active: true,
-  cost: 42.5,
-  custom_fields: { color: 'blue' },
-  created_at: '2026-04-16T09:00:00Z',
-  updated_at: '2026-04-16T09:00:00Z',
-};
+const current: ProductDto = aProductDto({ custom_fields: { color: 'blue' } });
 
 describe('validateCreateProduct', () => {
   it('accepts the spec example (cost as a decimal string)', () => {
@@ -26,14 +17,7 @@ describe('validateCreateProduct', () => {
       }),
     ).toEqual({
       ok: true,
-      value: {
-        sku: 'RUG-5X7-BLU',
-        name: 'Wool rug 5x7, blue',
-        quantity: 100,
-        is_active: true,
-        cost: 42.5,
-        custom_fields: { color: 'blue', size: '5x7', collection: '2026 Spring' },
-      },
+      value: aProductInput(),
     });
   });
 

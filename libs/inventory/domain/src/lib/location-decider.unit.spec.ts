@@ -11,23 +11,16 @@ import {
   toLocationRepresentation,
 } from './location-decider';
 import type { LocationEvent } from './location-events';
-import type { CreateLocationInput, UpdateLocationInput } from './validate-location';
+import { aLocationDto, aLocationInput, LOCATION_CREATED_AT, LOCATION_ID } from '../testing-support/location-fixtures';
+import type { UpdateLocationInput } from './validate-location';
 
-const ID = '2d4e6f80-1a3c-4e5f-9b7d-0c2e4f6a8b0c';
-const T0 = '2026-04-16T08:00:00Z';
+const ID = LOCATION_ID;
+const T0 = LOCATION_CREATED_AT;
 const T1 = '2026-04-17T07:45:10Z';
 const T2 = '2026-04-17T09:02:55Z';
 
-const input: CreateLocationInput = {
-  code: 'A-101',
-  name: 'Aisle A, Shelf 101',
-  zone: 'A',
-  aisle: '1',
-  metadata: { temperature: 'ambient' },
-  is_active: true,
-};
-
-const location: LocationDto = { id: ID, ...input, created_at: T0, updated_at: T0 };
+const input = aLocationInput();
+const location = aLocationDto();
 const created: LocationEvent = { type: 'LocationCreated', data: location };
 const create: LocationCommand = { type: 'CreateLocation', data: { input, locationId: ID, now: T0 } };
 const update = (fields: UpdateLocationInput, now = T1): LocationCommand => ({ type: 'UpdateLocation', data: { input: fields, now } });

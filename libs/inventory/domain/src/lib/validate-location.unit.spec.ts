@@ -1,18 +1,9 @@
 import type { LocationDto } from '@datamingle/contracts';
 import { toValidationError } from '@datamingle/kernel';
+import { aLocationDto } from '../testing-support/location-fixtures';
 import { extractLocationCode, validateCreateLocation, validateUpdateLocation } from './validate-location';
 
-const current: LocationDto = {
-  id: '2d4e6f80-1a3c-4e5f-9b7d-0c2e4f6a8b0c',
-  code: 'A-101',
-  name: 'Aisle A, Shelf 101',
-  zone: 'A',
-  aisle: '1',
-  metadata: { temperature: 'ambient' },
-  is_active: true,
-  created_at: '2026-04-16T08:00:00Z',
-  updated_at: '2026-04-16T08:00:00Z',
-};
+const current: LocationDto = aLocationDto();
 
 describe('validateCreateLocation', () => {
   it('accepts the spec example and applies defaults', () => {

@@ -11,62 +11,14 @@ import {
   type OrderState,
 } from './order-decider';
 import type { OrderEvent } from './order-events';
-import type { CreateOrderInput } from './validate-create-order';
+import { anOrderDto, anOrderInput, LINE_IDS, ORDER_CREATED_AT, ORDER_ID } from '../testing-support/order-fixtures';
 
-const ORDER_ID = '6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f';
-const LINE_IDS = ['0b7e9c1d-2f3a-4b5c-9d6e-7f8a9b0c1d2e', '1c8f0d2e-3a4b-4c5d-ae6f-8a9b0c1d2e3f'];
-const T0 = '2026-04-16T10:00:00Z';
+const T0 = ORDER_CREATED_AT;
 const T1 = '2026-04-16T10:15:42Z';
 const T2 = '2026-04-16T10:31:07Z';
 
-const input: CreateOrderInput = {
-  order_number: 'ORD-2026-001',
-  external_order_id: 'ERP-5001',
-  customer_name: 'Acme Corporation',
-  customer_info: { address: '123 Main St, Springfield', phone: '+1-555-0100' },
-  notes: 'Deliver to loading dock B',
-  order_date: '2026-04-16T09:30:00Z',
-  due_date: '2026-05-01T00:00:00Z',
-  metadata: { channel: 'b2b' },
-  items: [
-    { sku_code: 'RUG-5X7-BLU', quantity: 10, notes: null },
-    { sku_code: 'RUG-8X10-RED', quantity: 5, notes: 'Fragile' },
-  ],
-};
-
-const createdOrder: OrderDto = {
-  id: ORDER_ID,
-  order_number: 'ORD-2026-001',
-  external_order_id: 'ERP-5001',
-  customer_name: 'Acme Corporation',
-  customer_info: { address: '123 Main St, Springfield', phone: '+1-555-0100' },
-  notes: 'Deliver to loading dock B',
-  order_date: '2026-04-16T09:30:00Z',
-  due_date: '2026-05-01T00:00:00Z',
-  metadata: { channel: 'b2b' },
-  status: 'pending',
-  cancellation_reason: null,
-  items: [
-    {
-      id: LINE_IDS[0],
-      sku: { sku: 'RUG-5X7-BLU' },
-      quantity: 10,
-      verified_quantity: 0,
-      verification_status: 'pending',
-      notes: null,
-    },
-    {
-      id: LINE_IDS[1],
-      sku: { sku: 'RUG-8X10-RED' },
-      quantity: 5,
-      verified_quantity: 0,
-      verification_status: 'pending',
-      notes: 'Fragile',
-    },
-  ],
-  created_at: T0,
-  updated_at: T0,
-};
+const input = anOrderInput();
+const createdOrder = anOrderDto();
 
 const created: OrderEvent = { type: 'OrderCreated', data: createdOrder };
 const create: OrderCommand = { type: 'CreateOrder', data: { input, orderId: ORDER_ID, lineIds: LINE_IDS, now: T0 } };

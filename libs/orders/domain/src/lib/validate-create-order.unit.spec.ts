@@ -1,20 +1,8 @@
 import { summaryMessage, toValidationError } from '@datamingle/kernel';
+import { anOrderBody, anOrderInput } from '../testing-support/order-fixtures';
 import { extractCreateKeys, validateCreateOrder } from './validate-create-order';
 
-const validBody = (): Record<string, unknown> => ({
-  order_number: 'ORD-2026-001',
-  external_order_id: 'ERP-5001',
-  customer_name: 'Acme Corporation',
-  customer_info: { address: '123 Main St, Springfield', phone: '+1-555-0100' },
-  notes: 'Deliver to loading dock B',
-  order_date: '2026-04-16T09:30:00Z',
-  due_date: '2026-05-01',
-  metadata: { channel: 'b2b' },
-  items: [
-    { sku_code: 'RUG-5X7-BLU', quantity: 10 },
-    { sku_code: 'RUG-8X10-RED', quantity: 5, notes: 'Fragile' },
-  ],
-});
+const validBody = (): Record<string, unknown> => anOrderBody();
 
 const errorsOf = (body: Record<string, unknown>, taken?: Parameters<typeof validateCreateOrder>[1]) => {
   const r = validateCreateOrder(body, taken);
@@ -31,20 +19,7 @@ const valueOf = (body: Record<string, unknown>) => {
 describe('validateCreateOrder', () => {
   describe('valid bodies', () => {
     it('accepts the spec example and normalises it', () => {
-      expect(valueOf(validBody())).toEqual({
-        order_number: 'ORD-2026-001',
-        external_order_id: 'ERP-5001',
-        customer_name: 'Acme Corporation',
-        customer_info: { address: '123 Main St, Springfield', phone: '+1-555-0100' },
-        notes: 'Deliver to loading dock B',
-        order_date: '2026-04-16T09:30:00Z',
-        due_date: '2026-05-01T00:00:00Z',
-        metadata: { channel: 'b2b' },
-        items: [
-          { sku_code: 'RUG-5X7-BLU', quantity: 10, notes: null },
-          { sku_code: 'RUG-8X10-RED', quantity: 5, notes: 'Fragile' },
-        ],
-      });
+      expect(valueOf(validBody())).toEqual(anOrderInput());
     });
 
     it('applies defaults for a minimal body', () => {

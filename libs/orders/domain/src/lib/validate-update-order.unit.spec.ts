@@ -1,23 +1,9 @@
 import type { OrderDto } from '@datamingle/contracts';
 import { toValidationError } from '@datamingle/kernel';
+import { anOrderDto } from '../testing-support/order-fixtures';
 import { extractUpdateKeys, validateUpdateOrder } from './validate-update-order';
 
-const current: OrderDto = {
-  id: '6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f',
-  order_number: 'ORD-2026-001',
-  external_order_id: 'ERP-5001',
-  customer_name: 'Acme Corporation',
-  customer_info: { address: '123 Main St' },
-  notes: 'Deliver to loading dock B',
-  order_date: '2026-04-16T09:30:00Z',
-  due_date: '2026-05-01T00:00:00Z',
-  metadata: { channel: 'b2b' },
-  status: 'pending',
-  cancellation_reason: null,
-  items: [],
-  created_at: '2026-04-16T10:00:00Z',
-  updated_at: '2026-04-16T10:00:00Z',
-};
+const current: OrderDto = anOrderDto({ customer_info: { address: '123 Main St' }, items: [] });
 
 describe('validateUpdateOrder', () => {
   it('returns only the fields present', () => {
