@@ -14,6 +14,18 @@ import { PgOrderReadModel } from './pg-order-read-model';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
+/** The events of creating a one-line order (SKU-1 x quantity), through the real validator and decider. */
+function orderCreatedEvents(orderNumber: string, externalId: string | null, quantity: number): OrderEvent[] {
+  const input = validateCreateOrder({ order_number: orderNumber, external_order_id: externalId, items: [{ sku_code: 'SKU-1', quantity }] });
+  if (!input.ok) throw new Error(JSON.stringify(input.error));
+  const decision = decideOrder(
+    { type: 'CreateOrder', data: { input: input.value, orderId: randomUUID(), lineIds: [randomUUID()], now: new Date().toISOString() } },
+    initialOrderState(),
+  );
+  if (!decision.ok) throw new Error(JSON.stringify(decision.error));
+  return decision.value as OrderEvent[];
+}
+
 describe('orders read model on PostgreSQL', () => {
   let ds: DataSource;
   let owner: DataSource;
@@ -24,14 +36,7 @@ describe('orders read model on PostgreSQL', () => {
   const tenantB = randomUUID();
 
   async function createOrder(tenantId: string, orderNumber: string, externalId: string | null = null): Promise<OrderDto> {
-    const input = validateCreateOrder({ order_number: orderNumber, external_order_id: externalId, items: [{ sku_code: 'SKU-1', quantity: 2 }] });
-    if (!input.ok) throw new Error(JSON.stringify(input.error));
-    const decision = decideOrder(
-      { type: 'CreateOrder', data: { input: input.value, orderId: randomUUID(), lineIds: [randomUUID()], now: new Date().toISOString() } },
-      initialOrderState(),
-    );
-    if (!decision.ok) throw new Error(JSON.stringify(decision.error));
-    const events = decision.value as OrderEvent[];
+    const events = orderCreatedEvents(orderNumber, externalId, 2);
     const streamName = orderStreamName(tenantId, orderNumber);
     const doc = events[0]!.data as OrderDto;
     await readModel.writeAndProject(tenantId, streamName, null, async () => {
@@ -168,14 +173,7 @@ describe('orders read model: write outcome of the claim path', () => {
   });
 
   function order(orderNumber: string, externalId: string): { streamName: string; events: OrderEvent[]; doc: OrderDto } {
-    const input = validateCreateOrder({ order_number: orderNumber, external_order_id: externalId, items: [{ sku_code: 'SKU-1', quantity: 1 }] });
-    if (!input.ok) throw new Error(JSON.stringify(input.error));
-    const decision = decideOrder(
-      { type: 'CreateOrder', data: { input: input.value, orderId: randomUUID(), lineIds: [randomUUID()], now: new Date().toISOString() } },
-      initialOrderState(),
-    );
-    if (!decision.ok) throw new Error(JSON.stringify(decision.error));
-    const events = decision.value as OrderEvent[];
+    const events = orderCreatedEvents(orderNumber, externalId, 1);
     return { streamName: orderStreamName(tenantId, orderNumber), events, doc: events[0]!.data as OrderDto };
   }
 
