@@ -61,7 +61,9 @@ const layerConstraints = (testing) => [
     sourceTag: 'type:app',
     onlyDependOnLibsWithTags: ['type:infrastructure', 'type:application', 'type:domain', 'type:contracts', ...(testing ? ['type:testing'] : [])],
   },
-  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:testing', 'type:contracts'] },
+  // Test helpers may use pure domain code (e.g. @datamingle/gateway-testing's response validator
+  // reads the OpenAPI document of @datamingle/gateway-openapi), never infrastructure or apps.
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:testing', 'type:domain', 'type:contracts'] },
 ];
 
 const scopeConstraints = [

@@ -1,6 +1,7 @@
 // e2e tier: every response the test harness receives must match the OpenAPI document the gateway
 // serves (status documented for the operation, body valid against its schema, required headers).
-import { buildOpenApiDocument, createResponseValidator } from '@datamingle/gateway-openapi';
+import { buildOpenApiDocument } from '@datamingle/gateway-openapi';
+import { createResponseValidator } from '@datamingle/gateway-testing';
 import { setResponseCheck } from '@datamingle/testing';
 
 const validator = createResponseValidator(buildOpenApiDocument());

@@ -2,4 +2,3 @@ export * from './types';
 export * from './schemas';
 export * from './openapi';
 export * from './docs-page';
-export * from './response-validator';

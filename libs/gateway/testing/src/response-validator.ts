@@ -3,15 +3,16 @@
  * (raw path, trailing-slash equivalence, `{identifier}` = one raw segment), then validates the
  * status, the JSON body (ajv, JSON Schema 2020-12, formats) and the documented headers.
  *
- * ajv is loaded lazily the first time a validator is created, so importing this library (for
- * `buildOpenApiDocument` at gateway runtime) never loads it.
+ * Test-only: the e2e tier checks every response with it (tools/jest/e2e-setup.ts). It lives in this
+ * type:testing library so that the production gateway never loads it (nor ajv); ajv is still
+ * loaded lazily, the first time a validator is created.
  */
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import { INTEGRATIONS_PREFIX, splitRawUrl } from '@datamingle/gateway-domain';
-import { SCHEMA_REF_PREFIX } from './schemas';
-import { documentedMethods } from './openapi';
 import {
   HTTP_METHODS,
+  SCHEMA_REF_PREFIX,
+  documentedMethods,
   isReference,
   type HeaderObject,
   type HttpMethod,
@@ -21,7 +22,7 @@ import {
   type PathItemObject,
   type ReferenceObject,
   type ResponseObject,
-} from './types';
+} from '@datamingle/gateway-openapi';
 
 export interface ResponseToValidate {
   /** The request method (`GET`, `head`, …). */

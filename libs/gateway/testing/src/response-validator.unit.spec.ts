@@ -1,4 +1,4 @@
-import { buildOpenApiDocument } from './openapi';
+import { buildOpenApiDocument } from '@datamingle/gateway-openapi';
 import { createResponseValidator, type ResponseToValidate, type ResponseValidationResult } from './response-validator';
 
 const BASE = '/api/integrations/v1/';
