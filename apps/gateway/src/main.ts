@@ -1,50 +1,21 @@
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
-import { hashApiKey, ServiceUnavailableError, type KeyRecord, type PipelineDeps } from '@datamingle/gateway-domain';
 import { buildDocsSite, buildOpenApiDocument } from '@datamingle/gateway-openapi';
 import { GatewayStore } from '@datamingle/gateway-infrastructure';
-import { isUnavailable, loadConfig, Logger, NestLoggerBridge, openReadModel, runMain, type PlatformConfig, type ReadinessCheck } from '@datamingle/platform';
+import { loadConfig, Logger, NestLoggerBridge, openReadModel, runMain, type PlatformConfig } from '@datamingle/platform';
 import { GatewayHttpServer } from './http-server';
+import { KeyUsage } from './key-usage';
 import { Metrics } from './metrics';
+import { createPipelineDeps, createReadinessChecks } from './pipeline-deps';
 import { SecurityEventRecorder } from './security-events';
 import { ServiceClients } from './service-clients';
 
 const CONFIG = Symbol('CONFIG');
 const DS = Symbol('DS');
-
-/** Batches `last_used_at` updates (the spec allows a lag of up to 60 seconds). */
-class KeyUsage {
-  private readonly used = new Set<string>();
-  private timer: NodeJS.Timeout | null = null;
-
-  constructor(private readonly store: GatewayStore, private readonly logger: Logger) {}
-
-  start(): void {
-    this.timer = setInterval(() => void this.flush(), 30_000);
-    this.timer.unref();
-  }
-
-  mark(keyId: string): void {
-    this.used.add(keyId);
-  }
-
-  async flush(): Promise<void> {
-    if (this.used.size === 0) return;
-    const ids = [...this.used];
-    this.used.clear();
-    await this.store.markKeysUsed(ids).catch((error) => this.logger.warn('could not record key usage', { error }));
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.flush();
-  }
-}
 
 @Injectable()
 class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
@@ -70,49 +41,18 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
     let secret = '';
     // Generated from the route table and the schemas in code, once per process.
     const openApi = buildOpenApiDocument();
-    const openApiJson = JSON.stringify(openApi);
-    const deps: PipelineDeps = {
-      openApiDocument: () => openApiJson,
+    const deps = createPipelineDeps({
       baseDomain: config.baseDomain,
-      now: () => new Date(),
-      newRequestId: () => randomUUID(),
-      hashApiKey: (key) => hashApiKey(secret, key),
-      findKeyByHash: async (hash): Promise<KeyRecord | null> => {
-        try {
-          return await store.findKeyByHash(hash);
-        } catch (error) {
-          // The gateway's database is down: nothing can be decided, nothing was applied (503 + Retry-After).
-          if (isUnavailable(error)) throw new ServiceUnavailableError(`gateway database unavailable: ${error instanceof Error ? error.message : String(error)}`);
-          throw error;
-        }
-      },
-      // last_used_at moves only for a key that passed authentication (steps 1–3), never for a
-      // key presented on another tenant's host, an expired or a revoked one.
-      onKeyAuthenticated: (key) => this.usage.mark(key.id),
-      dispatch: async (op, request) => {
-        const started = process.hrtime.bigint();
-        try {
-          return await this.clients.dispatch(op, request);
-        } finally {
-          metrics.observeServiceCall(op.resource, op.name, Number(process.hrtime.bigint() - started) / 1e9);
-        }
-      },
-      onSecurityEvent: (e) => {
-        // Bounded volume (auth-and-keys.md §9): batched, aggregated, one write at a time.
-        this.securityEvents.record(e);
-      },
-      onUnexpectedError: (error, requestId) => logger.error('request failed', { request_id: requestId, error }),
-    };
-    const readiness: ReadinessCheck[] = [
-      { name: 'database', check: async () => void (await ds.query('SELECT 1')) },
-      ...(['orders', 'catalog', 'inventory'] as const).map((service) => ({
-        name: service,
-        check: async () => {
-          const health = await this.clients.health(service, 1_500);
-          if (health.status !== 'ok') throw new Error(Object.entries(health.checks).filter(([, v]) => v !== 'ok').map(([k, v]) => `${k}: ${v}`).join('; '));
-        },
-      })),
-    ];
+      store,
+      hmacSecret: () => secret,
+      openApiJson: JSON.stringify(openApi),
+      usage: this.usage,
+      clients: this.clients,
+      metrics,
+      securityEvents: this.securityEvents,
+      logger,
+    });
+    const readiness = createReadinessChecks(ds, this.clients);
     this.http = new GatewayHttpServer({
       port: config.gatewayPort,
       host: config.gatewayHost,

@@ -1,0 +1,75 @@
+// The pipeline's dependencies (PipelineDeps of @datamingle/gateway-domain) and the gateway's
+// readiness checks, assembled from the runtime's parts; main.ts only wires the Nest runtime.
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { hashApiKey, ServiceUnavailableError, type KeyRecord, type PipelineDeps } from '@datamingle/gateway-domain';
+import type { GatewayStore } from '@datamingle/gateway-infrastructure';
+import { isUnavailable, type Logger, type ReadinessCheck } from '@datamingle/platform';
+import type { KeyUsage } from './key-usage';
+import type { Metrics } from './metrics';
+import type { SecurityEventRecorder } from './security-events';
+import type { ServiceClients } from './service-clients';
+
+export interface PipelineDepsParts {
+  baseDomain: string;
+  store: Pick<GatewayStore, 'findKeyByHash'>;
+  /** The HMAC secret of the key hashes (read from the database once the runtime started). */
+  hmacSecret: () => string;
+  /** The OpenAPI document, serialized once per process. */
+  openApiJson: string;
+  usage: Pick<KeyUsage, 'mark'>;
+  clients: Pick<ServiceClients, 'dispatch'>;
+  metrics: Pick<Metrics, 'observeServiceCall'>;
+  securityEvents: Pick<SecurityEventRecorder, 'record'>;
+  logger: Pick<Logger, 'error'>;
+}
+
+export function createPipelineDeps(parts: PipelineDepsParts): PipelineDeps {
+  const { store, usage, clients, metrics, securityEvents, logger } = parts;
+  return {
+    openApiDocument: () => parts.openApiJson,
+    baseDomain: parts.baseDomain,
+    now: () => new Date(),
+    newRequestId: () => randomUUID(),
+    hashApiKey: (key) => hashApiKey(parts.hmacSecret(), key),
+    findKeyByHash: async (hash): Promise<KeyRecord | null> => {
+      try {
+        return await store.findKeyByHash(hash);
+      } catch (error) {
+        // The gateway's database is down: nothing can be decided, nothing was applied (503 + Retry-After).
+        if (isUnavailable(error)) throw new ServiceUnavailableError(`gateway database unavailable: ${error instanceof Error ? error.message : String(error)}`);
+        throw error;
+      }
+    },
+    // last_used_at moves only for a key that passed authentication (steps 1–3), never for a
+    // key presented on another tenant's host, an expired or a revoked one.
+    onKeyAuthenticated: (key) => usage.mark(key.id),
+    dispatch: async (op, request) => {
+      const started = process.hrtime.bigint();
+      try {
+        return await clients.dispatch(op, request);
+      } finally {
+        metrics.observeServiceCall(op.resource, op.name, Number(process.hrtime.bigint() - started) / 1e9);
+      }
+    },
+    onSecurityEvent: (e) => {
+      // Bounded volume (auth-and-keys.md §9): batched, aggregated, one write at a time.
+      securityEvents.record(e);
+    },
+    onUnexpectedError: (error, requestId) => logger.error('request failed', { request_id: requestId, error }),
+  };
+}
+
+/** /readyz of the gateway: its database and the three services' own health. */
+export function createReadinessChecks(ds: Pick<DataSource, 'query'>, clients: Pick<ServiceClients, 'health'>): ReadinessCheck[] {
+  return [
+    { name: 'database', check: async () => void (await ds.query('SELECT 1')) },
+    ...(['orders', 'catalog', 'inventory'] as const).map((service) => ({
+      name: service,
+      check: async () => {
+        const health = await clients.health(service, 1_500);
+        if (health.status !== 'ok') throw new Error(Object.entries(health.checks).filter(([, v]) => v !== 'ok').map(([k, v]) => `${k}: ${v}`).join('; '));
+      },
+    })),
+  ];
+}
