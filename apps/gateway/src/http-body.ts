@@ -93,7 +93,7 @@ export class IncomingBody implements PendingBody {
     this.reserved = 0;
   }
 
-  /** When a body was not fully read and Node will not drain it for keep-alive, close the connection. */
+  /** The budget has no room: 503. A body refused part-way is drained and its connection closed. */
   private overBudget(midway: boolean): BodyReadResult {
     if (midway) this.drainAndClose(0);
     return { status: 'over_budget', retryAfterSeconds: this.limits.retryAfterSeconds };
@@ -118,10 +118,8 @@ export class IncomingBody implements PendingBody {
         req.off('close', onGone);
         resolve(result);
       };
-      const keepChunk = (chunk: Buffer): boolean => {
-        if (!keep) return true;
-        chunks.push(chunk);
-        return true;
+      const keepChunk = (chunk: Buffer): void => {
+        if (keep) chunks.push(chunk);
       };
       const onData = (chunk: Buffer) => {
         if (done) return;
