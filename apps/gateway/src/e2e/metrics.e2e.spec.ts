@@ -73,6 +73,15 @@ describe('GET /metrics: gateway, services, event store and projections', () => {
     expect(families.get('datamingle_event_store_append_duration_seconds')?.type).toBe('histogram');
   });
 
+  it('includes every process\'s process and event-loop metrics once, told apart by a service label', async () => {
+    const families = await gatewayMetrics();
+    for (const family of ['process_resident_memory_bytes', 'process_cpu_seconds_total', 'nodejs_heap_size_used_bytes']) {
+      const services = (families.get(family)?.samples ?? []).map((s) => s.labels['service']).sort();
+      expect({ family, services }).toEqual({ family, services: ['catalog', 'gateway', 'inventory', 'orders'] });
+    }
+    expect(families.get('nodejs_eventloop_lag_seconds')?.type).toBe('gauge');
+  });
+
   it('reports lag, lease and events handled for every projection of every service; the leases sum to 1 per projection', async () => {
     await eventually(async () => {
       const families = await gatewayMetrics();
