@@ -16,7 +16,6 @@ import {
   type Position,
   type RecordedEvent as KurrentRecordedEvent,
 } from '@kurrent/kurrentdb-client';
-import { prepareAppend, prepareAppends, revisionMatches } from '../append-validation';
 import {
   afterAppliedWrite,
   EventStore,
@@ -31,7 +30,7 @@ import {
   writeOutcomeOf,
 } from '@datamingle/event-store';
 import { decodePosition, encodePosition } from '../postgres/position';
-import { commitBearing } from '@datamingle/event-store/adapter-support';
+import { commitBearing, prepareAppend, prepareAppends, revisionMatches } from '@datamingle/event-store/adapter-support';
 
 export interface KurrentDbEventStoreOptions {
   /** `kurrentdb://host:2113?tls=false` (also `esdb://`, `kurrentdb+discover://` for clusters). */

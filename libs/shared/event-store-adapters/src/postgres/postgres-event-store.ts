@@ -17,9 +17,16 @@ import {
 import { duplicateEventIdFromDetail, isConnectionError, isDefinitiveFailure, toEventStoreError } from './errors';
 import { assertValidSchemaName, postgresEventStoreChannel, postgresEventStoreMigration } from './migration';
 import { NotificationListener } from './notification-listener';
-import { prepareAppend, prepareAppends, revisionMatches, type PreparedEvents } from '../append-validation';
 import { decodePosition, encodePosition, START_POSITION } from './position';
-import { commitBearing, commitNotedTransaction, noteUncommittedAppend } from '@datamingle/event-store/adapter-support';
+import {
+  commitBearing,
+  commitNotedTransaction,
+  noteUncommittedAppend,
+  prepareAppend,
+  prepareAppends,
+  revisionMatches,
+  type PreparedEvents,
+} from '@datamingle/event-store/adapter-support';
 
 export const DEFAULT_EVENT_STORE_SCHEMA = 'event_store';
 

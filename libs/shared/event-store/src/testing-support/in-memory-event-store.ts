@@ -25,6 +25,7 @@ import {
   type RecordedEvent,
   type StreamAppend,
 } from '../port';
+import { prepareAppend, prepareAppends, revisionMatches, type PreparedEvents } from '../append-validation';
 
 interface StoredEvent {
   id: string;
@@ -45,7 +46,6 @@ interface PreparedEvent {
   metadata: string;
 }
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const POSITION_DIGITS = 20;
 /** Before every event: the position a stream that has no events reports. */
 const START_POSITION = encodePosition(0n);
@@ -65,7 +65,7 @@ export class InMemoryEventStore extends EventStore {
     options: { expectedRevision: ExpectedRevision },
   ): Promise<AppendResult> {
     this.assertOpen();
-    const prepared = prepareAppend(streamName, events, options.expectedRevision);
+    const prepared = eventsOf(prepareAppend(streamName, events, options.expectedRevision));
     this.checkRevision(streamName, options.expectedRevision);
     this.checkIdsUnused(streamName, prepared);
     const result = this.write(streamName, prepared);
@@ -75,18 +75,7 @@ export class InMemoryEventStore extends EventStore {
 
   override async appendToStreams(appends: readonly StreamAppend[]): Promise<Map<string, bigint>> {
     this.assertOpen();
-    const streams = new Set<string>();
-    const idsInCall = new Set<string>();
-    const prepared = appends.map((a) => {
-      if (streams.has(a.streamName)) throw new TypeError(`appendToStreams: stream '${a.streamName}' appears more than once`);
-      streams.add(a.streamName);
-      const events = prepareAppend(a.streamName, a.events, a.expectedRevision);
-      for (const { id } of events) {
-        if (idsInCall.has(id)) throw new DuplicateEventIdError(a.streamName, id);
-        idsInCall.add(id);
-      }
-      return events;
-    });
+    const prepared = prepareAppends(appends).map(eventsOf);
     // Every check before any write: all streams' events or none.
     appends.forEach((a, i) => {
       this.checkRevision(a.streamName, a.expectedRevision);
@@ -156,11 +145,7 @@ export class InMemoryEventStore extends EventStore {
 
   private checkRevision(streamName: string, expected: ExpectedRevision): void {
     const actual = this.currentRevision(streamName);
-    const matches =
-      expected === 'any' ||
-      (expected === 'stream_exists' && actual !== 'no_stream') ||
-      ((expected === 'no_stream' || expected === -1n) && actual === 'no_stream') ||
-      (typeof expected === 'bigint' && expected === actual);
+    const matches = revisionMatches(expected, actual);
     if (!matches) throw new WrongExpectedVersionError(streamName, expected, actual);
   }
 
@@ -206,28 +191,9 @@ export class InMemoryEventStore extends EventStore {
   }
 }
 
-/** The argument checks of the real adapters: stream name, expected revision, UUID ids (none twice), type, object metadata, JSON data. */
-function prepareAppend(streamName: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): PreparedEvent[] {
-  if (typeof streamName !== 'string' || streamName.length === 0) throw new TypeError('streamName must be a non-empty string');
-  if (typeof expectedRevision === 'bigint') {
-    if (expectedRevision < -1n) throw new RangeError(`expectedRevision must be >= 0n (or -1n for no_stream): ${expectedRevision}`);
-  } else if (expectedRevision !== 'no_stream' && expectedRevision !== 'stream_exists' && expectedRevision !== 'any') {
-    throw new TypeError(`Unknown expectedRevision: ${String(expectedRevision)}`);
-  }
-  const seen = new Set<string>();
-  return events.map((event) => {
-    if (typeof event.id !== 'string' || !UUID_PATTERN.test(event.id)) throw new TypeError(`Event id must be a UUID: '${event.id}'`);
-    const id = event.id.toLowerCase();
-    if (seen.has(id)) throw new DuplicateEventIdError(streamName, id);
-    seen.add(id);
-    if (typeof event.type !== 'string' || event.type.length === 0) throw new TypeError('Event type must be a non-empty string');
-    if (event.metadata === null || typeof event.metadata !== 'object' || Array.isArray(event.metadata)) {
-      throw new TypeError('Event metadata must be an object');
-    }
-    const data = JSON.stringify(event.data);
-    if (data === undefined) throw new TypeError(`Event data of '${event.type}' is not JSON-serializable`);
-    return { id, type: event.type, data, metadata: JSON.stringify(event.metadata) };
-  });
+/** The adapters' column-wise prepared events as one object per event. */
+function eventsOf(prepared: PreparedEvents): PreparedEvent[] {
+  return prepared.ids.map((id, i) => ({ id, type: prepared.types[i]!, data: prepared.data[i]!, metadata: prepared.metadata[i]! }));
 }
 
 function toRecordedEvent(event: StoredEvent): RecordedEvent {

@@ -1,4 +1,4 @@
-import { DuplicateEventIdError, type ExpectedRevision, type NewEvent, type StreamAppend } from '@datamingle/event-store';
+import { DuplicateEventIdError, type ExpectedRevision, type NewEvent, type StreamAppend } from './port';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
