@@ -8,8 +8,8 @@ import tseslint from 'typescript-eslint';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
-/** Folders of the workspace projects (root package.json "workspaces", `dir/*` globs) carrying `tag` in project.json. */
-function projectsTagged(tags) {
+/** Folders of the workspace projects (root package.json "workspaces", `dir/*` globs) that have a project.json. */
+function workspaceProjects() {
   let dirs = [];
   for (const glob of JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).workspaces) {
     let level = [''];
@@ -24,8 +24,14 @@ function projectsTagged(tags) {
     }
     dirs.push(...level);
   }
-  dirs = dirs.filter((d) => existsSync(join(root, d, 'project.json')));
-  return dirs.filter((d) => (JSON.parse(readFileSync(join(root, d, 'project.json'), 'utf8')).tags ?? []).some((t) => tags.includes(t))).sort();
+  return dirs.filter((d) => existsSync(join(root, d, 'project.json'))).sort();
+}
+
+const tagsOf = (dir) => JSON.parse(readFileSync(join(root, dir, 'project.json'), 'utf8')).tags ?? [];
+
+/** Folders of the workspace projects carrying one of `tags` in project.json. */
+function projectsTagged(tags) {
+  return workspaceProjects().filter((d) => tagsOf(d).some((t) => tags.includes(t)));
 }
 
 /**
@@ -66,14 +72,20 @@ const layerConstraints = (testing) => [
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:testing', 'type:domain', 'type:contracts'] },
 ];
 
+/**
+ * Bounded contexts: every `scope:<name>` tag of a project other than `shared` and `platform` — the
+ * services of the resource registry (libs/shared/contracts/src/registry.ts; a test there checks
+ * the two agree) and the gateway. A context depends only on itself and shared code.
+ */
+const CONTEXTS = [...new Set(workspaceProjects().flatMap(tagsOf).filter((t) => t.startsWith('scope:')).map((t) => t.slice('scope:'.length)))]
+  .filter((scope) => scope !== 'shared' && scope !== 'platform')
+  .sort();
+
 const scopeConstraints = [
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-  { sourceTag: 'scope:orders', onlyDependOnLibsWithTags: ['scope:orders', 'scope:shared'] },
-  { sourceTag: 'scope:catalog', onlyDependOnLibsWithTags: ['scope:catalog', 'scope:shared'] },
-  { sourceTag: 'scope:inventory', onlyDependOnLibsWithTags: ['scope:inventory', 'scope:shared'] },
-  { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
+  ...CONTEXTS.map((context) => ({ sourceTag: `scope:${context}`, onlyDependOnLibsWithTags: [`scope:${context}`, 'scope:shared'] })),
   // The launcher composes every context (migrations, admin CLI).
-  { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:orders', 'scope:catalog', 'scope:inventory', 'scope:gateway', 'scope:shared'] },
+  { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: [...CONTEXTS.map((c) => `scope:${c}`), 'scope:shared'] },
 ];
 
 const boundaries = (testing) => [

@@ -36,7 +36,11 @@ async function main() {
   const bootstrap = execFileSync(join(ROOT, 'scripts/kafka-mock.sh'), ['start', '3'], { env: { ...process.env, KAFKA_MOCK_DIR: mockDir } }).toString().trim();
   const dataDir = mkdtempSync(join(tmpdir(), 'dm-bench-kafka-'));
   const port = await freePortPair();
-  const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', GATEWAY_PORT: String(port), EMBEDDED_POSTGRES_PORT: String(await freePortPair()), ORDERS_URL: `127.0.0.1:${await freePortPair()}`, CATALOG_URL: `127.0.0.1:${await freePortPair()}`, INVENTORY_URL: `127.0.0.1:${await freePortPair()}`, LOG_LEVEL: 'warn', KAFKA_BROKERS: bootstrap, KAFKA_TOPIC_PREFIX: 'bench', KAFKAJS_NO_PARTITIONER_WARNING: '1' };
+  // `*_URL` of every service of the resource registry (the built contracts), each on a free port.
+  const { SERVICE_NAMES, SERVICES } = require('../libs/shared/contracts/dist');
+  const serviceUrls = {};
+  for (const s of SERVICE_NAMES) serviceUrls[SERVICES[s].urlVariable] = `127.0.0.1:${await freePortPair()}`;
+  const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', GATEWAY_PORT: String(port), EMBEDDED_POSTGRES_PORT: String(await freePortPair()), ...serviceUrls, LOG_LEVEL: 'warn', KAFKA_BROKERS: bootstrap, KAFKA_TOPIC_PREFIX: 'bench', KAFKAJS_NO_PARTITIONER_WARNING: '1' };
   const launcher = spawn(process.execPath, [join(ROOT, 'apps/launcher/dist/main.js')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise((res, rej) => { let out = ''; launcher.stdout.on('data', (c) => { out += c; if (out.includes('Datamingle is running')) res(); for (const l of String(c).split('\n')) if (l.startsWith('{"level"')) process.stderr.write(l.slice(0, 400) + '\n'); }); launcher.once('exit', (c) => rej(new Error(`launcher exited ${c}`))); });
   const admin = (...a) => execFileSync(process.execPath, [join(ROOT, 'apps/launcher/dist/admin.js'), ...a], { env, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();

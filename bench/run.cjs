@@ -148,6 +148,14 @@ function summary(name, r) {
   };
 }
 
+/** `*_URL` of every service of the resource registry (the built contracts), each on a free port. */
+async function serviceUrls() {
+  const { SERVICE_NAMES, SERVICES } = require('../libs/shared/contracts/dist');
+  const urls = {};
+  for (const s of SERVICE_NAMES) urls[SERVICES[s].urlVariable] = `127.0.0.1:${await freePortPair()}`;
+  return urls;
+}
+
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'dm-bench-'));
   const gatewayPort = await freePortPair();
@@ -157,9 +165,7 @@ async function main() {
     DATABASE_URL: '',
     GATEWAY_PORT: String(gatewayPort),
     EMBEDDED_POSTGRES_PORT: String(await freePortPair()),
-    ORDERS_URL: `127.0.0.1:${await freePortPair()}`,
-    CATALOG_URL: `127.0.0.1:${await freePortPair()}`,
-    INVENTORY_URL: `127.0.0.1:${await freePortPair()}`,
+    ...(await serviceUrls()),
     LOG_LEVEL: 'warn',
   };
   // BENCH_NODE_ARGS (e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof') reaches every service: fork() inherits execArgv.

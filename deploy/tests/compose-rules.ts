@@ -2,11 +2,14 @@
  * What docker-compose.yml must guarantee, checked on the normalized output of
  * `docker-compose config` (so YAML anchors and merges are already resolved).
  */
-export const APPS = ['gateway', 'orders', 'catalog', 'inventory'] as const;
+import { SERVICE_NAMES, SERVICES } from '@datamingle/contracts';
+
+/** Every process: the gateway and each service of the resource registry. */
+export const APPS = ['gateway', ...SERVICE_NAMES] as const;
 const INFRA = ['postgres', 'kurrentdb', 'kafka'] as const;
 /** The only ports published on the host: the gateway (public) and KurrentDB on loopback (contract suite). */
 export const PUBLISHED: Record<string, string[]> = { gateway: ['0.0.0.0:8080->8080'], kurrentdb: ['127.0.0.1:2113->2113'] };
-const HEALTH_PORTS: Record<string, number> = { gateway: 8080, orders: 4101, catalog: 4102, inventory: 4103 };
+const HEALTH_PORTS: Record<(typeof APPS)[number], number> = { gateway: 8080, orders: 4101, catalog: 4102, inventory: 4103 };
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -69,8 +72,8 @@ export function composeProblems(config: unknown): string[] {
     if (!/^kurrentdb:\/\/kurrentdb:2113\b/.test(env['EVENTSTORE_CONNECTION_STRING'] ?? '')) problems.push(`${name}: EVENTSTORE_CONNECTION_STRING does not point at kurrentdb:2113`);
     if (env['KAFKA_BROKERS'] !== 'kafka:9092') problems.push(`${name}: KAFKA_BROKERS is not kafka:9092`);
     if (!/^postgres(ql)?:\/\/[^@]+@postgres:5432\//.test(env['DATABASE_URL'] ?? '')) problems.push(`${name}: DATABASE_URL does not point at postgres:5432`);
-    for (const [v, target] of [['ORDERS_URL', 'orders:4001'], ['CATALOG_URL', 'catalog:4002'], ['INVENTORY_URL', 'inventory:4003']]) {
-      if (env[v!] !== target) problems.push(`${name}: ${v} is not ${target}`);
+    for (const [v, target] of SERVICE_NAMES.map((svc) => [SERVICES[svc].urlVariable, `${svc}:${SERVICES[svc].defaultPort}`] as const)) {
+      if (env[v] !== target) problems.push(`${name}: ${v} is not ${target}`);
     }
     const hc = s['healthcheck'];
     const test = isObj(hc) && Array.isArray(hc['test']) ? hc['test'].join(' ') : '';
@@ -81,7 +84,7 @@ export function composeProblems(config: unknown): string[] {
     for (const infra of INFRA) if (deps[infra] !== 'service_healthy') problems.push(`${name}: does not wait for a healthy ${infra}`);
     for (const [dep, cond] of Object.entries(deps)) if (!cond) problems.push(`${name}: depends_on ${dep} without a condition`);
   }
-  for (const svc of ['orders', 'catalog', 'inventory']) {
+  for (const svc of SERVICE_NAMES) {
     if (dependsOn(services['gateway']!)[svc] !== 'service_healthy') problems.push(`gateway: does not wait for a healthy ${svc}`);
   }
   for (const [name, s] of Object.entries(services)) {

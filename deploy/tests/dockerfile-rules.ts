@@ -1,6 +1,8 @@
 /**
  * A small Dockerfile reader and the rules the image must follow (no Docker engine is needed).
  */
+import { SERVICE_NAMES } from '@datamingle/contracts';
+
 export interface Instruction {
   cmd: string;
   args: string;
@@ -51,7 +53,8 @@ function argv(args: string): string[] {
   return args.split(' ');
 }
 
-export const ROLES = ['gateway', 'orders', 'catalog', 'inventory', 'migrate', 'admin'];
+/** The image's roles: every process (the gateway and each service of the resource registry), the migration and the admin CLI. */
+export const ROLES = ['gateway', ...SERVICE_NAMES, 'migrate', 'admin'];
 
 export function dockerfileProblems(text: string): string[] {
   const problems: string[] = [];

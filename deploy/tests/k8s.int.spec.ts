@@ -6,6 +6,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, sta
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
+import { SERVICE_NAMES, SERVICES } from '@datamingle/contracts';
 import { repoRoot, requireTool, run } from './support';
 
 jest.setTimeout(120_000);
@@ -72,7 +73,7 @@ describe.each(['dev', 'prod'])('overlay %s', (overlay) => {
   });
 
   test('every process has its Deployment, Service, HPA (autoscaling/v2) and PDB (policy/v1); one migration Job', () => {
-    for (const name of ['gateway', 'orders', 'catalog', 'inventory']) {
+    for (const name of ['gateway', ...SERVICE_NAMES]) {
       expect(of('Deployment').map((o) => o.metadata.name)).toContain(name);
       expect(of('Service').map((o) => o.metadata.name)).toContain(name);
       expect(of('HorizontalPodAutoscaler').find((o) => o.metadata.name === name)?.apiVersion).toBe('autoscaling/v2');
@@ -83,7 +84,10 @@ describe.each(['dev', 'prod'])('overlay %s', (overlay) => {
     expect(job[0]!.spec.template.spec.containers[0].args).toEqual(['migrate']);
     for (const d of of('Deployment')) expect(d.spec.template.spec.containers[0].args).toEqual([d.metadata.name]);
     const config = of('ConfigMap').find((c) => c.metadata.name === 'datamingle-config')!;
-    expect(config.data).toMatchObject({ EVENT_STORE: 'eventstoredb', ORDERS_URL: 'orders:4001', CATALOG_URL: 'catalog:4002', INVENTORY_URL: 'inventory:4003' });
+    expect(config.data).toMatchObject({
+      EVENT_STORE: 'eventstoredb',
+      ...Object.fromEntries(SERVICE_NAMES.map((s) => [SERVICES[s].urlVariable, `${s}:${SERVICES[s].defaultPort}`])),
+    });
   });
 
   test('overlay specifics (namespace, image, replicas, Secret)', () => {

@@ -113,7 +113,9 @@ try {
   check('the EventStoreDB adapter (@datamingle/event-store-adapters/kurrentdb) loads', adapter.status === 0, adapter.stderr.trim().split('\n').slice(-3).join(' '));
 
   // Every role loads all of its modules, then stops at the configuration error.
-  for (const role of ['gateway', 'orders', 'catalog', 'inventory', 'migrate']) {
+  // The processes of the resource registry (as built into the image), the gateway and the migration.
+  const { SERVICE_NAMES, SERVICES } = createRequire(join(app, 'package.json'))('@datamingle/contracts');
+  for (const role of ['gateway', ...SERVICE_NAMES, 'migrate']) {
     const r = run(role, { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', LOG_LEVEL: 'bogus' });
     check(`${role}: modules resolve, config error reported`, r.status === 1 && /Invalid configuration: LOG_LEVEL/.test(r.stderr), `exit ${r.status}: ${r.stderr.trim().slice(-400)}`);
   }
@@ -135,7 +137,7 @@ try {
     const again = run('migrate', env);
     check('migrate is idempotent', again.status === 0 && /"applied": \[\]/.test(again.stdout), `exit ${again.status}: ${again.stderr.trim().slice(-400)}`);
     const [catalogPort, healthPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
-    const services = { ORDERS_URL: '127.0.0.1:1', CATALOG_URL: `127.0.0.1:${catalogPort}`, INVENTORY_URL: '127.0.0.1:1' };
+    const services = Object.fromEntries(SERVICE_NAMES.map((s) => [SERVICES[s].urlVariable, s === 'catalog' ? `127.0.0.1:${catalogPort}` : '127.0.0.1:1']));
     await startAndStop('catalog', { ...env, ...services, LISTEN_HOST: '127.0.0.1', HEALTH_PORT: String(healthPort) }, `http://127.0.0.1:${healthPort}/readyz`);
     await startAndStop('gateway', { ...env, ...services, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(gatewayPort) }, `http://127.0.0.1:${gatewayPort}/healthz`);
     // EVENT_STORE=eventstoredb: the KurrentDB client (native addon) runs; with no server listening

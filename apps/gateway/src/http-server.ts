@@ -7,6 +7,7 @@ import {
   handleIntegrationRequest,
   isIntegrationPath,
   JSON_CONTENT_TYPE,
+  matchRoute,
   validationError,
   type PipelineDeps,
   type RawRequest,
@@ -35,9 +36,9 @@ function headersOf(req: IncomingMessage): Record<string, string | string[] | und
 const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/docs', '/docs/', '/docs/scalar.js', '/docs/init.js']);
 
 function routeLabel(path: string): string {
-  const m = /^\/api\/integrations\/v1\/(orders|products|locations|inventory)(\/[^/]+)?\/?$/.exec(path);
-  if (!m) return PROBE_PATHS.has(path) ? path : 'other';
-  return m[2] ? `/${m[1]}/{identifier}/` : `/${m[1]}/`;
+  const match = matchRoute(path);
+  if (match.type !== 'resource') return PROBE_PATHS.has(path) ? path : 'other';
+  return match.route.kind === 'item' ? `/${match.route.resource}/{identifier}/` : `/${match.route.resource}/`;
 }
 
 export interface GatewayHttpOptions {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
+import { SERVICE_NAMES } from '@datamingle/contracts';
 import { buildDocsSite, buildOpenApiDocument } from '@datamingle/gateway-openapi';
 import { GatewayStore } from '@datamingle/gateway-infrastructure';
 import { loadConfig, Logger, NestLoggerBridge, openReadModel, runMain, type PlatformConfig } from '@datamingle/platform';
@@ -34,7 +35,7 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
     this.usage = new KeyUsage(store, logger);
     this.securityEvents = new SecurityEventRecorder(store, logger);
     const metrics = new Metrics(
-      (['orders', 'catalog', 'inventory'] as const).map((service) => ({ service, read: (timeoutMs: number) => this.clients.metrics(service, timeoutMs) })),
+      SERVICE_NAMES.map((service) => ({ service, read: (timeoutMs: number) => this.clients.metrics(service, timeoutMs) })),
       undefined,
       { processMetricsOf: 'gateway' },
     );

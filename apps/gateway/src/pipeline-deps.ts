@@ -2,6 +2,7 @@
 // readiness checks, assembled from the runtime's parts; main.ts only wires the Nest runtime.
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { SERVICE_NAMES } from '@datamingle/contracts';
 import { hashApiKey, ServiceUnavailableError, type KeyRecord, type PipelineDeps } from '@datamingle/gateway-domain';
 import type { GatewayStore } from '@datamingle/gateway-infrastructure';
 import { isUnavailable, type Logger, type ReadinessCheck } from '@datamingle/platform';
@@ -60,11 +61,11 @@ export function createPipelineDeps(parts: PipelineDepsParts): PipelineDeps {
   };
 }
 
-/** /readyz of the gateway: its database and the three services' own health. */
+/** /readyz of the gateway: its database and the own health of every service of the resource registry. */
 export function createReadinessChecks(ds: Pick<DataSource, 'query'>, clients: Pick<ServiceClients, 'health'>): ReadinessCheck[] {
   return [
     { name: 'database', check: async () => void (await ds.query('SELECT 1')) },
-    ...(['orders', 'catalog', 'inventory'] as const).map((service) => ({
+    ...SERVICE_NAMES.map((service) => ({
       name: service,
       check: async () => {
         const health = await clients.health(service, 1_500);

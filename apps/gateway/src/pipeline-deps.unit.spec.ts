@@ -87,7 +87,7 @@ describe('createPipelineDeps', () => {
 });
 
 describe('createReadinessChecks', () => {
-  it('checks the database and the three services, naming the failing checks of a service', async () => {
+  it('checks the database and every service of the registry, naming the failing checks of a service', async () => {
     const queries: string[] = [];
     const checks = createReadinessChecks(
       { query: async (sql: string) => void queries.push(sql) } as never,
@@ -96,10 +96,11 @@ describe('createReadinessChecks', () => {
           service === 'catalog' ? { status: 'error', checks: { database: 'ok', event_store: 'down' } } : { status: 'ok', checks: {} },
       },
     );
-    expect(checks.map((c) => c.name)).toEqual(['database', 'orders', 'catalog', 'inventory']);
+    expect(checks.map((c) => c.name)).toEqual(['database', 'catalog', 'orders', 'inventory']);
     await checks[0]!.check();
     expect(queries).toEqual(['SELECT 1']);
-    await expect(checks[1]!.check()).resolves.toBeUndefined();
-    await expect(checks[2]!.check()).rejects.toThrow('event_store: down');
+    await expect(checks[1]!.check()).rejects.toThrow('event_store: down');
+    await expect(checks[2]!.check()).resolves.toBeUndefined();
+    await expect(checks[3]!.check()).resolves.toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { Patterns, type ServiceReply, type ServiceRequest } from '@datamingle/contracts';
+import { Patterns, perService, resourceDefinition, type ServiceName, type ServiceReply, type ServiceRequest } from '@datamingle/contracts';
 import { type Operation, ServiceTimeoutError, ServiceUnavailableError } from '@datamingle/gateway-domain';
 import {
   type BalancerOptions,
@@ -17,45 +17,6 @@ import {
  */
 export const DEDICATED_CONNECTION_BODY_CHARS = 1_048_576;
 
-type ServiceName = 'orders' | 'catalog' | 'inventory';
-
-const PATTERNS: Record<Operation['resource'], { service: ServiceName; patterns: Partial<Record<Operation['name'], string>> }> = {
-  orders: {
-    service: 'orders',
-    patterns: {
-      create: Patterns.orders.create,
-      list: Patterns.orders.list,
-      get: Patterns.orders.get,
-      update: Patterns.orders.update,
-      delete: Patterns.orders.cancel,
-    },
-  },
-  products: {
-    service: 'catalog',
-    patterns: {
-      create: Patterns.products.create,
-      list: Patterns.products.list,
-      get: Patterns.products.get,
-      update: Patterns.products.update,
-      delete: Patterns.products.deactivate,
-    },
-  },
-  locations: {
-    service: 'inventory',
-    patterns: {
-      create: Patterns.locations.create,
-      list: Patterns.locations.list,
-      get: Patterns.locations.get,
-      update: Patterns.locations.update,
-      delete: Patterns.locations.deactivate,
-    },
-  },
-  inventory: {
-    service: 'inventory',
-    patterns: { create: Patterns.inventory.bulkSet, list: Patterns.inventory.list, get: Patterns.inventory.get },
-  },
-};
-
 /**
  * The gateway's clients of the services, over the @nestjs/microservices TCP transport, each
  * balanced over every address of its service (TcpBalancer: every replica behind a hostname, or
@@ -65,25 +26,22 @@ export class ServiceClients {
   private readonly clients: Record<ServiceName, TcpBalancer>;
 
   constructor(private readonly config: PlatformConfig, options: BalancerOptions = {}) {
-    this.clients = {
-      orders: new TcpBalancer(config.ordersUrl, options),
-      catalog: new TcpBalancer(config.catalogUrl, options),
-      inventory: new TcpBalancer(config.inventoryUrl, options),
-    };
+    this.clients = perService((service) => new TcpBalancer(config.serviceUrls[service], options));
   }
 
   async dispatch(op: Operation, request: ServiceRequest): Promise<ServiceReply> {
-    const route = PATTERNS[op.resource];
-    const pattern = route.patterns[op.name];
-    if (!pattern) throw new ServiceUnavailableError(`${op.resource} are not served yet`);
+    // The owning service and the message pattern come from the resource registry.
+    const { service, operations } = resourceDefinition(op.resource);
+    const pattern = operations[op.name];
+    if (!pattern) throw new ServiceUnavailableError(`${op.resource} do not support ${op.name}`);
     const dedicated = (request.bodyJson?.length ?? 0) > DEDICATED_CONNECTION_BODY_CHARS;
     try {
-      return await this.send<ServiceReply>(route.service, pattern, request, this.config.requestTimeoutMs, dedicated);
+      return await this.send<ServiceReply>(service, pattern, request, this.config.requestTimeoutMs, dedicated);
     } catch (error) {
       // Sent, then the connection failed: a write may have been applied, so its outcome is unknown
       // (504: check before retrying); a read applied nothing (503).
       if (!(error instanceof ServiceCallInterruptedError)) throw error;
-      const message = `${route.service} connection lost after the request was sent: ${error.message}`;
+      const message = `${service} connection lost after the request was sent: ${error.message}`;
       throw op.action === 'read' ? new ServiceUnavailableError(message) : new ServiceTimeoutError(message);
     }
   }

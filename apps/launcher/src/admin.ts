@@ -4,6 +4,7 @@
  * else starts that server for the duration of the command. stdout carries only the output;
  * errors are one line on stderr with a non-zero exit code.
  */
+import { SERVICE_NAMES, type ServiceName } from '@datamingle/contracts';
 import { canonicalizeScopes, generateApiKey, hashApiKey, keyPrefix } from '@datamingle/gateway-domain';
 import { AdminError, GatewayStore } from '@datamingle/gateway-infrastructure';
 import { loadConfig, openEventStore, type PlatformConfig } from '@datamingle/platform';
@@ -159,7 +160,7 @@ async function run(argv: string[], store: GatewayStore): Promise<void> {
   throw new UsageError(USAGE);
 }
 
-const SERVICES = ['orders', 'catalog', 'inventory'] as const;
+const SERVICES: readonly ServiceName[] = SERVICE_NAMES;
 
 /** `projections rebuild [--service X]`: rebuilds read models from the event store while the services keep answering. */
 async function rebuildProjections(argv: string[], config: PlatformConfig, ds: DataSource, url: string): Promise<void> {
@@ -170,7 +171,7 @@ async function rebuildProjections(argv: string[], config: PlatformConfig, ds: Da
   const opened = await openEventStore({ ...config, databaseUrl: url }, 'datamingle-admin', 2);
   const store = opened.store;
   try {
-    const projections: Record<(typeof SERVICES)[number], CatchUpProjection[]> = {
+    const projections: Record<ServiceName, CatchUpProjection[]> = {
       orders: [new DocumentProjection(orderProjectionSpec, store, ORDER_COLUMNS)],
       catalog: [new DocumentProjection(productProjectionSpec, store, PRODUCT_COLUMNS)],
       inventory: [new DocumentProjection(locationProjectionSpec, store, LOCATION_COLUMNS), new InventoryLevelProjection()],

@@ -7,12 +7,14 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
+import { SERVICE_NAMES } from '@datamingle/contracts';
 import { ConfigError, loadConfig, Logger } from '@datamingle/platform';
 import { isAlive, runningEmbeddedPort, runningEmbeddedServer } from './embedded-db';
 import { migrateAll } from './migrate';
 
 const root = join(__dirname, '..', '..', '..');
-const SERVICES = ['catalog', 'orders', 'inventory', 'gateway'] as const;
+/** The processes it starts, in order: every service of the resource registry (callees first), then the gateway. */
+const SERVICES = [...SERVICE_NAMES, 'gateway'] as const;
 type ServiceName = (typeof SERVICES)[number];
 
 interface Supervised {

@@ -1,4 +1,4 @@
 import { OrdersModule } from '@datamingle/orders-infrastructure';
 import { serviceProcess } from '@datamingle/platform';
 
-serviceProcess('orders', (config) => config.ordersUrl, (config, logger) => OrdersModule.forRoot(config, logger));
+serviceProcess('orders', (config) => config.serviceUrls.orders, (config, logger) => OrdersModule.forRoot(config, logger));

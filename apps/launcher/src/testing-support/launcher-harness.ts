@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { SERVICE_NAMES, SERVICES } from '@datamingle/contracts';
 
 const exec = promisify(execFile);
 export const ROOT = resolve(__dirname, '..', '..', '..', '..');
@@ -38,15 +39,15 @@ export class LauncherHarness {
   output = '';
 
   async init(extraEnv: NodeJS.ProcessEnv = {}): Promise<this> {
+    const serviceUrls: NodeJS.ProcessEnv = {};
+    for (const s of SERVICE_NAMES) serviceUrls[SERVICES[s].urlVariable] = `127.0.0.1:${await freePortPair()}`;
     this.env = {
       ...process.env,
       DATA_DIR: this.dataDir,
       DATABASE_URL: '',
       GATEWAY_PORT: String(await freePortPair()),
       EMBEDDED_POSTGRES_PORT: String(await freePortPair()),
-      ORDERS_URL: `127.0.0.1:${await freePortPair()}`,
-      CATALOG_URL: `127.0.0.1:${await freePortPair()}`,
-      INVENTORY_URL: `127.0.0.1:${await freePortPair()}`,
+      ...serviceUrls,
       LOG_LEVEL: 'warn',
       ...extraEnv,
     };

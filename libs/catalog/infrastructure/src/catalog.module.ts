@@ -51,9 +51,9 @@ export class CatalogMessageController extends ServiceMessageController {
     return this.run(Patterns.products.update, r, () => this.commands.execute(new UpdateProductCommand(r)));
   }
 
-  @MessagePattern(Patterns.products.deactivate)
+  @MessagePattern(Patterns.products.delete)
   deactivate(@Payload() r: ServiceRequest) {
-    return this.run(Patterns.products.deactivate, r, () => this.commands.execute(new DeactivateProductCommand(r)));
+    return this.run(Patterns.products.delete, r, () => this.commands.execute(new DeactivateProductCommand(r)));
   }
 
   @MessagePattern(Patterns.products.get)

@@ -4,7 +4,7 @@
  * `./schemas`. Nothing here is hand-maintained JSON/YAML; the gateway serves the result at
  * `GET /api/integrations/v1/openapi.json`.
  */
-import { ERROR_STATUS, ORDER_STATUSES, type ErrorCode } from '@datamingle/contracts';
+import { ERROR_STATUS, ORDER_STATUSES, RESOURCE_NAMES, RESOURCE_REGISTRY, type ErrorCode } from '@datamingle/contracts';
 import {
   AUTH_MESSAGES,
   BASE_PATH,
@@ -536,7 +536,7 @@ function identifierParameter(resource: Resource): ParameterObject {
     description: `${IDENTIFIER_MEANING[resource]} ${IDENTIFIER_ENCODING}`,
     schema: { type: 'string', minLength: 1 },
     examples: {
-      plain: { summary: 'Plain identifier', value: resource === 'orders' ? 'ERP-5001' : resource === 'products' ? 'RUG-5X7-BLU' : 'A-101' },
+      plain: { summary: 'Plain identifier', value: RESOURCE_REGISTRY[resource].identifierExample },
       encoded: { summary: 'Identifier containing a slash', value: 'WH%2FSHELF-01' },
     },
   };
@@ -759,12 +759,12 @@ const API_DESCRIPTION = `The tenant-scoped HTTP/JSON API through which external 
 
 **Limits.** Per key: 50 concurrent requests (a request waiting more than 30 seconds gets \`503\` with \`Retry-After\`), and an optional request-rate limit (\`429\` with \`Retry-After\`, \`X-RateLimit-Limit\`, \`X-RateLimit-Remaining\`). Processing time: 60 seconds (\`504\`).`;
 
-const API_KEY_DESCRIPTION = `A tenant-bound API key \`sk_live_<secret>\` (${'`^sk_live_[0-9A-Za-z]{32,128}$`'}) in the \`X-API-Key\` header. Scopes: \`integrations.*\`, \`integrations.<resource>.*\` or \`integrations.<resource>.<action>\` with resource \`orders\`, \`products\`, \`locations\`, \`inventory\` and action \`read\`, \`write\`, \`delete\` (no \`delete\` for inventory; the legacy \`integrations.inventorys.*\` spellings are honoured). Failures: missing → \`403 NOT_AUTHENTICATED\` (\`${AUTH_MESSAGES.NOT_AUTHENTICATED}\`); unknown/revoked/other tenant → \`401 AUTHENTICATION_FAILED\` (\`${AUTH_MESSAGES.AUTHENTICATION_FAILED}\`); expired → \`401 KEY_EXPIRED\` (\`${AUTH_MESSAGES.KEY_EXPIRED}\`); tenant switch off → \`403 INTEGRATION_DISABLED\`; scope missing → \`403 PERMISSION_DENIED\` (\`${AUTH_MESSAGES.PERMISSION_DENIED}\`).`;
+const API_KEY_DESCRIPTION = `A tenant-bound API key \`sk_live_<secret>\` (${'`^sk_live_[0-9A-Za-z]{32,128}$`'}) in the \`X-API-Key\` header. Scopes: \`integrations.*\`, \`integrations.<resource>.*\` or \`integrations.<resource>.<action>\` with resource ${RESOURCE_NAMES.map((r) => `\`${r}\``).join(', ')} and action \`read\`, \`write\`, \`delete\` (no \`delete\` for inventory; the legacy \`integrations.inventorys.*\` spellings are honoured). Failures: missing → \`403 NOT_AUTHENTICATED\` (\`${AUTH_MESSAGES.NOT_AUTHENTICATED}\`); unknown/revoked/other tenant → \`401 AUTHENTICATION_FAILED\` (\`${AUTH_MESSAGES.AUTHENTICATION_FAILED}\`); expired → \`401 KEY_EXPIRED\` (\`${AUTH_MESSAGES.KEY_EXPIRED}\`); tenant switch off → \`403 INTEGRATION_DISABLED\`; scope missing → \`403 PERMISSION_DENIED\` (\`${AUTH_MESSAGES.PERMISSION_DENIED}\`).`;
 
 /** Builds the OpenAPI 3.1 document of the integration API (a fresh object on every call). */
 export function buildOpenApiDocument(options: BuildOpenApiOptions = {}): OpenApiDocument {
   const paths: Record<string, PathItemObject> = {};
-  const resources = Object.keys(ROUTES) as Resource[];
+  const resources = RESOURCE_NAMES;
   for (const resource of resources) {
     const routes = ROUTES[resource];
     paths[`${BASE_PATH}${resource}/`] = resourcePathItem(resource, routes.collection);

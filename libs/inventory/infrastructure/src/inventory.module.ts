@@ -57,9 +57,9 @@ export class InventoryMessageController extends ServiceMessageController {
     return this.run(Patterns.locations.update, r, () => this.commands.execute(new UpdateLocationCommand(r)));
   }
 
-  @MessagePattern(Patterns.locations.deactivate)
+  @MessagePattern(Patterns.locations.delete)
   deactivateLocation(@Payload() r: ServiceRequest) {
-    return this.run(Patterns.locations.deactivate, r, () => this.commands.execute(new DeactivateLocationCommand(r)));
+    return this.run(Patterns.locations.delete, r, () => this.commands.execute(new DeactivateLocationCommand(r)));
   }
 
   @MessagePattern(Patterns.locations.get)
@@ -72,9 +72,9 @@ export class InventoryMessageController extends ServiceMessageController {
     return this.run(Patterns.locations.list, r, () => this.queries.execute(new ListLocationsQuery(r)));
   }
 
-  @MessagePattern(Patterns.inventory.bulkSet)
+  @MessagePattern(Patterns.inventory.create)
   setLevels(@Payload() r: ServiceRequest) {
-    return this.run(Patterns.inventory.bulkSet, r, () => this.commands.execute(new SetInventoryLevelsCommand(r)));
+    return this.run(Patterns.inventory.create, r, () => this.commands.execute(new SetInventoryLevelsCommand(r)));
   }
 
   @MessagePattern(Patterns.inventory.list)
@@ -110,7 +110,7 @@ export class InventoryModule {
           useFactory: (ds: DataSource, store: EventStore) => new PgInventoryLevels(ds, store),
           inject: [READ_MODEL_DS, EventStore],
         },
-        { provide: ProductDirectory, useFactory: () => new TcpProductDirectory(config.catalogUrl) },
+        { provide: ProductDirectory, useFactory: () => new TcpProductDirectory(config.serviceUrls.catalog) },
         { provide: Clock, useClass: SystemClock },
         ...INVENTORY_HANDLERS,
       ],

@@ -51,9 +51,9 @@ export class OrdersMessageController extends ServiceMessageController {
     return this.run(Patterns.orders.update, r, () => this.commands.execute(new UpdateOrderCommand(r)));
   }
 
-  @MessagePattern(Patterns.orders.cancel)
+  @MessagePattern(Patterns.orders.delete)
   cancel(@Payload() r: ServiceRequest) {
-    return this.run(Patterns.orders.cancel, r, () => this.commands.execute(new CancelOrderCommand(r)));
+    return this.run(Patterns.orders.delete, r, () => this.commands.execute(new CancelOrderCommand(r)));
   }
 
   @MessagePattern(Patterns.orders.get)
@@ -84,7 +84,7 @@ export class OrdersModule {
           useFactory: (ds: DataSource, projection: DocumentProjection<OrderDto>) => new PgOrderReadModel(ds, projection),
           inject: [READ_MODEL_DS, projectionToken(orderProjectionSpec.name)],
         },
-        { provide: ProductCatalog, useFactory: () => new TcpProductCatalog(config.catalogUrl) },
+        { provide: ProductCatalog, useFactory: () => new TcpProductCatalog(config.serviceUrls.catalog) },
         { provide: Clock, useClass: SystemClock },
         ...ORDER_HANDLERS,
       ],

@@ -1,3 +1,5 @@
+import type { ServiceName } from './registry';
+
 /**
  * The event type registry: explicit, stable type names with their schema versions.
  * Never derive a type name from a class name.
@@ -6,7 +8,7 @@ export const EVENT_TYPES = {
   orders: { OrderCreated: 1, OrderUpdated: 1, OrderCancelled: 1 },
   catalog: { ProductCreated: 1, ProductUpdated: 1, ProductDeactivated: 1, ProductReactivated: 1 },
   inventory: { LocationCreated: 1, LocationUpdated: 1, LocationDeactivated: 1, LocationReactivated: 1, InventoryLevelSet: 1 },
-} as const;
+} as const satisfies Record<ServiceName, Record<string, number>>;
 
 export type OrderEventType = keyof typeof EVENT_TYPES.orders;
 export type CatalogEventType = keyof typeof EVENT_TYPES.catalog;
@@ -16,7 +18,8 @@ export type InventoryEventType = keyof typeof EVENT_TYPES.inventory;
 export interface EventMetadata {
   tenant_id: string;
   tenant: string;
-  source: 'orders' | 'catalog' | 'inventory';
+  /** The service that wrote it (a service of the resource registry). */
+  source: ServiceName;
   aggregate_type: string;
   aggregate_id: string;
   aggregate_version: number;

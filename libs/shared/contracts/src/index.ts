@@ -2,3 +2,4 @@ export * from './errors';
 export * from './messages';
 export * from './resources';
 export * from './events';
+export * from './registry';

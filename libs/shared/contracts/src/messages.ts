@@ -1,4 +1,5 @@
 import type { ApiError } from './errors';
+import { RESOURCE_REGISTRY } from './registry';
 
 /** What the gateway sends to a service for one integration-API request. */
 export interface ServiceRequest {
@@ -29,39 +30,22 @@ export type ServiceReply =
   | { ok: true; status: 200 | 201; data: unknown; pagination?: Pagination }
   | { ok: false; error: ApiError };
 
-/** Message patterns on the @nestjs/microservices transport. */
+/**
+ * Message patterns on the @nestjs/microservices transport. Those of the integration API's
+ * operations come from the resource registry (`RESOURCE_REGISTRY[resource].operations`, keyed by
+ * operation: `Patterns.orders.delete` is `orders.cancel`); the others are service-to-service.
+ */
 export const Patterns = {
-  orders: {
-    create: 'orders.create',
-    list: 'orders.list',
-    get: 'orders.get',
-    update: 'orders.update',
-    cancel: 'orders.cancel',
-  },
+  orders: RESOURCE_REGISTRY.orders.operations,
   products: {
-    create: 'products.create',
-    list: 'products.list',
-    get: 'products.get',
-    update: 'products.update',
-    deactivate: 'products.deactivate',
+    ...RESOURCE_REGISTRY.products.operations,
     /** orders → catalog: which of these SKUs are active products of the tenant. */
     resolveSkus: 'products.resolve-skus',
     /** inventory → catalog: which SKUs exist, and whether each is active. */
     skuStatus: 'products.sku-status',
   },
-  locations: {
-    create: 'locations.create',
-    list: 'locations.list',
-    get: 'locations.get',
-    update: 'locations.update',
-    deactivate: 'locations.deactivate',
-  },
-  inventory: {
-    bulkSet: 'inventory.bulk-set',
-    list: 'inventory.list',
-    /** Records of one location, or of one SKU with ?by=sku. */
-    get: 'inventory.get',
-  },
+  locations: RESOURCE_REGISTRY.locations.operations,
+  inventory: RESOURCE_REGISTRY.inventory.operations,
   health: 'health.check',
 } as const;
 

@@ -2,12 +2,12 @@ import { ConfigError, loadConfig } from './config';
 
 describe('ORDERS_URL / CATALOG_URL / INVENTORY_URL', () => {
   it('takes one host:port (a hostname is balanced over its addresses by the clients)', () => {
-    expect(loadConfig({ CATALOG_URL: 'catalog:4002' }).catalogUrl).toEqual({ host: 'catalog', port: 4002 });
-    expect(loadConfig({}).catalogUrl).toEqual({ host: '127.0.0.1', port: 4002 });
+    expect(loadConfig({ CATALOG_URL: 'catalog:4002' }).serviceUrls.catalog).toEqual({ host: 'catalog', port: 4002 });
+    expect(loadConfig({}).serviceUrls.catalog).toEqual({ host: '127.0.0.1', port: 4002 });
   });
 
   it('takes a comma-separated list of replicas; host/port are the first (the port a service listens on)', () => {
-    expect(loadConfig({ CATALOG_URL: '127.0.0.2:4102, 127.0.0.3:4102' }).catalogUrl).toEqual({
+    expect(loadConfig({ CATALOG_URL: '127.0.0.2:4102, 127.0.0.3:4102' }).serviceUrls.catalog).toEqual({
       host: '127.0.0.2',
       port: 4102,
       replicas: [

@@ -1,3 +1,5 @@
+import { perService, SERVICES, type ServiceName } from '@datamingle/contracts';
+
 /**
  * Configuration, validated once at boot from environment variables (spec/platform.md).
  * Every variable is optional; the defaults run the embedded mode. An invalid value stops the
@@ -30,9 +32,8 @@ export interface PlatformConfig {
   kafkaBrokers: string[] | null;
   kafkaTopicPrefix: string;
   logLevel: LogLevel;
-  ordersUrl: HostPort;
-  catalogUrl: HostPort;
-  inventoryUrl: HostPort;
+  /** Where each service of the resource registry listens: its `*_URL` variable (`SERVICES[name].urlVariable`). */
+  serviceUrls: Record<ServiceName, HostPort>;
   /** Port of the embedded PostgreSQL server (embedded mode only). */
   embeddedPostgresPort: number;
   /** Processing-time limit of the gateway, in ms (limits-and-versioning.md §5). */
@@ -150,9 +151,7 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     kafkaBrokers,
     kafkaTopicPrefix,
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
-    ordersUrl: hostPort(env, 'ORDERS_URL', 4001),
-    catalogUrl: hostPort(env, 'CATALOG_URL', 4002),
-    inventoryUrl: hostPort(env, 'INVENTORY_URL', 4003),
+    serviceUrls: perService((name) => hostPort(env, SERVICES[name].urlVariable, SERVICES[name].defaultPort)),
     embeddedPostgresPort: port(env, 'EMBEDDED_POSTGRES_PORT', 54329),
     requestTimeoutMs: positiveInt(env, 'REQUEST_TIMEOUT_MS', 60_000),
     dbPoolSize: positiveInt(env, 'DB_POOL_SIZE', 20),

@@ -15,7 +15,7 @@ export const PLATFORM_CONFIG = Symbol('PLATFORM_CONFIG');
 export const READ_MODEL_DS = Symbol('READ_MODEL_DS');
 export const OPEN_EVENT_STORE = Symbol('OPEN_EVENT_STORE');
 export const PROJECTIONS = Symbol('PROJECTIONS');
-/** The service's name ('orders', 'catalog', 'inventory'): the `service` label of its metrics. */
+/** The service's name (a service of the resource registry): the `service` label of its metrics. */
 export const SERVICE_NAME = Symbol('SERVICE_NAME');
 
 export function projectionToken(name: string): string {

@@ -4,11 +4,13 @@ import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { perService, SERVICE_NAMES as REGISTRY_SERVICES, SERVICES, type ServiceName as RegistryService } from '@datamingle/contracts';
 import { createTestDatabase } from './database';
 
 const exec = promisify(execFile);
 const ROOT = resolve(__dirname, '..', '..', '..', '..');
-export const SERVICE_NAMES = ['catalog', 'orders', 'inventory', 'gateway'] as const;
+/** The processes of the platform: every service of the resource registry (callees first), then the gateway. */
+export const SERVICE_NAMES = [...REGISTRY_SERVICES, 'gateway'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export function freePort(): Promise<number> {
@@ -110,7 +112,7 @@ export interface TestPlatform {
   /**
    * Starts one more process of `service` against the same database, on its own ports (a
    * replica). `env` goes over the platform's environment: point a replica at other replicas
-   * with ORDERS_URL / CATALOG_URL / INVENTORY_URL (a replica's own URL variable is set to its
+   * with the `*_URL` variables of the services it calls (a replica's own URL variable is set to its
    * port). stop() also stops every replica.
    */
   startReplica(service: ServiceName, options?: { env?: NodeJS.ProcessEnv }): Promise<Replica>;
@@ -124,7 +126,7 @@ export interface Replica {
   service: ServiceName;
   /** The service's transport port (its *_URL), or the gateway's HTTP port. */
   port: number;
-  /** `127.0.0.1:<port>`: the value of ORDERS_URL / CATALOG_URL / INVENTORY_URL that reaches it. */
+  /** `127.0.0.1:<port>`: the value of its `*_URL` variable that reaches it. */
   url: string;
   /** HEALTH_PORT of a service; for a gateway, its HTTP port. */
   healthPort: number;
@@ -144,8 +146,6 @@ export function withApplicationName(url: string, applicationName: string): strin
   u.searchParams.set('application_name', applicationName);
   return u.toString();
 }
-
-const URL_VARIABLE: Record<Exclude<ServiceName, 'gateway'>, string> = { orders: 'ORDERS_URL', catalog: 'CATALOG_URL', inventory: 'INVENTORY_URL' };
 
 /** Sends `signal` and resolves at the exit; a process that ignores a gentler signal for 10 s is SIGKILLed. */
 function killChild(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<void> {
@@ -192,22 +192,20 @@ export async function startTestPlatform(
 ): Promise<TestPlatform> {
   assertBuilt();
   const databaseUrl = await createTestDatabase('e2e');
-  const [gatewayPort, ordersPort, catalogPort, inventoryPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  const healthPorts: Record<ServiceName, number> = {
-    orders: await freePort(),
-    catalog: await freePort(),
-    inventory: await freePort(),
-    gateway: 0,
-  };
+  const gatewayPort = await freePort();
+  const servicePorts = new Map<RegistryService, number>();
+  const healthPorts: Record<ServiceName, number> = { ...perService(() => 0), gateway: 0 };
+  for (const s of REGISTRY_SERVICES) {
+    servicePorts.set(s, await freePort());
+    healthPorts[s] = await freePort();
+  }
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,
     GATEWAY_PORT: String(gatewayPort),
     GATEWAY_HOST: '127.0.0.1',
     LISTEN_HOST: '127.0.0.1',
-    ORDERS_URL: `127.0.0.1:${ordersPort}`,
-    CATALOG_URL: `127.0.0.1:${catalogPort}`,
-    INVENTORY_URL: `127.0.0.1:${inventoryPort}`,
+    ...Object.fromEntries(REGISTRY_SERVICES.map((s) => [SERVICES[s].urlVariable, `127.0.0.1:${servicePorts.get(s)}`])),
     LOG_LEVEL: process.env['E2E_LOG_LEVEL'] ?? 'error',
     ...options.env,
   };
@@ -253,7 +251,7 @@ export async function startTestPlatform(
   const startReplica = async (service: ServiceName, opts: { env?: NodeJS.ProcessEnv } = {}): Promise<Replica> => {
     const port = await freePort();
     const healthPort = service === 'gateway' ? port : await freePort();
-    const own = service === 'gateway' ? { GATEWAY_PORT: String(port) } : { [URL_VARIABLE[service]]: `127.0.0.1:${port}`, HEALTH_PORT: String(healthPort) };
+    const own = service === 'gateway' ? { GATEWAY_PORT: String(port) } : { [SERVICES[service].urlVariable]: `127.0.0.1:${port}`, HEALTH_PORT: String(healthPort) };
     const replicaEnv: NodeJS.ProcessEnv = { ...env, ...opts.env, ...own };
     const child = spawn(process.execPath, [join(ROOT, 'apps', service, 'dist', 'main.js')], { env: replicaEnv, stdio: ['ignore', 'inherit', 'inherit'] });
     replicas.push(child);
@@ -280,14 +278,19 @@ export async function startTestPlatform(
     };
   };
   const startReplicaSet = async (opts: { env?: (service: ServiceName) => NodeJS.ProcessEnv } = {}) => {
-    const catalog = await startReplica('catalog', { env: opts.env?.('catalog') });
-    const [orders, inventory] = await Promise.all(
-      (['orders', 'inventory'] as const).map((s) => startReplica(s, { env: { CATALOG_URL: catalog.url, ...opts.env?.(s) } })),
-    );
-    const gateway = await startReplica('gateway', {
-      env: { ORDERS_URL: orders!.url, CATALOG_URL: catalog.url, INVENTORY_URL: inventory!.url, ...opts.env?.('gateway') },
-    });
-    return { catalog, orders: orders!, inventory: inventory!, gateway };
+    // In the registry's start order: each service gets the addresses of the replicas it calls.
+    const set = {} as Record<RegistryService, Replica>;
+    const urlsOf = (services: readonly RegistryService[]) => Object.fromEntries(services.map((s) => [SERVICES[s].urlVariable, set[s].url]));
+    let waiting: readonly RegistryService[] = REGISTRY_SERVICES;
+    while (waiting.length > 0) {
+      // Those whose callees run already start together.
+      const ready = waiting.filter((s) => SERVICES[s].calls.every((c) => set[c] !== undefined));
+      const started = await Promise.all(ready.map((s) => startReplica(s, { env: { ...urlsOf(SERVICES[s].calls), ...opts.env?.(s) } })));
+      ready.forEach((s, i) => (set[s] = started[i]!));
+      waiting = waiting.filter((s) => !ready.includes(s));
+    }
+    const gateway = await startReplica('gateway', { env: { ...urlsOf(REGISTRY_SERVICES), ...opts.env?.('gateway') } });
+    return { ...set, gateway };
   };
   try {
     await Promise.all(SERVICE_NAMES.filter((s) => s !== 'gateway').map(start));

@@ -1,3 +1,4 @@
+import { isResourceName, OPERATION_ACTIONS, perResource, resourceDefinition, type OperationName } from '@datamingle/contracts';
 import type { Action, Operation, Resource } from './types';
 
 export const INTEGRATIONS_PREFIX = '/api/integrations';
@@ -14,29 +15,34 @@ export interface RouteDefinition {
   methods: readonly string[];
 }
 
-const COLLECTION_METHODS = ['GET', 'HEAD', 'OPTIONS', 'POST'] as const;
-const ITEM_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PUT'] as const;
 const READ_ONLY_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const;
 
-/** The route table of conventions.md §3.1, keyed by the resource segment. */
-export const ROUTES: Readonly<Record<Resource, { collection: RouteDefinition; item: RouteDefinition }>> = {
-  orders: {
-    collection: { resource: 'orders', kind: 'collection', methods: COLLECTION_METHODS },
-    item: { resource: 'orders', kind: 'item', methods: ITEM_METHODS },
-  },
-  products: {
-    collection: { resource: 'products', kind: 'collection', methods: COLLECTION_METHODS },
-    item: { resource: 'products', kind: 'item', methods: ITEM_METHODS },
-  },
-  locations: {
-    collection: { resource: 'locations', kind: 'collection', methods: COLLECTION_METHODS },
-    item: { resource: 'locations', kind: 'item', methods: ITEM_METHODS },
-  },
-  inventory: {
-    collection: { resource: 'inventory', kind: 'collection', methods: COLLECTION_METHODS },
-    item: { resource: 'inventory', kind: 'item', methods: READ_ONLY_METHODS },
-  },
+/** The operation each method of a route asks for (conventions.md §3.1); `HEAD` is `GET`, `OPTIONS` none. */
+const OPERATION_OF_METHOD: Readonly<Record<RouteKind, Readonly<Record<string, OperationName>>>> = {
+  collection: { GET: 'list', HEAD: 'list', POST: 'create' },
+  item: { GET: 'get', HEAD: 'get', PUT: 'update', DELETE: 'delete' },
 };
+
+/**
+ * The methods of a route in `Allow` order (alphabetical): those whose operation the resource
+ * supports, and `OPTIONS` on a route that can be read.
+ */
+function methodsOf(kind: RouteKind, operations: Readonly<Partial<Record<OperationName, string>>>): string[] {
+  const methods = Object.entries(OPERATION_OF_METHOD[kind])
+    .filter(([, op]) => operations[op] !== undefined)
+    .map(([method]) => method);
+  if (methods.includes('GET')) methods.push('OPTIONS');
+  return methods.sort();
+}
+
+/** The route table of conventions.md §3.1, keyed by the resource segment: derived from the resource registry. */
+export const ROUTES: Readonly<Record<Resource, { collection: RouteDefinition; item: RouteDefinition }>> = perResource((resource) => {
+  const { operations } = resourceDefinition(resource);
+  return {
+    collection: { resource, kind: 'collection', methods: methodsOf('collection', operations) },
+    item: { resource, kind: 'item', methods: methodsOf('item', operations) },
+  };
+});
 
 /** Methods of the OpenAPI document route. */
 export const OPENAPI_METHODS: readonly string[] = READ_ONLY_METHODS;
@@ -114,10 +120,6 @@ export function decodeIdentifierSegment(raw: string): string | null {
   return decoded.includes('\u0000') ? null : decoded;
 }
 
-function isResource(segment: string): segment is Resource {
-  return segment === 'orders' || segment === 'products' || segment === 'locations' || segment === 'inventory';
-}
-
 /**
  * Matches a raw (still percent-encoded) path against the route table. The path is split on `/`
  * before anything is decoded; a single trailing slash is optional; segments other than the
@@ -133,7 +135,7 @@ export function matchRoute(rawPath: string): RouteMatch {
   if (segments.some((s) => s === '')) return { type: 'unknown' };
   const [first, second] = segments;
   if (segments.length === 1 && first === OPENAPI_SEGMENT) return { type: 'openapi' };
-  if (!isResource(first!) || segments.length > 2) return { type: 'unknown' };
+  if (!isResourceName(first!) || segments.length > 2) return { type: 'unknown' };
   const routes = ROUTES[first];
   if (second === undefined) return { type: 'resource', route: routes.collection };
   return { type: 'resource', route: routes.item, identifier: { raw: second, value: decodeIdentifierSegment(second) } };
@@ -163,15 +165,8 @@ export function actionForMethod(method: string): Action | null {
  */
 export function operationFor(route: RouteDefinition, method: string, identifier?: string): Operation | null {
   if (!route.methods.includes(method)) return null;
-  const resource = route.resource;
-  if (route.kind === 'collection') {
-    if (method === 'GET' || method === 'HEAD') return { resource, action: 'read', name: 'list' };
-    if (method === 'POST') return { resource, action: 'write', name: 'create' };
-    return null;
-  }
-  const withId = identifier === undefined ? {} : { identifier };
-  if (method === 'GET' || method === 'HEAD') return { resource, action: 'read', name: 'get', ...withId };
-  if (method === 'PUT') return { resource, action: 'write', name: 'update', ...withId };
-  if (method === 'DELETE') return { resource, action: 'delete', name: 'delete', ...withId };
-  return null;
+  const name = OPERATION_OF_METHOD[route.kind][method];
+  if (!name) return null;
+  const withId = route.kind === 'item' && identifier !== undefined ? { identifier } : {};
+  return { resource: route.resource, action: OPERATION_ACTIONS[name], name, ...withId };
 }

@@ -1,15 +1,15 @@
+import { perResource, RESOURCE_NAMES, resourceActions } from '@datamingle/contracts';
 import type { Action, Resource } from './types';
 import { fail, ok, type Result } from './result';
 
-export const RESOURCES: readonly Resource[] = ['orders', 'products', 'locations', 'inventory'];
+/** The resources of the scope grammar: the resource registry's, in its order. */
+export const RESOURCES: readonly Resource[] = RESOURCE_NAMES;
 
-/** Actions a resource supports; inventory has no `delete` (auth-and-keys.md §5.1). */
-export const RESOURCE_ACTIONS: Readonly<Record<Resource, readonly Action[]>> = {
-  orders: ['read', 'write', 'delete'],
-  products: ['read', 'write', 'delete'],
-  locations: ['read', 'write', 'delete'],
-  inventory: ['read', 'write'],
-};
+/**
+ * Actions a resource supports, from the operations the registry gives it: inventory has no
+ * `delete` (auth-and-keys.md §5.1).
+ */
+export const RESOURCE_ACTIONS: Readonly<Record<Resource, readonly Action[]>> = perResource(resourceActions);
 
 /** Every canonical scope string, in the order of the grammar table. */
 export const ALL_SCOPES: readonly string[] = [

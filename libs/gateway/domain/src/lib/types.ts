@@ -1,10 +1,10 @@
-import type { ServiceReply, ServiceRequest } from '@datamingle/contracts';
+import type { Action, OperationName, ResourceName, ServiceReply, ServiceRequest } from '@datamingle/contracts';
 
-/** The four resources of the integration API (conventions.md §4). */
-export type Resource = 'orders' | 'products' | 'locations' | 'inventory';
+/** The resources of the integration API (conventions.md §4): the resource registry's. */
+export type Resource = ResourceName;
 
 /** Scope actions (auth-and-keys.md §5). */
-export type Action = 'read' | 'write' | 'delete';
+export type { Action };
 
 /** One HTTP request as the HTTP layer received it, before any interpretation. */
 export interface RawRequest {
@@ -74,7 +74,7 @@ export interface Operation {
   resource: Resource;
   action: Action;
   /** `delete` is DELETE on an item route. */
-  name: 'create' | 'list' | 'get' | 'update' | 'delete';
+  name: OperationName;
   /** Percent-decoded `{identifier}` (item routes only). */
   identifier?: string;
 }
