@@ -1,15 +1,15 @@
+import type { Written as WrittenDocument } from '@datamingle/application';
 import type { ProductDto } from '@datamingle/contracts';
+
+export { Clock, SystemClock } from '@datamingle/application';
 
 export interface StoredProduct {
   product: ProductDto;
   streamName: string;
 }
 
-/** What a write stored: the stream revisions it appended and the record's document after them. */
-export interface Written<T> {
-  result: T;
-  appended: { fromRevision: bigint; toRevision: bigint; doc: ProductDto } | null;
-}
+/** What a write stored: the stream revisions it appended and the product's document after them. */
+export type Written<T> = WrittenDocument<T, ProductDto>;
 
 export interface ProductListQuery {
   limit: number;
@@ -26,14 +26,4 @@ export abstract class ProductReadModel {
   abstract skuStatus(tenantId: string, skus: readonly string[]): Promise<Record<string, 'active' | 'inactive'>>;
   /** Runs `write` (an event-store append), then brings the stream's row up to date before returning. */
   abstract writeAndProject<T>(tenantId: string, streamName: string, write: () => Promise<Written<T>>): Promise<T>;
-}
-
-export abstract class Clock {
-  abstract now(): Date;
-}
-
-export class SystemClock extends Clock {
-  now(): Date {
-    return new Date();
-  }
 }

@@ -1,4 +1,7 @@
+import type { Page, Written as WrittenDocument } from '@datamingle/application';
 import type { InventoryBulkSummary, InventoryRecordDto, LocationDto } from '@datamingle/contracts';
+
+export { Clock, SystemClock, type Page } from '@datamingle/application';
 
 export interface StoredLocation {
   location: LocationDto;
@@ -10,16 +13,8 @@ export interface PageQuery {
   cursor: { c: string; i: string } | null;
 }
 
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-/** What a write stored: the stream revisions it appended and the record's document after them. */
-export interface Written<T> {
-  result: T;
-  appended: { fromRevision: bigint; toRevision: bigint; doc: LocationDto } | null;
-}
+/** What a write stored: the stream revisions it appended and the location's document after them. */
+export type Written<T> = WrittenDocument<T, LocationDto>;
 
 /** The locations read model (PostgreSQL). Every method is tenant-scoped. */
 export abstract class LocationReadModel {
@@ -68,14 +63,4 @@ export abstract class InventoryLevels {
 /** Asks the catalog which SKUs exist and whether each is active. */
 export abstract class ProductDirectory {
   abstract skuStatus(tenantId: string, skus: readonly string[]): Promise<Map<string, 'active' | 'inactive'>>;
-}
-
-export abstract class Clock {
-  abstract now(): Date;
-}
-
-export class SystemClock extends Clock {
-  now(): Date {
-    return new Date();
-  }
 }

@@ -1,6 +1,7 @@
 import { EVENT_TYPES, eventMetadata, type ServiceRequest } from '@datamingle/contracts';
 
-const ORDERS = { source: 'orders', aggregateType: 'order', schemaVersions: EVENT_TYPES.orders } as const;
+/** Where order events come from: the source, aggregate type and schema versions of their metadata. */
+export const ORDER_EVENTS = { source: 'orders', aggregateType: 'order', schemaVersions: EVENT_TYPES.orders } as const;
 
 export function orderEventMetadata(
   request: ServiceRequest,
@@ -9,5 +10,5 @@ export function orderEventMetadata(
   aggregateVersion: number,
   occurredAt: string,
 ): Record<string, unknown> {
-  return eventMetadata(ORDERS, request, { type: eventType, aggregateId: orderId, aggregateVersion, occurredAt });
+  return eventMetadata(ORDER_EVENTS, request, { type: eventType, aggregateId: orderId, aggregateVersion, occurredAt });
 }

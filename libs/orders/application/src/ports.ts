@@ -1,4 +1,7 @@
+import type { Written as WrittenDocument } from '@datamingle/application';
 import type { OrderDto, OrderStatus } from '@datamingle/contracts';
+
+export { Clock, SystemClock } from '@datamingle/application';
 
 export interface StoredOrder {
   order: OrderDto;
@@ -21,11 +24,8 @@ export interface ExternalIdClaim {
 
 export type ClaimedWrite<T> = { taken: true } | { taken: false; result: T };
 
-/** What a write stored: the stream revisions it appended and the record's document after them. */
-export interface Written<T> {
-  result: T;
-  appended: { fromRevision: bigint; toRevision: bigint; doc: OrderDto } | null;
-}
+/** What a write stored: the stream revisions it appended and the order's document after them. */
+export type Written<T> = WrittenDocument<T, OrderDto>;
 
 /** The orders read model (PostgreSQL). Every method is tenant-scoped. */
 export abstract class OrderReadModel {
@@ -54,14 +54,4 @@ export abstract class OrderReadModel {
 /** Asks the catalog which SKUs are active products of the tenant. */
 export abstract class ProductCatalog {
   abstract activeSkus(tenantId: string, skus: readonly string[]): Promise<Set<string>>;
-}
-
-export abstract class Clock {
-  abstract now(): Date;
-}
-
-export class SystemClock extends Clock {
-  now(): Date {
-    return new Date();
-  }
 }

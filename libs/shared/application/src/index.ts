@@ -14,3 +14,9 @@ export abstract class RequestQuery extends Query<ServiceReply> {
     super();
   }
 }
+
+export * from './clock';
+export * from './written';
+export * from './record-replies';
+export * from './document-streams';
+export * from './document-use-cases';

@@ -12,3 +12,4 @@ export {
 export * from './aggregate';
 export * from './ids';
 export * from './command-reply';
+export * from './record-writes';

@@ -1,76 +1,24 @@
 /**
- * The inventory service's location command and query handlers against the in-memory event store
+ * The inventory service's location use cases against the in-memory event store
  * (which passes the adapters' contract suite) and an in-memory location read model: no database.
  */
-import type { LocationDto, ServiceReply, ServiceRequest } from '@datamingle/contracts';
+import { FixedClock, TENANT, replyData, serviceRequest as request } from '@datamingle/application/testing';
+import type { LocationDto, ServiceReply } from '@datamingle/contracts';
 import type { RecordedEvent } from '@datamingle/event-store';
 import { InMemoryEventStore } from '@datamingle/event-store/testing';
-import { encodeCursor } from '@datamingle/kernel';
-import { CreateLocationCommand, DeactivateLocationCommand, GetLocationQuery, ListLocationsQuery, UpdateLocationCommand } from './commands';
-import { CreateLocationHandler, DeactivateLocationHandler, GetLocationHandler, ListLocationsHandler, UpdateLocationHandler } from './handlers';
-import { Clock, LocationReadModel, type Page, type PageQuery, type StoredLocation, type Written } from './ports';
-import { locationStreamName } from './streams';
-
-/** The locations read model, in memory: one row per location stream, projected by writeAndProject. */
-class InMemoryLocationReadModel extends LocationReadModel {
-  private readonly rows = new Map<string, { tenantId: string; streamName: string; doc: LocationDto }>();
-
-  async findByCode(tenantId: string, code: string): Promise<StoredLocation | null> {
-    const row = [...this.rows.values()].find((r) => r.tenantId === tenantId && r.doc.code === code);
-    return row ? { location: structuredClone(row.doc), streamName: row.streamName } : null;
-  }
-
-  async listActive(tenantId: string, query: PageQuery): Promise<Page<LocationDto>> {
-    const key = (c: string, i: string): [number, string] => [Date.parse(c), i];
-    const before = (a: [number, string], b: [number, string]): boolean => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
-    const rows = [...this.rows.values()]
-      .filter((r) => r.tenantId === tenantId && r.doc.is_active)
-      .map((r) => r.doc)
-      .filter((d) => !query.cursor || before(key(d.created_at, d.id), key(query.cursor.c, query.cursor.i)))
-      .sort((a, b) => (before(key(a.created_at, a.id), key(b.created_at, b.id)) ? 1 : -1));
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map((d) => structuredClone(d)),
-      nextCursor: rows.length > query.limit && last ? encodeCursor({ c: last.created_at, i: last.id }) : null,
-    };
-  }
-
-  async lookup(tenantId: string, codes: readonly string[]): Promise<Map<string, { id: string; active: boolean }>> {
-    const found = new Map<string, { id: string; active: boolean }>();
-    for (const r of this.rows.values()) if (r.tenantId === tenantId && codes.includes(r.doc.code)) found.set(r.doc.code, { id: r.doc.id, active: r.doc.is_active });
-    return found;
-  }
-
-  async writeAndProject<T>(tenantId: string, streamName: string, write: () => Promise<Written<T>>): Promise<T> {
-    const { result, appended } = await write();
-    if (appended) this.rows.set(streamName, { tenantId, streamName, doc: structuredClone(appended.doc) });
-    return result;
-  }
-}
-
-class FixedClock extends Clock {
-  constructor(private current: Date) {
-    super();
-  }
-  now(): Date {
-    return this.current;
-  }
-  advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
-  }
-}
-
-const TENANT = '0b4d3a52-5f8e-4d1b-9a43-6f0c1b2a3d4e';
-
-function request(overrides: Partial<ServiceRequest> = {}): ServiceRequest {
-  return { tenantId: TENANT, tenantSlug: 'acme', requestId: 'req-1', query: {}, body: {}, ...overrides };
-}
+import { CreateLocationCommand, DeactivateLocationCommand, GetLocationQuery, ListLocationsQuery, UpdateLocationCommand } from '../commands';
+import { locationStreamName } from '../streams';
+import { InMemoryLocationReadModel } from '../testing-support/in-memory-location-read-model';
+import { CreateLocationHandler } from './create-location';
+import { DeactivateLocationHandler } from './deactivate-location';
+import { GetLocationHandler } from './get-location';
+import { ListLocationsHandler } from './list-locations';
+import { UpdateLocationHandler } from './update-location';
 
 function setup() {
   const store = new InMemoryEventStore();
   const readModel = new InMemoryLocationReadModel();
-  const clock = new FixedClock(new Date('2026-01-02T03:04:05.678Z'));
+  const clock = new FixedClock();
   const create = new CreateLocationHandler(store, readModel, clock);
   const update = new UpdateLocationHandler(store, readModel, clock);
   const deactivate = new DeactivateLocationHandler(store, readModel, clock);
@@ -88,10 +36,7 @@ function setup() {
   };
 }
 
-function data(reply: ServiceReply): LocationDto {
-  if (!reply.ok) throw new Error(`expected a success reply, got ${JSON.stringify(reply.error)}`);
-  return reply.data as LocationDto;
-}
+const data = (reply: ServiceReply): LocationDto => replyData<LocationDto>(reply);
 
 function errorCode(reply: ServiceReply): string | undefined {
   return reply.ok ? undefined : reply.error.code;

@@ -1,81 +1,24 @@
 /**
- * The catalog's command and query handlers against the in-memory event store (which passes the
+ * The catalog's use cases against the in-memory event store (which passes the
  * adapters' contract suite) and an in-memory product read model: no database.
  */
-import type { ProductDto, ServiceReply, ServiceRequest } from '@datamingle/contracts';
+import { FixedClock, OTHER_TENANT, TENANT, replyData, serviceRequest as request } from '@datamingle/application/testing';
+import type { ProductDto, ServiceReply } from '@datamingle/contracts';
 import type { RecordedEvent } from '@datamingle/event-store';
 import { InMemoryEventStore } from '@datamingle/event-store/testing';
-import { encodeCursor } from '@datamingle/kernel';
-import { CreateProductCommand, DeactivateProductCommand, GetProductQuery, ListProductsQuery, UpdateProductCommand } from './commands';
-import { CreateProductHandler, DeactivateProductHandler, GetProductHandler, ListProductsHandler, UpdateProductHandler } from './handlers';
-import { Clock, ProductReadModel, type ProductListQuery, type StoredProduct, type Written } from './ports';
-import { productStreamName } from './streams';
-
-/** The read model of pg-product-read-model.ts, in memory: one row per product stream, projected by writeAndProject. */
-class InMemoryProductReadModel extends ProductReadModel {
-  private readonly rows = new Map<string, { tenantId: string; streamName: string; doc: ProductDto }>();
-
-  async findBySku(tenantId: string, sku: string): Promise<StoredProduct | null> {
-    const row = [...this.rows.values()].find((r) => r.tenantId === tenantId && r.doc.sku === sku);
-    return row ? { product: structuredClone(row.doc), streamName: row.streamName } : null;
-  }
-
-  async listActive(tenantId: string, query: ProductListQuery): Promise<{ items: ProductDto[]; nextCursor: string | null }> {
-    const key = (d: { c: string; i: string }): [number, string] => [Date.parse(d.c), d.i];
-    const before = (a: [number, string], b: [number, string]): boolean => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
-    const rows = [...this.rows.values()]
-      .filter((r) => r.tenantId === tenantId && r.doc.is_active)
-      .map((r) => r.doc)
-      .filter((d) => !query.cursor || before(key({ c: d.created_at, i: d.id }), key(query.cursor)))
-      .sort((a, b) => (before(key({ c: a.created_at, i: a.id }), key({ c: b.created_at, i: b.id })) ? 1 : -1));
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map((d) => structuredClone(d)),
-      nextCursor: rows.length > query.limit && last ? encodeCursor({ c: last.created_at, i: last.id }) : null,
-    };
-  }
-
-  async activeSkus(tenantId: string, skus: readonly string[]): Promise<string[]> {
-    return [...this.rows.values()].filter((r) => r.tenantId === tenantId && r.doc.is_active && skus.includes(r.doc.sku)).map((r) => r.doc.sku);
-  }
-
-  async skuStatus(tenantId: string, skus: readonly string[]): Promise<Record<string, 'active' | 'inactive'>> {
-    const status: Record<string, 'active' | 'inactive'> = {};
-    for (const r of this.rows.values()) if (r.tenantId === tenantId && skus.includes(r.doc.sku)) status[r.doc.sku] = r.doc.is_active ? 'active' : 'inactive';
-    return status;
-  }
-
-  async writeAndProject<T>(tenantId: string, streamName: string, write: () => Promise<Written<T>>): Promise<T> {
-    const { result, appended } = await write();
-    if (appended) this.rows.set(streamName, { tenantId, streamName, doc: structuredClone(appended.doc) });
-    return result;
-  }
-}
-
-class FixedClock extends Clock {
-  constructor(private current: Date) {
-    super();
-  }
-  now(): Date {
-    return this.current;
-  }
-  advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
-  }
-}
-
-const TENANT = '0b4d3a52-5f8e-4d1b-9a43-6f0c1b2a3d4e';
-const OTHER_TENANT = '7c1e2f30-9a8b-4c5d-8e6f-102938475601';
-
-function request(overrides: Partial<ServiceRequest> = {}): ServiceRequest {
-  return { tenantId: TENANT, tenantSlug: 'acme', requestId: 'req-1', query: {}, body: {}, ...overrides };
-}
+import { CreateProductCommand, DeactivateProductCommand, GetProductQuery, ListProductsQuery, UpdateProductCommand } from '../commands';
+import { productStreamName } from '../streams';
+import { InMemoryProductReadModel } from '../testing-support/in-memory-product-read-model';
+import { CreateProductHandler } from './create-product';
+import { DeactivateProductHandler } from './deactivate-product';
+import { GetProductHandler } from './get-product';
+import { ListProductsHandler } from './list-products';
+import { UpdateProductHandler } from './update-product';
 
 function setup() {
   const store = new InMemoryEventStore();
   const readModel = new InMemoryProductReadModel();
-  const clock = new FixedClock(new Date('2026-01-02T03:04:05.678Z'));
+  const clock = new FixedClock();
   const create = new CreateProductHandler(store, readModel, clock);
   const update = new UpdateProductHandler(store, readModel, clock);
   const deactivate = new DeactivateProductHandler(store, readModel, clock);
@@ -94,10 +37,7 @@ function setup() {
   };
 }
 
-function data(reply: ServiceReply): ProductDto {
-  if (!reply.ok) throw new Error(`expected a success reply, got ${JSON.stringify(reply.error)}`);
-  return reply.data as ProductDto;
-}
+const data = (reply: ServiceReply): ProductDto => replyData<ProductDto>(reply);
 
 describe('catalog handlers (in-memory event store)', () => {
   it('create answers 201 with the product and stores one ProductCreated event', async () => {
