@@ -1,4 +1,5 @@
 import { startTestPlatform, type TestPlatform } from '@datamingle/testing';
+import { stopAll } from './testing-support/e2e-setup';
 
 /**
  * The API reference at /docs/ (Scalar) through the real gateway: the shell, every asset it
@@ -12,9 +13,7 @@ describe('the API reference page', () => {
     platform = await startTestPlatform();
   }, 60_000);
 
-  afterAll(async () => {
-    await platform?.stop();
-  });
+  afterAll(() => stopAll(platform));
 
   const header = (res: { headers: Record<string, string | string[] | undefined> }, name: string) => res.headers[name] as string | undefined;
 

@@ -1,4 +1,5 @@
-import { eventually, startTestPlatform, type TestPlatform } from '@datamingle/testing';
+import { eventually, type TestPlatform } from '@datamingle/testing';
+import { aProductBody, expectCreated, startWithKey } from './testing-support/e2e-setup';
 
 /** What callers see when a service is down or stuck (errors.md §6.12-6.13, limits-and-versioning.md §5). */
 describe('service unavailability and timeouts through the gateway', () => {
@@ -6,11 +7,8 @@ describe('service unavailability and timeouts through the gateway', () => {
   let key: string;
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ env: { REQUEST_TIMEOUT_MS: '1500' } });
-    await platform.createTenant('acme');
-    ({ key } = await platform.createKey('acme'));
-    const product = await platform.request('POST', '/api/integrations/v1/products/', { key, body: { sku: 'AV-1' } });
-    expect(product.status).toBe(201);
+    ({ platform, key } = await startWithKey(undefined, { platform: { env: { REQUEST_TIMEOUT_MS: '1500' } } }));
+    await expectCreated(platform, key, 'products/', aProductBody('AV-1'));
   }, 60_000);
 
   afterAll(async () => {

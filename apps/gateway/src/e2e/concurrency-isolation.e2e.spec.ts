@@ -8,7 +8,7 @@
  *   and change nothing — verified through the API and by counting stored events.
  * The database is only read (to count events), never written.
  */
-import { startTestPlatform, type ApiResponse, type TestPlatform } from '@datamingle/testing';
+import type { ApiResponse, TestPlatform } from '@datamingle/testing';
 import {
   apiClient,
   EventStoreReader,
@@ -20,6 +20,7 @@ import {
   PRODUCT_KEYS,
   type ApiClient,
 } from './testing-support/e2e-api';
+import { aMinimalOrderBody, createRecord as create, startApiSuite, stopAll } from './testing-support/e2e-setup';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -30,25 +31,12 @@ describe('Concurrency, tenant isolation and bad input', () => {
   let api: ApiClient; // tenant acme
   let events: EventStoreReader;
 
-  async function create(client: ApiClient, path: string, body: Record<string, unknown>): Promise<any> {
-    const res = await client.post(path, body);
-    if (res.status !== 201) throw new Error(`POST ${path} answered ${res.status}: ${res.text}`);
-    return res.body.data;
-  }
-
   beforeAll(async () => {
-    platform = await startTestPlatform();
-    await platform.createTenant('acme');
-    const { key } = await platform.createKey('acme', { name: 'concurrency' });
-    api = apiClient(platform, key);
-    events = new EventStoreReader(platform.databaseUrl);
+    ({ platform, api, events } = await startApiSuite('concurrency'));
     await create(api, 'products/', { sku: 'RACE-SKU' });
   }, 60_000);
 
-  afterAll(async () => {
-    await events?.close();
-    await platform?.stop();
-  });
+  afterAll(() => stopAll(platform, events));
 
   describe('concurrency', () => {
     it('20 concurrent POSTs with one order_number: exactly one 201, 19 × 400 VALIDATION_ERROR "order_number already exists"', async () => {
@@ -74,7 +62,7 @@ describe('Concurrency, tenant isolation and bad input', () => {
     it('20 concurrent creates of different orders sharing one external_order_id: exactly one 201', async () => {
       const responses = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
-          api.post('orders/', { order_number: `RACE-EXT-${i}`, external_order_id: 'RACE-EXT', items: [{ sku_code: 'RACE-SKU', quantity: 1 }] }),
+          api.post('orders/', aMinimalOrderBody(`RACE-EXT-${i}`, 'RACE-SKU', { external_order_id: 'RACE-EXT' })),
         ),
       );
       const created = responses.filter((r) => r.status === 201);
@@ -94,12 +82,12 @@ describe('Concurrency, tenant isolation and bad input', () => {
       for (let i = 0; i < 20; i++) {
         if (`RACE-EXT-${i}` === winner.order_number) continue;
         expectError(await api.get(`orders/RACE-EXT-${i}/`), 404, 'NOT_FOUND');
-        expect((await api.post('orders/', { order_number: `RACE-EXT-${i}`, items: [{ sku_code: 'RACE-SKU', quantity: 1 }] })).status).toBe(201);
+        expect((await api.post('orders/', aMinimalOrderBody(`RACE-EXT-${i}`, 'RACE-SKU'))).status).toBe(201);
       }
     });
 
     it('20 concurrent PUTs on one order: every answer 200 (or 409 CONFLICT changing nothing), no lost update', async () => {
-      const order = await create(api, 'orders/', { order_number: 'RACE-PUT', items: [{ sku_code: 'RACE-SKU', quantity: 1 }] });
+      const order = await create(api, 'orders/', aMinimalOrderBody('RACE-PUT', 'RACE-SKU'));
       const stream = await events.streamOf(order.id);
       const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => api.put('orders/RACE-PUT/', { metadata: { writer: i } })));
 
@@ -140,10 +128,10 @@ describe('Concurrency, tenant isolation and bad input', () => {
 
     it('concurrent PUTs and a create claiming one external_order_id: exactly one wins, the others get the duplicate error', async () => {
       const orders = [];
-      for (let i = 0; i < 10; i++) orders.push(await create(api, 'orders/', { order_number: `CLAIM-${i}`, items: [{ sku_code: 'RACE-SKU', quantity: 1 }] }));
+      for (let i = 0; i < 10; i++) orders.push(await create(api, 'orders/', aMinimalOrderBody(`CLAIM-${i}`, 'RACE-SKU')));
       const responses = await Promise.all([
         ...orders.map((o) => api.put(`orders/${o.order_number}/`, { external_order_id: 'CLAIMED-EXT' })),
-        api.post('orders/', { order_number: 'CLAIM-NEW', external_order_id: 'CLAIMED-EXT', items: [{ sku_code: 'RACE-SKU', quantity: 1 }] }),
+        api.post('orders/', aMinimalOrderBody('CLAIM-NEW', 'RACE-SKU', { external_order_id: 'CLAIMED-EXT' })),
       ]);
       const winners = responses.filter((r) => r.status === 200 || r.status === 201);
       expect(winners).toHaveLength(1);
@@ -157,7 +145,7 @@ describe('Concurrency, tenant isolation and bad input', () => {
     });
 
     it('concurrent PUTs racing a cancellation: every PUT that returned 200 was applied before the cancellation', async () => {
-      const order = await create(api, 'orders/', { order_number: 'RACE-CANCEL', items: [{ sku_code: 'RACE-SKU', quantity: 1 }] });
+      const order = await create(api, 'orders/', aMinimalOrderBody('RACE-CANCEL', 'RACE-SKU'));
       const stream = await events.streamOf(order.id);
       const puts = Array.from({ length: 15 }, (_, i) => api.put('orders/RACE-CANCEL/', { metadata: { writer: i } }));
       const cancel = api.del('orders/RACE-CANCEL/', { reason: 'race' });
@@ -188,7 +176,7 @@ describe('Concurrency, tenant isolation and bad input', () => {
         const sku = `RYW-SKU-${i}`;
         const product = await api.post('products/', { sku });
         expect({ i, step: 'product', status: product.status }).toEqual({ i, step: 'product', status: 201 });
-        const order = await api.post('orders/', { order_number: `RYW-ORD-${i}`, external_order_id: `RYW-EXT-${i}`, items: [{ sku_code: sku, quantity: 1 }] });
+        const order = await api.post('orders/', aMinimalOrderBody(`RYW-ORD-${i}`, sku, { external_order_id: `RYW-EXT-${i}` }));
         expect({ i, step: 'order', status: order.status, text: order.status === 201 ? '' : order.text }).toEqual({ i, step: 'order', status: 201, text: '' });
         for (const identifier of [`RYW-EXT-${i}`, `RYW-ORD-${i}`]) {
           const got = await api.get(`orders/${identifier}/`);
@@ -300,10 +288,10 @@ describe('Concurrency, tenant isolation and bad input', () => {
         expect({ method, path, status: res.status, code: res.body?.error?.code }).toEqual({ method, path, status: 404, code: 'NOT_FOUND' });
       }
       // B's product cannot be used by A either
-      const order = await a.post('orders/', { order_number: 'A-USES-B', items: [{ sku_code: 'B-SKU', quantity: 1 }] });
+      const order = await a.post('orders/', aMinimalOrderBody('A-USES-B', 'B-SKU'));
       expect(expectError(order, 400, 'SERVICE_ERROR').message).toBe('Products not found or inactive: B-SKU');
       // A's create with B's natural keys is not a duplicate of B's records
-      expect((await a.post('orders/', { order_number: 'B-ORD', external_order_id: 'B-EXT', items: [{ sku_code: 'A-SKU', quantity: 1 }] })).status).toBe(201);
+      expect((await a.post('orders/', aMinimalOrderBody('B-ORD', 'A-SKU', { external_order_id: 'B-EXT' }))).status).toBe(201);
       expect((await a.post('products/', { sku: 'B-SKU', name: 'A owns this one' })).status).toBe(201);
       expect(await bState()).toEqual(before);
 
@@ -316,7 +304,7 @@ describe('Concurrency, tenant isolation and bad input', () => {
       const sharedB = (await b.get('orders/SHARED-ORD/')).body.data;
       expect(sharedB).toMatchObject({ status: 'pending', notes: null });
       expect((await b.get('products/SHARED-SKU/')).body.data.is_active).toBe(true);
-      expect((await b.post('orders/', { order_number: 'B-ORD-2', items: [{ sku_code: 'SHARED-SKU', quantity: 1 }] })).status).toBe(201);
+      expect((await b.post('orders/', aMinimalOrderBody('B-ORD-2', 'SHARED-SKU'))).status).toBe(201);
     });
 
     it("A's key used with B's host (or an unknown tenant's host) gets 401 AUTHENTICATION_FAILED on every route and method", async () => {
@@ -325,7 +313,7 @@ describe('Concurrency, tenant isolation and bad input', () => {
         ['GET', 'orders/', undefined],
         ['HEAD', 'orders/', undefined],
         ['OPTIONS', 'orders/', undefined],
-        ['POST', 'orders/', { order_number: 'A-ON-B', items: [{ sku_code: 'B-SKU', quantity: 1 }] }],
+        ['POST', 'orders/', aMinimalOrderBody('A-ON-B', 'B-SKU')],
         ['GET', 'orders/B-ORD/', undefined],
         ['GET', 'orders/A-ORD/', undefined],
         ['HEAD', 'orders/B-ORD/', undefined],
@@ -416,7 +404,7 @@ describe('Concurrency, tenant isolation and bad input', () => {
       });
     }
 
-    const validOrder = () => ({ order_number: 'BAD-NEW', items: [{ sku_code: 'BAD-SKU', quantity: 1 }] });
+    const validOrder = () => aMinimalOrderBody('BAD-NEW', 'BAD-SKU');
     const targets = () => [
       { label: 'POST orders/', method: 'POST', path: 'orders/', base: validOrder() as Record<string, unknown> },
       { label: 'PUT orders/BAD-ORD/', method: 'PUT', path: 'orders/BAD-ORD/', base: {} as Record<string, unknown> },

@@ -8,6 +8,7 @@
 import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { eventually, rawRequest, startTestPlatform, type ApiRequestOptions, type ApiResponse, type Replica, type TestPlatform } from '@datamingle/testing';
+import { stopAll } from './testing-support/e2e-setup';
 
 const ROOT = resolve(__dirname, '..', '..', '..', '..');
 const ADMIN = join(ROOT, 'apps', 'launcher', 'dist', 'admin.js');
@@ -112,9 +113,7 @@ describe('conformance: authentication, keys and scopes (items 3–13)', () => {
     Object.assign(dead, { revoked: revoked.key, deleted: deleted.key, otherTenant: other.key });
   }, 60_000);
 
-  afterAll(async () => {
-    await platform?.stop();
-  });
+  afterAll(() => stopAll(platform));
 
   it('#3 a request without X-API-Key gets 403 NOT_AUTHENTICATED "Authentication credentials were not provided."', async () => {
     for (const [method, path] of [

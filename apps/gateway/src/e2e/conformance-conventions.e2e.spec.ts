@@ -7,6 +7,7 @@
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { rawRequest, startTestPlatform, type ApiRequestOptions, type ApiResponse, type TestPlatform } from '@datamingle/testing';
+import { stopAll } from './testing-support/e2e-setup';
 
 
 const V1 = '/api/integrations/v1/';
@@ -166,9 +167,7 @@ describe('conformance: conventions, envelopes, request rules (items 1–2, 14–
     expect(order.status).toBe(201);
   }, 60_000);
 
-  afterAll(async () => {
-    await platform?.stop();
-  });
+  afterAll(() => stopAll(platform));
 
   it('#1 GET orders/ and GET orders (no trailing slash) return the same status and body, and neither is a redirect', async () => {
     const pairs: Array<[string, string]> = [

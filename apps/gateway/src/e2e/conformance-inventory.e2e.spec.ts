@@ -10,6 +10,7 @@
  */
 import { startTestPlatform, type ApiResponse, type TestPlatform } from '@datamingle/testing';
 import { apiClient, EventStoreReader, expectError, instantKey, listAll, RFC3339_UTC, type ApiClient } from './testing-support/e2e-api';
+import { aLocationBody, aProductBody, stopAll } from './testing-support/e2e-setup';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -59,14 +60,14 @@ describe('Conformance: inventory (#51–#59)', () => {
 
   async function createLocations(codes: string[], client = api, fields: Record<string, unknown> = {}): Promise<void> {
     await inParallel(codes, 8, async (code) => {
-      const res = await client.post('locations/', { code, ...fields });
+      const res = await client.post('locations/', aLocationBody(code, fields));
       if (res.status !== 201) throw new Error(`location ${code}: ${res.status} ${res.text}`);
     });
   }
 
   async function createProducts(skus: string[], client = api, fields: Record<string, unknown> = {}): Promise<void> {
     await inParallel(skus, 8, async (sku) => {
-      const res = await client.post('products/', { sku, ...fields });
+      const res = await client.post('products/', aProductBody(sku, fields));
       if (res.status !== 201) throw new Error(`product ${sku}: ${res.status} ${res.text}`);
     });
   }
@@ -103,10 +104,7 @@ describe('Conformance: inventory (#51–#59)', () => {
     events = new EventStoreReader(platform.databaseUrl);
   }, 60_000);
 
-  afterAll(async () => {
-    await events?.close();
-    await platform?.stop();
-  });
+  afterAll(() => stopAll(platform, events));
 
   it('#51 POST inventory/ returns 200 with data keys total, created, updated, failed, errors and total = created + updated + failed (spec example, all rows applied)', async () => {
     const c = clients['spec1']!;

@@ -6,9 +6,8 @@
  * (`%2F`, `%20`, non-ASCII), immutable `code`, `metadata` replaced on PUT, no-op updates,
  * idempotent deactivation, reactivation, the active-only list and field validation messages.
  */
-import { startTestPlatform, type TestPlatform } from '@datamingle/testing';
+import type { TestPlatform } from '@datamingle/testing';
 import {
-  apiClient,
   EventStoreReader,
   expectError,
   expectFieldError,
@@ -18,6 +17,7 @@ import {
   UUID,
   type ApiClient,
 } from './testing-support/e2e-api';
+import { createRecord, startApiSuite, stopAll } from './testing-support/e2e-setup';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -31,11 +31,7 @@ describe('Conformance: locations (#48–#50)', () => {
 
   const path = (code: string) => `locations/${encodeURIComponent(code)}/`;
 
-  async function createLocation(fields: Record<string, unknown>): Promise<any> {
-    const res = await api.post('locations/', fields);
-    if (res.status !== 201) throw new Error(`location create answered ${res.status}: ${res.text}`);
-    return res.body.data;
-  }
+  const createLocation = (fields: Record<string, unknown>) => createRecord(api, 'locations/', fields);
 
   async function getLocation(code: string): Promise<any> {
     const res = await api.get(path(code));
@@ -51,17 +47,10 @@ describe('Conformance: locations (#48–#50)', () => {
   const activeCodes = async (): Promise<string[]> => (await listAll(api, 'locations/')).map((l) => l.code);
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
-    await platform.createTenant('acme');
-    const { key } = await platform.createKey('acme', { name: 'conformance locations' });
-    api = apiClient(platform, key);
-    events = new EventStoreReader(platform.databaseUrl);
+    ({ platform, api, events } = await startApiSuite('conformance locations'));
   }, 60_000);
 
-  afterAll(async () => {
-    await events?.close();
-    await platform?.stop();
-  });
+  afterAll(() => stopAll(platform, events));
 
   it('#48 POST locations/ returns 201; a duplicate code gets 409 DUPLICATE; an unknown code on an item route gets 404 NOT_FOUND', async () => {
     // The spec's example request (locations.md §2).
@@ -140,13 +129,16 @@ describe('Conformance: locations (#48–#50)', () => {
     });
     expect(Object.keys(await getLocation('L48-MIN'))).toEqual(LOCATION_KEYS);
 
-    const full = await api.post('locations/', {
+    const fullFields = {
       code: 'L48-FULL',
       name: 'Cold store',
       zone: 'C',
       aisle: '12',
       metadata: { temperature: 'frozen', limits: { min: -25, max: -18 }, tags: ['a', 'b'] },
       is_active: true,
+    };
+    const full = await api.post('locations/', {
+      ...fullFields,
       id: '00000000-0000-4000-8000-000000000000',
       created_at: '2000-01-01T00:00:00Z',
       updated_at: '2000-01-01T00:00:00Z',
@@ -154,14 +146,7 @@ describe('Conformance: locations (#48–#50)', () => {
     });
     expect(full.status).toBe(201);
     expect(Object.keys(full.body.data)).toEqual(LOCATION_KEYS);
-    expect(full.body.data).toMatchObject({
-      code: 'L48-FULL',
-      name: 'Cold store',
-      zone: 'C',
-      aisle: '12',
-      metadata: { temperature: 'frozen', limits: { min: -25, max: -18 }, tags: ['a', 'b'] },
-      is_active: true,
-    });
+    expect(full.body.data).toMatchObject(fullFields);
     expect(full.body.data.id).not.toBe('00000000-0000-4000-8000-000000000000');
     expect(Date.parse(full.body.data.created_at)).toBeGreaterThan(Date.parse('2020-01-01T00:00:00Z'));
     expect(full.body.data).not.toHaveProperty('unknown_field');

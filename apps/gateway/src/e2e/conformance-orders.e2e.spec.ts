@@ -10,9 +10,8 @@
  * cannot be cancelled.") are covered by the decider unit tests in
  * libs/orders/domain/src/lib/order-decider.unit.spec.ts; here the cancelled variants are tested.
  */
-import { startTestPlatform, type ApiResponse, type TestPlatform } from '@datamingle/testing';
+import type { ApiResponse, TestPlatform } from '@datamingle/testing';
 import {
-  apiClient,
   EventStoreReader,
   expectError,
   expectFieldError,
@@ -25,6 +24,7 @@ import {
   withOffset,
   type ApiClient,
 } from './testing-support/e2e-api';
+import { aMinimalOrderBody, anOrderLine, aProductBody, createRecord, startApiSuite, stopAll } from './testing-support/e2e-setup';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -35,13 +35,9 @@ describe('Conformance: orders (#24–#38) and order identifiers (#31, #32)', () 
   let counter = 0;
   const uniq = (prefix: string) => `${prefix}-${++counter}`;
 
-  const line = (sku_code = 'SKU-A', quantity = 1) => ({ sku_code, quantity });
+  const line = (sku_code = 'SKU-A', quantity = 1) => anOrderLine(sku_code, quantity);
 
-  async function createOrder(fields: Record<string, unknown> = {}): Promise<any> {
-    const res = await api.post('orders/', { order_number: uniq('ORD'), items: [line()], ...fields });
-    if (res.status !== 201) throw new Error(`order create answered ${res.status}: ${res.text}`);
-    return res.body.data;
-  }
+  const createOrder = (fields: Record<string, unknown> = {}) => createRecord(api, 'orders/', aMinimalOrderBody(uniq('ORD'), 'SKU-A', fields));
 
   async function getOrder(identifier: string): Promise<ApiResponse> {
     return api.get(`orders/${encodeURIComponent(identifier)}/`);
@@ -65,23 +61,13 @@ describe('Conformance: orders (#24–#38) and order identifiers (#31, #32)', () 
   }
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
-    await platform.createTenant('acme');
-    const { key } = await platform.createKey('acme', { name: 'conformance orders' });
-    api = apiClient(platform, key);
-    events = new EventStoreReader(platform.databaseUrl);
-    for (const sku of ['SKU-A', 'SKU-B', 'SKU-OFF']) {
-      const res = await api.post('products/', { sku, name: `Product ${sku}` });
-      if (res.status !== 201) throw new Error(`product create answered ${res.status}: ${res.text}`);
-    }
+    ({ platform, api, events } = await startApiSuite('conformance orders'));
+    for (const sku of ['SKU-A', 'SKU-B', 'SKU-OFF']) await createRecord(api, 'products/', aProductBody(sku, { name: `Product ${sku}` }));
     const off = await api.del('products/SKU-OFF/');
     if (off.status !== 200 || off.body.data.is_active !== false) throw new Error(`product deactivation failed: ${off.text}`);
   }, 60_000);
 
-  afterAll(async () => {
-    await events?.close();
-    await platform?.stop();
-  });
+  afterAll(() => stopAll(platform, events));
 
   it('#24 POST orders/ with valid data returns 201 and the full pending order with pending lines', async () => {
     const body = {

@@ -10,6 +10,7 @@
  * order in which the records were created (one record per request).
  */
 import { startTestPlatform, type ApiRequestOptions, type ApiResponse, type TestPlatform } from '@datamingle/testing';
+import { stopAll } from './testing-support/e2e-setup';
 
 const V1 = '/api/integrations/v1/';
 type Row = { id: string; created_at: string; [k: string]: unknown };
@@ -84,9 +85,7 @@ describe('conformance: pagination (items 39–42)', () => {
     tenants.forEach((t, i) => (keys[t] = created[i]!.key));
   }, 60_000);
 
-  afterAll(async () => {
-    await platform?.stop();
-  });
+  afterAll(() => stopAll(platform));
 
   it('#39 every list response contains pagination with exactly limit and next_cursor, also when data is empty', async () => {
     for (const resource of ['orders', 'products']) {

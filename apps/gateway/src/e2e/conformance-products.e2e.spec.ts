@@ -4,9 +4,8 @@
  * products.md (cost handling, custom_fields replacement, no-op updates, idempotent deactivation,
  * reactivation, inactive products on orders, concurrent creates).
  */
-import { startTestPlatform, type TestPlatform } from '@datamingle/testing';
+import type { TestPlatform } from '@datamingle/testing';
 import {
-  apiClient,
   EventStoreReader,
   expectError,
   expectFieldError,
@@ -17,6 +16,7 @@ import {
   UUID,
   type ApiClient,
 } from './testing-support/e2e-api';
+import { createRecord, startApiSuite, stopAll } from './testing-support/e2e-setup';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -25,11 +25,7 @@ describe('Conformance: products (#43–#47)', () => {
   let api: ApiClient;
   let events: EventStoreReader;
 
-  async function createProduct(fields: Record<string, unknown>): Promise<any> {
-    const res = await api.post('products/', fields);
-    if (res.status !== 201) throw new Error(`product create answered ${res.status}: ${res.text}`);
-    return res.body.data;
-  }
+  const createProduct = (fields: Record<string, unknown>) => createRecord(api, 'products/', fields);
 
   async function getProduct(sku: string): Promise<any> {
     const res = await api.get(`products/${encodeURIComponent(sku)}/`);
@@ -44,17 +40,10 @@ describe('Conformance: products (#43–#47)', () => {
   const activeSkus = async () => (await listAll(api, 'products/')).map((p) => p.sku);
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
-    await platform.createTenant('acme');
-    const { key } = await platform.createKey('acme', { name: 'conformance products' });
-    api = apiClient(platform, key);
-    events = new EventStoreReader(platform.databaseUrl);
+    ({ platform, api, events } = await startApiSuite('conformance products'));
   }, 60_000);
 
-  afterAll(async () => {
-    await events?.close();
-    await platform?.stop();
-  });
+  afterAll(() => stopAll(platform, events));
 
   it('#43 POST products/ returns 201 with every field and its default', async () => {
     const res = await api.post('products/', { sku: 'P43-MIN' });

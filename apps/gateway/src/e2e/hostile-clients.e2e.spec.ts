@@ -1,4 +1,5 @@
-import { eventually, startTestPlatform, type TestPlatform } from '@datamingle/testing';
+import { eventually, type TestPlatform } from '@datamingle/testing';
+import { startWithKey, stopAll } from './testing-support/e2e-setup';
 import { openRaw, parseRawResponse, sleep, watchRssRise, type RawClient } from './testing-support/raw-socket';
 
 /**
@@ -20,22 +21,20 @@ describe('hostile clients', () => {
   let key: string;
 
   beforeAll(async () => {
-    platform = await startTestPlatform({
-      env: {
-        GATEWAY_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
-        GATEWAY_RECEIVE_TIMEOUT_MS: String(RECEIVE_TIMEOUT_MS),
-        GATEWAY_KEEP_ALIVE_TIMEOUT_MS: String(KEEP_ALIVE_TIMEOUT_MS),
-        LOG_LEVEL: 'info',
+    ({ platform, key } = await startWithKey(undefined, {
+      platform: {
+        env: {
+          GATEWAY_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
+          GATEWAY_RECEIVE_TIMEOUT_MS: String(RECEIVE_TIMEOUT_MS),
+          GATEWAY_KEEP_ALIVE_TIMEOUT_MS: String(KEEP_ALIVE_TIMEOUT_MS),
+          LOG_LEVEL: 'info',
+        },
+        captureLogs: true,
       },
-      captureLogs: true,
-    });
-    await platform.createTenant('acme');
-    ({ key } = await platform.createKey('acme'));
+    }));
   }, 60_000);
 
-  afterAll(async () => {
-    await platform?.stop();
-  });
+  afterAll(() => stopAll(platform));
 
   const errorLines = () => platform.logs('gateway').filter((line) => /"level":"(error|fatal)"/.test(line));
 

@@ -1,5 +1,6 @@
-import { Client } from 'pg';
-import { eventually, startTestPlatform, type TestPlatform } from '@datamingle/testing';
+import type { Client } from 'pg';
+import { eventually, type TestPlatform } from '@datamingle/testing';
+import { aLocationBody, aProductBody, connectDb, expectCreated, startWithKey, stopAll } from './testing-support/e2e-setup';
 
 /**
  * Fault test (issue: inventory service): the inventory service is killed in the middle of a
@@ -39,26 +40,20 @@ describe('inventory bulk write survives a crash of the inventory service', () =>
   }
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
-    await platform.createTenant('acme');
-    ({ key } = await platform.createKey('acme'));
-    db = new Client({ connectionString: platform.databaseUrl });
-    await db.connect();
+    ({ platform, key } = await startWithKey());
+    db = await connectDb(platform);
     for (let l = 0; l < LOCATIONS; l++) {
-      expect((await platform.request('POST', '/api/integrations/v1/locations/', { key, body: { code: `F-LOC-${l}` } })).status).toBe(201);
+      await expectCreated(platform, key, 'locations/', aLocationBody(`F-LOC-${l}`));
     }
     for (let start = 0; start < PRODUCTS; start += 25) {
       const batch = await Promise.all(
-        Array.from({ length: 25 }, (_, i) => platform.request('POST', '/api/integrations/v1/products/', { key, body: { sku: `F-SKU-${start + i}` } })),
+        Array.from({ length: 25 }, (_, i) => platform.request('POST', '/api/integrations/v1/products/', { key, body: aProductBody(`F-SKU-${start + i}`) })),
       );
       expect(batch.every((r) => r.status === 201)).toBe(true);
     }
   }, 120_000);
 
-  afterAll(async () => {
-    await db?.end();
-    await platform?.stop();
-  });
+  afterAll(() => stopAll(platform, db));
 
   it('leaves every row applied or not, never half-written; a retry converges', async () => {
     const body = { inventory: rows(), source: 'initial_load' };

@@ -1,11 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { eventually, startTestPlatform, type TestPlatform } from '@datamingle/testing';
+import { eventually, type TestPlatform } from '@datamingle/testing';
+import { aProductBody, expectCreated, startWithKey } from './testing-support/e2e-setup';
+import { consumeOrderEvents, KafkaMock, type Arrival } from './testing-support/kafka-mock';
 
 /**
  * Fault test (issue: events on Kafka): the brokers become unreachable for 30 s while orders are
@@ -14,7 +11,6 @@ import { eventually, startTestPlatform, type TestPlatform } from '@datamingle/te
  * topic, first deliveries per key are in version order, and repeats are re-deliveries of the same
  * ids. Needs root and iptables (.ci/run installs it).
  */
-const ROOT = resolve(__dirname, '..', '..', '..', '..');
 const OUTAGE_MS = 30_000;
 
 function dropPorts(ports: string[], action: '-I' | '-D'): void {
@@ -25,28 +21,23 @@ function dropPorts(ports: string[], action: '-I' | '-D'): void {
 }
 
 describe('Kafka publication survives a 30-second broker outage', () => {
-  const mockDir = mkdtempSync(join(tmpdir(), 'kafka-mock-'));
+  const kafkaMock = new KafkaMock();
   let platform: TestPlatform;
   let brokers: string[];
   let key: string;
   let blocked: string[] = [];
 
   beforeAll(async () => {
-    const bootstrap = execFileSync(join(ROOT, 'scripts', 'kafka-mock.sh'), ['start', '3'], { env: { ...process.env, KAFKA_MOCK_DIR: mockDir } })
-      .toString()
-      .trim();
-    if (!bootstrap) throw new Error('the Kafka mock cluster did not start (is kcat installed? apt-get install kcat)');
+    const bootstrap = kafkaMock.start();
     brokers = bootstrap.split(',');
-    platform = await startTestPlatform({ env: { KAFKA_BROKERS: bootstrap, KAFKA_TOPIC_PREFIX: 'outage' } });
-    await platform.createTenant('acme');
-    ({ key } = await platform.createKey('acme'));
-    expect((await platform.request('POST', '/api/integrations/v1/products/', { key, body: { sku: 'O-1' } })).status).toBe(201);
+    ({ platform, key } = await startWithKey(undefined, { platform: { env: { KAFKA_BROKERS: bootstrap, KAFKA_TOPIC_PREFIX: 'outage' } } }));
+    await expectCreated(platform, key, 'products/', aProductBody('O-1'));
   }, 90_000);
 
   afterAll(async () => {
     if (blocked.length > 0) dropPorts(blocked, '-D');
     await platform?.stop();
-    execFileSync(join(ROOT, 'scripts', 'kafka-mock.sh'), ['stop'], { env: { ...process.env, KAFKA_MOCK_DIR: mockDir } });
+    kafkaMock.stop();
   }, 60_000);
 
   it('publishes every event stored during the outage once the brokers are back, in order per key', async () => {
@@ -77,20 +68,8 @@ describe('Kafka publication survives a 30-second broker outage', () => {
     await db.end();
 
     // A fresh consumer group reads the whole topic after the outage.
-    const consumer = new Kafka({ clientId: 'outage', brokers, logLevel: logLevel.NOTHING }).consumer({
-      groupId: `outage-${randomUUID()}`,
-      maxWaitTimeInMs: 100,
-      maxBytes: 50 * 1024 * 1024,
-    });
-    const arrivals: Array<{ id: string; key: string; version: number }> = [];
-    await consumer.connect();
-    await consumer.subscribe({ topic: 'outage.orders.events.v1', fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        const v = JSON.parse(message.value!.toString());
-        arrivals.push({ id: v.id, key: message.key!.toString(), version: v.aggregate_version });
-      },
-    });
+    const arrivals: Arrival[] = [];
+    const consumer = await consumeOrderEvents(brokers, 'outage', arrivals);
     try {
       await eventually(() => {
         const seen = new Set(arrivals.map((a) => a.id));

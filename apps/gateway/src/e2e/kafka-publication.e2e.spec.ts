@@ -1,34 +1,25 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { Client } from 'pg';
-import { eventually, startTestPlatform, type TestPlatform } from '@datamingle/testing';
+import { eventually, type TestPlatform } from '@datamingle/testing';
+import { startWithKey } from './testing-support/e2e-setup';
+import { KafkaMock } from './testing-support/kafka-mock';
 
 /**
  * With KAFKA_BROKERS set, every event stored by orders, catalog and inventory appears on its
  * service's topic (spec/events.md), read back by a consumer group. Broker: librdkafka's mock
  * cluster from Debian's kcat (installed by .ci/run).
  */
-const ROOT = resolve(__dirname, '..', '..', '..', '..');
-
 describe('events published on Kafka', () => {
-  const mockDir = mkdtempSync(join(tmpdir(), 'kafka-mock-'));
+  const kafkaMock = new KafkaMock();
   let platform: TestPlatform;
   let key: string;
   let consumer: Consumer;
   const received = new Map<string, { topic: string; key: string; value: Record<string, unknown>; headers: Record<string, string> }>();
 
   beforeAll(async () => {
-    const bootstrap = execFileSync(join(ROOT, 'scripts', 'kafka-mock.sh'), ['start', '3'], { env: { ...process.env, KAFKA_MOCK_DIR: mockDir } })
-      .toString()
-      .trim();
-    if (!bootstrap) throw new Error('the Kafka mock cluster did not start (is kcat installed? apt-get install kcat)');
-    platform = await startTestPlatform({ env: { KAFKA_BROKERS: bootstrap, KAFKA_TOPIC_PREFIX: 'e2e' } });
-    await platform.createTenant('acme');
-    ({ key } = await platform.createKey('acme'));
+    const bootstrap = kafkaMock.start();
+    ({ platform, key } = await startWithKey(undefined, { platform: { env: { KAFKA_BROKERS: bootstrap, KAFKA_TOPIC_PREFIX: 'e2e' } } }));
     const kafka = new Kafka({ clientId: 'e2e-consumer', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING });
     consumer = kafka.consumer({ groupId: `e2e-${randomUUID()}` });
     await consumer.connect();
@@ -49,7 +40,7 @@ describe('events published on Kafka', () => {
   afterAll(async () => {
     await consumer?.disconnect();
     await platform?.stop();
-    execFileSync(join(ROOT, 'scripts', 'kafka-mock.sh'), ['stop'], { env: { ...process.env, KAFKA_MOCK_DIR: mockDir } });
+    kafkaMock.stop();
   }, 60_000);
 
   it('every stored event appears on its topic with the envelope, key and headers of the spec', async () => {

@@ -1,11 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
 import { Client } from 'pg';
-import { eventually, startTestPlatform, type Replica, type TestPlatform } from '@datamingle/testing';
+import { eventually, type Replica, type TestPlatform } from '@datamingle/testing';
+import { aProductBody, expectCreated, startWithKey } from './testing-support/e2e-setup';
+import { consumeOrderEvents, KafkaMock, type Arrival } from './testing-support/kafka-mock';
 
 /**
  * Fault test (issue: events on Kafka): the process running the orders relay is killed while
@@ -13,47 +10,28 @@ import { eventually, startTestPlatform, type Replica, type TestPlatform } from '
  * every stored event is on the topic (none skipped), per key the first deliveries are in
  * aggregate_version order, and duplicates are only re-deliveries (same id).
  */
-const ROOT = resolve(__dirname, '..', '..', '..', '..');
-
 describe('Kafka relay survives the death of its process', () => {
-  const mockDir = mkdtempSync(join(tmpdir(), 'kafka-mock-'));
+  const kafkaMock = new KafkaMock();
   let platform: TestPlatform;
   let replica: Replica | undefined;
   let consumer: Consumer;
   let key: string;
-  const arrivals: Array<{ id: string; key: string; version: number }> = [];
+  const arrivals: Arrival[] = [];
 
   beforeAll(async () => {
-    const bootstrap = execFileSync(join(ROOT, 'scripts', 'kafka-mock.sh'), ['start', '3'], { env: { ...process.env, KAFKA_MOCK_DIR: mockDir } })
-      .toString()
-      .trim();
-    if (!bootstrap) throw new Error('the Kafka mock cluster did not start (is kcat installed? apt-get install kcat)');
-    platform = await startTestPlatform({ env: { KAFKA_BROKERS: bootstrap, KAFKA_TOPIC_PREFIX: 'fault' } });
-    await platform.createTenant('acme');
-    ({ key } = await platform.createKey('acme'));
-    expect((await platform.request('POST', '/api/integrations/v1/products/', { key, body: { sku: 'F-1' } })).status).toBe(201);
+    const bootstrap = kafkaMock.start();
+    ({ platform, key } = await startWithKey(undefined, { platform: { env: { KAFKA_BROKERS: bootstrap, KAFKA_TOPIC_PREFIX: 'fault' } } }));
+    await expectCreated(platform, key, 'products/', aProductBody('F-1'));
     // A second orders replica on its own ports: it waits for the relay lease.
     replica = await platform.startReplica('orders');
-    consumer = new Kafka({ clientId: 'fault', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING }).consumer({
-      groupId: `fault-${randomUUID()}`,
-      maxWaitTimeInMs: 100,
-      maxBytes: 50 * 1024 * 1024,
-    });
-    await consumer.connect();
-    await consumer.subscribe({ topic: 'fault.orders.events.v1', fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        const v = JSON.parse(message.value!.toString());
-        arrivals.push({ id: v.id, key: message.key!.toString(), version: v.aggregate_version });
-      },
-    });
+    consumer = await consumeOrderEvents(bootstrap.split(','), 'fault', arrivals);
   }, 90_000);
 
   afterAll(async () => {
     await replica?.kill('SIGKILL');
     await consumer?.disconnect();
     await platform?.stop();
-    execFileSync(join(ROOT, 'scripts', 'kafka-mock.sh'), ['stop'], { env: { ...process.env, KAFKA_MOCK_DIR: mockDir } });
+    kafkaMock.stop();
   }, 60_000);
 
   it('publishes every stored event at least once and in order per key across a relay takeover', async () => {

@@ -1,5 +1,6 @@
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { startTestPlatform, type TestPlatform } from '@datamingle/testing';
+import { connectDb, stopAll } from './testing-support/e2e-setup';
 import { sleep } from './testing-support/raw-socket';
 
 /**
@@ -15,14 +16,10 @@ describe('last_used_at', () => {
     platform = await startTestPlatform();
     await platform.createTenant('acme');
     await platform.createTenant('globex');
-    db = new Client({ connectionString: platform.databaseUrl });
-    await db.connect();
+    db = await connectDb(platform);
   }, 60_000);
 
-  afterAll(async () => {
-    await db?.end();
-    await platform?.stop();
-  });
+  afterAll(() => stopAll(platform, db));
 
   const lastUsed = async (id: string): Promise<Date | null> =>
     (await db.query<{ last_used_at: Date | null }>('SELECT last_used_at FROM gateway.api_keys WHERE id = $1', [id])).rows[0]!.last_used_at;

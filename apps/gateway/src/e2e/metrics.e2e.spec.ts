@@ -1,4 +1,5 @@
-import { eventually, parseExposition, rawRequest, startTestPlatform, type ApiResponse, type ExpositionFamily, type Replica, type TestPlatform } from '@datamingle/testing';
+import { eventually, parseExposition, rawRequest, type ApiResponse, type ExpositionFamily, type Replica, type TestPlatform } from '@datamingle/testing';
+import { startWithKey } from './testing-support/e2e-setup';
 
 /**
  * GET /metrics (spec platform.md, "Probes"): the gateway's own request and service-call metrics
@@ -35,9 +36,7 @@ describe('GET /metrics: gateway, services, event store and projections', () => {
   const gatewayMetrics = async () => exposition(await platform.request('GET', '/metrics'));
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
-    await platform.createTenant('acme');
-    ({ key } = await platform.createKey('acme'));
+    ({ platform, key } = await startWithKey());
     const writes: Array<[string, unknown]> = [
       ['products/', { sku: 'MET-1', name: 'Metered' }],
       ['orders/', { order_number: 'MET-ORD-1', items: [{ sku_code: 'MET-1', quantity: 1 }] }],

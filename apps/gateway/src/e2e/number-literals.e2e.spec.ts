@@ -1,4 +1,5 @@
-import { startTestPlatform, type ApiResponse, type TestPlatform } from '@datamingle/testing';
+import type { ApiResponse, TestPlatform } from '@datamingle/testing';
+import { startWithKey, stopAll } from './testing-support/e2e-setup';
 
 /**
  * Number literals a double cannot carry (issue 9, finding 5), through the real gateway and
@@ -27,17 +28,13 @@ describe('number literals', () => {
   };
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
-    await platform.createTenant('acme');
-    ({ key } = await platform.createKey('acme'));
+    ({ platform, key } = await startWithKey());
     // Two products whose SKUs a double cannot tell apart: 12345678901234567 rounds to 12345678901234568.
     await created('POST', 'products/', '{"sku": "12345678901234567"}');
     await created('POST', 'products/', '{"sku": "12345678901234568"}');
   }, 60_000);
 
-  afterAll(async () => {
-    await platform?.stop();
-  });
+  afterAll(() => stopAll(platform));
 
   describe.each([
     ['a small body', 'S', (json: string) => json],

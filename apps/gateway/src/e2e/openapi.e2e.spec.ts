@@ -1,5 +1,6 @@
 import { buildOpenApiDocument } from '@datamingle/gateway-openapi';
 import { startTestPlatform, type TestPlatform } from '@datamingle/testing';
+import { stopAll } from './testing-support/e2e-setup';
 
 describe('the integration API describes itself', () => {
   let platform: TestPlatform;
@@ -8,9 +9,7 @@ describe('the integration API describes itself', () => {
     platform = await startTestPlatform();
   }, 60_000);
 
-  afterAll(async () => {
-    await platform?.stop();
-  });
+  afterAll(() => stopAll(platform));
 
   it('serves the OpenAPI 3.1 document at openapi.json without a key and on any host', async () => {
     for (const host of ['acme.localhost', 'localhost', 'unknown.example']) {

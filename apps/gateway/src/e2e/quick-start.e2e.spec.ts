@@ -1,18 +1,15 @@
-import { startTestPlatform, type TestPlatform } from '@datamingle/testing';
+import type { TestPlatform } from '@datamingle/testing';
+import { startWithKey, stopAll } from './testing-support/e2e-setup';
 
 describe('Quick Start through the gateway', () => {
   let platform: TestPlatform;
   let key: string;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
-    await platform.createTenant('acme');
-    ({ key } = await platform.createKey('acme', { name: 'staging integration' }));
+    ({ platform, key } = await startWithKey('staging integration'));
   }, 60_000);
 
-  afterAll(async () => {
-    await platform?.stop();
-  });
+  afterAll(() => stopAll(platform));
 
   it('creates a product and an order, reads, updates and cancels it', async () => {
     const empty = await platform.request('GET', '/api/integrations/v1/orders/', { key });

@@ -6,8 +6,9 @@
  * gateway.security_events by about 100 rows per source and minute, whatever its size. Real
  * gateway processes, real PostgreSQL; the test reads the table as the database owner.
  */
-import { Client } from 'pg';
-import { eventually, startTestPlatform, type ApiRequestOptions, type ApiResponse, type TestPlatform } from '@datamingle/testing';
+import type { Client } from 'pg';
+import { eventually, type ApiRequestOptions, type ApiResponse, type TestPlatform } from '@datamingle/testing';
+import { connectDb, startWithKey, stopAll } from './testing-support/e2e-setup';
 
 const V1 = '/api/integrations/v1/';
 const BAD_KEY = 'sk_live_' + 'Z'.repeat(40);
@@ -114,17 +115,11 @@ describe('security events: bounded volume under a flood of bad keys', () => {
   }
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
-    acmeId = (await platform.createTenant('acme')).id;
-    ({ key: goodKey } = await platform.createKey('acme'));
-    db = new Client({ connectionString: platform.databaseUrl });
-    await db.connect();
+    ({ platform, tenantId: acmeId, key: goodKey } = await startWithKey());
+    db = await connectDb(platform);
   }, 90_000);
 
-  afterAll(async () => {
-    await db?.end();
-    await platform?.stop();
-  });
+  afterAll(() => stopAll(platform, db));
 
   it('a flood of 1,000 bad keys from one address: at most 101 rows per minute, 100 findable by request_id, counts adding up exactly; answered promptly', async () => {
     const FLOOD = 1_000;

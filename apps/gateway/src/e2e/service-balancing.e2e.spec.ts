@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { createTestDatabase, startTestPlatform, type Replica, type TestPlatform } from '@datamingle/testing';
+import { createTestDatabase, type Replica, type TestPlatform } from '@datamingle/testing';
+import { aProductBody, expectCreated, startWithKey, stopAll } from './testing-support/e2e-setup';
 
 const ROOT = resolve(__dirname, '..', '..', '..', '..');
 const V1 = '/api/integrations/v1';
@@ -27,11 +28,9 @@ describe('gateway → catalog replicas: round-robin and failover', () => {
   const tally = (xs: number[]) => xs.reduce<Record<number, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {});
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
-    await platform.createTenant('acme');
-    ({ key } = await platform.createKey('acme'));
+    ({ platform, key } = await startWithKey());
     // Replica A (the platform's catalog) has BAL-1: the platform's gateway reaches only A.
-    expect((await platform.request('POST', `${V1}/products/`, { key, body: { sku: 'BAL-1' } })).status).toBe(201);
+    await expectCreated(platform, key, 'products/', aProductBody('BAL-1'));
 
     const otherDatabase = await createTestDatabase('e2e');
     await promisify(execFile)(process.execPath, [join(ROOT, 'apps', 'launcher', 'dist', 'admin.js'), 'migrate'], {
@@ -42,9 +41,7 @@ describe('gateway → catalog replicas: round-robin and failover', () => {
     gateway = await platform.startReplica('gateway', { env: { CATALOG_URL: `${platform.env['CATALOG_URL']},${catalogB.url}` } });
   }, 120_000);
 
-  afterAll(async () => {
-    await platform?.stop();
-  });
+  afterAll(() => stopAll(platform));
 
   it('spreads the calls of one gateway over both replicas', async () => {
     const got = tally(await statuses(10));

@@ -1,5 +1,6 @@
-import { Client } from 'pg';
-import { eventually, startTestPlatform, type TestPlatform } from '@datamingle/testing';
+import type { Client } from 'pg';
+import { eventually, type TestPlatform } from '@datamingle/testing';
+import { aMinimalOrderBody, aProductBody, connectDb, expectCreated, startWithKey, stopAll } from './testing-support/e2e-setup';
 import { sleep } from './testing-support/raw-socket';
 
 /**
@@ -14,18 +15,12 @@ describe('SIGKILL of the orders service during creates', () => {
   let db: Client;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
-    await platform.createTenant('acme');
-    ({ key } = await platform.createKey('acme'));
-    expect((await platform.request('POST', '/api/integrations/v1/products/', { key, body: { sku: 'KILL-SKU' } })).status).toBe(201);
-    db = new Client({ connectionString: platform.databaseUrl });
-    await db.connect();
+    ({ platform, key } = await startWithKey());
+    await expectCreated(platform, key, 'products/', aProductBody('KILL-SKU'));
+    db = await connectDb(platform);
   }, 60_000);
 
-  afterAll(async () => {
-    await db?.end();
-    await platform?.stop();
-  });
+  afterAll(() => stopAll(platform, db));
 
   it('leaves no applied write answered 503', async () => {
     const total = 300;
@@ -37,7 +32,7 @@ describe('SIGKILL of the orders service during creates', () => {
         const i = next++;
         const res = await platform.request('POST', '/api/integrations/v1/orders/', {
           key,
-          body: { order_number: `KILL-${i}`, items: [{ sku_code: 'KILL-SKU', quantity: 1 }] },
+          body: aMinimalOrderBody(`KILL-${i}`, 'KILL-SKU'),
         });
         statuses[i] = res.status;
         answered++;

@@ -1,5 +1,6 @@
-import { Client } from 'pg';
-import { eventually, startTestPlatform, withApplicationName, type ApiResponse, type TestPlatform } from '@datamingle/testing';
+import type { Client } from 'pg';
+import { eventually, withApplicationName, type ApiResponse, type TestPlatform } from '@datamingle/testing';
+import { aProductBody, connectDb, expectCreated, startWithKey, stopAll } from './testing-support/e2e-setup';
 
 /**
  * Issue 9, finding 3 ("503 for writes that were applied"): `503 SERVICE_UNAVAILABLE` promises
@@ -28,20 +29,14 @@ describe('write outcome: creates while the orders service keeps losing its datab
   let key: string;
 
   beforeAll(async () => {
-    platform = await startTestPlatform({
-      serviceEnv: (service, env) => (service === 'orders' ? { DATABASE_URL: withApplicationName(env['DATABASE_URL']!, ORDERS_APP) } : {}),
-    });
-    await platform.createTenant('acme');
-    ({ key } = await platform.createKey('acme'));
-    expect((await platform.request('POST', `${V1}/products/`, { key, body: { sku: 'WO-SKU' } })).status).toBe(201);
-    admin = new Client({ connectionString: platform.databaseUrl });
-    await admin.connect();
+    ({ platform, key } = await startWithKey(undefined, {
+      platform: { serviceEnv: (service, env) => (service === 'orders' ? { DATABASE_URL: withApplicationName(env['DATABASE_URL']!, ORDERS_APP) } : {}) },
+    }));
+    await expectCreated(platform, key, 'products/', aProductBody('WO-SKU'));
+    admin = await connectDb(platform);
   }, 60_000);
 
-  afterAll(async () => {
-    await admin?.end();
-    await platform?.stop();
-  });
+  afterAll(() => stopAll(platform, admin));
 
   it('answers 503 only for creates that stored nothing; 201s exist; 504s either way; never 500', async () => {
     const run = Date.now().toString(36);
