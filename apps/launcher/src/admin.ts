@@ -4,7 +4,7 @@
  * else starts that server for the duration of the command. stdout carries only the output;
  * errors are one line on stderr with a non-zero exit code.
  */
-import { SERVICE_NAMES, type ServiceName } from '@datamingle/contracts';
+import { RESOURCE_NAMES, RESOURCE_REGISTRY, type ServiceName } from '@datamingle/contracts';
 import { canonicalizeScopes, generateApiKey, hashApiKey, keyPrefix } from '@datamingle/gateway-domain';
 import { AdminError, GatewayStore } from '@datamingle/gateway-infrastructure';
 import { loadConfig, openEventStore, type PlatformConfig } from '@datamingle/platform';
@@ -160,7 +160,8 @@ async function run(argv: string[], store: GatewayStore): Promise<void> {
   throw new UsageError(USAGE);
 }
 
-const SERVICES: readonly ServiceName[] = SERVICE_NAMES;
+/** The services in the order of the resources they own (orders, catalog, inventory): the order of the output. */
+const SERVICES: readonly ServiceName[] = [...new Set(RESOURCE_NAMES.map((r) => RESOURCE_REGISTRY[r].service))];
 
 /** `projections rebuild [--service X]`: rebuilds read models from the event store while the services keep answering. */
 async function rebuildProjections(argv: string[], config: PlatformConfig, ds: DataSource, url: string): Promise<void> {

@@ -1,8 +1,7 @@
-import { Controller, type DynamicModule, Module } from '@nestjs/common';
-import { CommandBus, CqrsModule, QueryBus } from '@nestjs/cqrs';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
 import type { DataSource } from 'typeorm';
-import { Patterns, type LocationDto, type ServiceRequest } from '@datamingle/contracts';
+import type { LocationDto } from '@datamingle/contracts';
 import { EventStore } from '@datamingle/event-store';
 import {
   Clock,
@@ -28,7 +27,7 @@ import {
   Logger,
   projectionToken,
   READ_MODEL_DS,
-  ServiceMessageController,
+  serviceMessageController,
   type PlatformConfig,
 } from '@datamingle/platform';
 import type { DocumentProjection } from '@datamingle/read-model';
@@ -37,56 +36,21 @@ import { InventoryLevelProjection, PgInventoryLevels } from './pg-inventory-leve
 import { PgLocationReadModel } from './pg-location-read-model';
 import { TcpProductDirectory } from './tcp-product-directory';
 
-@Controller()
-export class InventoryMessageController extends ServiceMessageController {
-  constructor(
-    private readonly commands: CommandBus,
-    private readonly queries: QueryBus,
-    logger: Logger,
-  ) {
-    super(logger);
-  }
-
-  @MessagePattern(Patterns.locations.create)
-  createLocation(@Payload() r: ServiceRequest) {
-    return this.run(Patterns.locations.create, r, () => this.commands.execute(new CreateLocationCommand(r)));
-  }
-
-  @MessagePattern(Patterns.locations.update)
-  updateLocation(@Payload() r: ServiceRequest) {
-    return this.run(Patterns.locations.update, r, () => this.commands.execute(new UpdateLocationCommand(r)));
-  }
-
-  @MessagePattern(Patterns.locations.delete)
-  deactivateLocation(@Payload() r: ServiceRequest) {
-    return this.run(Patterns.locations.delete, r, () => this.commands.execute(new DeactivateLocationCommand(r)));
-  }
-
-  @MessagePattern(Patterns.locations.get)
-  getLocation(@Payload() r: ServiceRequest) {
-    return this.run(Patterns.locations.get, r, () => this.queries.execute(new GetLocationQuery(r)));
-  }
-
-  @MessagePattern(Patterns.locations.list)
-  listLocations(@Payload() r: ServiceRequest) {
-    return this.run(Patterns.locations.list, r, () => this.queries.execute(new ListLocationsQuery(r)));
-  }
-
-  @MessagePattern(Patterns.inventory.create)
-  setLevels(@Payload() r: ServiceRequest) {
-    return this.run(Patterns.inventory.create, r, () => this.commands.execute(new SetInventoryLevelsCommand(r)));
-  }
-
-  @MessagePattern(Patterns.inventory.list)
-  listLevels(@Payload() r: ServiceRequest) {
-    return this.run(Patterns.inventory.list, r, () => this.queries.execute(new ListInventoryQuery(r)));
-  }
-
-  @MessagePattern(Patterns.inventory.get)
-  getLevels(@Payload() r: ServiceRequest) {
-    return this.run(Patterns.inventory.get, r, () => this.queries.execute(new GetInventoryQuery(r)));
-  }
-}
+/** The inventory service's messages: the command or query of each operation of its resources (resource registry). */
+export const InventoryMessageController = serviceMessageController('inventory', {
+  locations: {
+    create: { command: CreateLocationCommand },
+    update: { command: UpdateLocationCommand },
+    delete: { command: DeactivateLocationCommand },
+    get: { query: GetLocationQuery },
+    list: { query: ListLocationsQuery },
+  },
+  inventory: {
+    create: { command: SetInventoryLevelsCommand },
+    list: { query: ListInventoryQuery },
+    get: { query: GetInventoryQuery },
+  },
+});
 
 @Module({})
 export class InventoryModule {

@@ -1,8 +1,7 @@
-import { Controller, type DynamicModule, Module } from '@nestjs/common';
-import { CommandBus, CqrsModule, QueryBus } from '@nestjs/cqrs';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
 import type { DataSource } from 'typeorm';
-import { Patterns, type OrderDto, type ServiceRequest } from '@datamingle/contracts';
+import type { OrderDto } from '@datamingle/contracts';
 import {
   CancelOrderCommand,
   Clock,
@@ -23,7 +22,7 @@ import {
   Logger,
   projectionToken,
   READ_MODEL_DS,
-  ServiceMessageController,
+  serviceMessageController,
   type PlatformConfig,
 } from '@datamingle/platform';
 import type { DocumentProjection } from '@datamingle/read-model';
@@ -31,41 +30,16 @@ import { ORDER_COLUMNS, orderProjectionSpec } from './order-projection';
 import { PgOrderReadModel } from './pg-order-read-model';
 import { TcpProductCatalog } from './tcp-product-catalog';
 
-@Controller()
-export class OrdersMessageController extends ServiceMessageController {
-  constructor(
-    private readonly commands: CommandBus,
-    private readonly queries: QueryBus,
-    logger: Logger,
-  ) {
-    super(logger);
-  }
-
-  @MessagePattern(Patterns.orders.create)
-  create(@Payload() r: ServiceRequest) {
-    return this.run(Patterns.orders.create, r, () => this.commands.execute(new CreateOrderCommand(r)));
-  }
-
-  @MessagePattern(Patterns.orders.update)
-  update(@Payload() r: ServiceRequest) {
-    return this.run(Patterns.orders.update, r, () => this.commands.execute(new UpdateOrderCommand(r)));
-  }
-
-  @MessagePattern(Patterns.orders.delete)
-  cancel(@Payload() r: ServiceRequest) {
-    return this.run(Patterns.orders.delete, r, () => this.commands.execute(new CancelOrderCommand(r)));
-  }
-
-  @MessagePattern(Patterns.orders.get)
-  get(@Payload() r: ServiceRequest) {
-    return this.run(Patterns.orders.get, r, () => this.queries.execute(new GetOrderQuery(r)));
-  }
-
-  @MessagePattern(Patterns.orders.list)
-  list(@Payload() r: ServiceRequest) {
-    return this.run(Patterns.orders.list, r, () => this.queries.execute(new ListOrdersQuery(r)));
-  }
-}
+/** The orders service's messages: the command or query of each operation of its resources (resource registry). */
+export const OrdersMessageController = serviceMessageController('orders', {
+  orders: {
+    create: { command: CreateOrderCommand },
+    update: { command: UpdateOrderCommand },
+    delete: { command: CancelOrderCommand },
+    get: { query: GetOrderQuery },
+    list: { query: ListOrdersQuery },
+  },
+});
 
 @Module({})
 export class OrdersModule {

@@ -116,6 +116,12 @@ export const RESOURCE_REGISTRY = {
 export type ResourceName = keyof typeof RESOURCE_REGISTRY;
 export const RESOURCE_NAMES = Object.keys(RESOURCE_REGISTRY) as ResourceName[];
 
+/** The resources a service owns, as a type (`ResourcesOf<'inventory'>` is `'locations' | 'inventory'`). */
+export type ResourcesOf<S extends ServiceName> = { [R in ResourceName]: (typeof RESOURCE_REGISTRY)[R]['service'] extends S ? R : never }[ResourceName];
+
+/** The operations a resource supports, as a type. */
+export type OperationsOf<R extends ResourceName> = keyof (typeof RESOURCE_REGISTRY)[R]['operations'] & OperationName;
+
 /** The registry entry of a resource, widened to the interface (for code that loops over resources). */
 export function resourceDefinition(resource: ResourceName): ResourceDefinition {
   return RESOURCE_REGISTRY[resource];
