@@ -1,7 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { CqrsModule } from '@nestjs/cqrs';
-import type { DataSource } from 'typeorm';
-import { Patterns, type ProductDto } from '@datamingle/contracts';
+import { Patterns } from '@datamingle/contracts';
 import {
   Clock,
   CreateProductCommand,
@@ -15,60 +13,30 @@ import {
   SystemClock,
   UpdateProductCommand,
 } from '@datamingle/catalog-application';
-import {
-  documentProjection,
-  eventSourcedServiceProviders,
-  HealthController,
-  HealthMessageController,
-  Logger,
-  projectionToken,
-  READ_MODEL_DS,
-  serviceMessageController,
-  type PlatformConfig,
-} from '@datamingle/platform';
-import type { DocumentProjection } from '@datamingle/read-model';
+import { documentReadModel, eventSourcedServiceModule, Logger, type PlatformConfig } from '@datamingle/platform';
 import { PgProductReadModel } from './pg-product-read-model';
 import { PRODUCT_COLUMNS, productProjectionSpec } from './product-projection';
-
-/**
- * The catalog service's messages: the command or query of each operation of products (resource
- * registry), and the two lookups other services make — inventory → catalog `skuStatus`, orders →
- * catalog `resolveSkus` — whose failures propagate to the caller, which answers 503.
- */
-export const CatalogMessageController = serviceMessageController(
-  'catalog',
-  {
-    products: {
-      create: { command: CreateProductCommand },
-      update: { command: UpdateProductCommand },
-      delete: { command: DeactivateProductCommand },
-      get: { query: GetProductQuery },
-      list: { query: ListProductsQuery },
-    },
-  },
-  { [Patterns.products.skuStatus]: SkuStatusQuery, [Patterns.products.resolveSkus]: ResolveSkusQuery },
-);
 
 @Module({})
 export class CatalogModule {
   static forRoot(config: PlatformConfig, logger: Logger): DynamicModule {
-    return {
-      module: CatalogModule,
-      imports: [CqrsModule.forRoot()],
-      controllers: [CatalogMessageController, HealthController, HealthMessageController],
-      providers: [
-        ...eventSourcedServiceProviders(config, logger, 'catalog', [documentProjection(productProjectionSpec, PRODUCT_COLUMNS)], {
-          categories: ['product'],
-          checkpointTable: 'catalog.projection_checkpoints',
-        }),
-        {
-          provide: ProductReadModel,
-          useFactory: (ds: DataSource, projection: DocumentProjection<ProductDto>) => new PgProductReadModel(ds, projection),
-          inject: [READ_MODEL_DS, projectionToken(productProjectionSpec.name)],
+    const products = documentReadModel(ProductReadModel, productProjectionSpec, PRODUCT_COLUMNS, (ds, projection) => new PgProductReadModel(ds, projection));
+    return eventSourcedServiceModule(CatalogModule, config, logger, {
+      service: 'catalog',
+      messages: {
+        products: {
+          create: { command: CreateProductCommand },
+          update: { command: UpdateProductCommand },
+          delete: { command: DeactivateProductCommand },
+          get: { query: GetProductQuery },
+          list: { query: ListProductsQuery },
         },
-        { provide: Clock, useClass: SystemClock },
-        ...PRODUCT_HANDLERS,
-      ],
-    };
+      },
+      // The two look-ups of other services: inventory → catalog `skuStatus`, orders → catalog `resolveSkus`.
+      internal: { [Patterns.products.skuStatus]: SkuStatusQuery, [Patterns.products.resolveSkus]: ResolveSkusQuery },
+      projections: [products.projection],
+      publishes: ['product'],
+      providers: [products.provider, { provide: Clock, useClass: SystemClock }, ...PRODUCT_HANDLERS],
+    });
   }
 }

@@ -1,7 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { CqrsModule } from '@nestjs/cqrs';
 import type { DataSource } from 'typeorm';
-import type { LocationDto } from '@datamingle/contracts';
 import { EventStore } from '@datamingle/event-store';
 import {
   Clock,
@@ -19,56 +17,36 @@ import {
   SystemClock,
   UpdateLocationCommand,
 } from '@datamingle/inventory-application';
-import {
-  documentProjection,
-  eventSourcedServiceProviders,
-  HealthController,
-  HealthMessageController,
-  Logger,
-  projectionToken,
-  READ_MODEL_DS,
-  serviceMessageController,
-  type PlatformConfig,
-} from '@datamingle/platform';
-import type { DocumentProjection } from '@datamingle/read-model';
+import { documentReadModel, eventSourcedServiceModule, Logger, READ_MODEL_DS, type PlatformConfig } from '@datamingle/platform';
 import { LOCATION_COLUMNS, locationProjectionSpec } from './location-projection';
 import { InventoryLevelProjection, PgInventoryLevels } from './pg-inventory-levels';
 import { PgLocationReadModel } from './pg-location-read-model';
 import { TcpProductDirectory } from './tcp-product-directory';
 
-/** The inventory service's messages: the command or query of each operation of its resources (resource registry). */
-export const InventoryMessageController = serviceMessageController('inventory', {
-  locations: {
-    create: { command: CreateLocationCommand },
-    update: { command: UpdateLocationCommand },
-    delete: { command: DeactivateLocationCommand },
-    get: { query: GetLocationQuery },
-    list: { query: ListLocationsQuery },
-  },
-  inventory: {
-    create: { command: SetInventoryLevelsCommand },
-    list: { query: ListInventoryQuery },
-    get: { query: GetInventoryQuery },
-  },
-});
-
 @Module({})
 export class InventoryModule {
   static forRoot(config: PlatformConfig, logger: Logger): DynamicModule {
-    return {
-      module: InventoryModule,
-      imports: [CqrsModule.forRoot()],
-      controllers: [InventoryMessageController, HealthController, HealthMessageController],
-      providers: [
-        ...eventSourcedServiceProviders(config, logger, 'inventory', [
-          documentProjection(locationProjectionSpec, LOCATION_COLUMNS),
-          { name: 'inventory.levels', create: () => new InventoryLevelProjection() },
-        ], { categories: ['location', 'inventory'], checkpointTable: 'inventory.projection_checkpoints' }),
-        {
-          provide: LocationReadModel,
-          useFactory: (ds: DataSource, projection: DocumentProjection<LocationDto>) => new PgLocationReadModel(ds, projection),
-          inject: [READ_MODEL_DS, projectionToken(locationProjectionSpec.name)],
+    const locations = documentReadModel(LocationReadModel, locationProjectionSpec, LOCATION_COLUMNS, (ds, projection) => new PgLocationReadModel(ds, projection));
+    return eventSourcedServiceModule(InventoryModule, config, logger, {
+      service: 'inventory',
+      messages: {
+        locations: {
+          create: { command: CreateLocationCommand },
+          update: { command: UpdateLocationCommand },
+          delete: { command: DeactivateLocationCommand },
+          get: { query: GetLocationQuery },
+          list: { query: ListLocationsQuery },
         },
+        inventory: {
+          create: { command: SetInventoryLevelsCommand },
+          list: { query: ListInventoryQuery },
+          get: { query: GetInventoryQuery },
+        },
+      },
+      projections: [locations.projection, { name: 'inventory.levels', create: () => new InventoryLevelProjection() }],
+      publishes: ['location', 'inventory'],
+      providers: [
+        locations.provider,
         {
           provide: InventoryLevels,
           useFactory: (ds: DataSource, store: EventStore) => new PgInventoryLevels(ds, store),
@@ -78,6 +56,6 @@ export class InventoryModule {
         { provide: Clock, useClass: SystemClock },
         ...INVENTORY_HANDLERS,
       ],
-    };
+    });
   }
 }

@@ -2,6 +2,7 @@ export * from './config';
 export * from './logger';
 export * from './failures';
 export * from './message-controller-table';
+export * from './service-module';
 export * from './health';
 export * from './metrics';
 export * from './event-store-metrics';
