@@ -11,3 +11,8 @@ export type { Result } from './lib/result';
 export * from './lib/routes';
 export * from './lib/scopes';
 export type { Action, Resource } from './lib/types';
+export * from './lib/admin/audit';
+export * from './lib/admin/keys';
+export * from './lib/admin/ports';
+export * from './lib/admin/session';
+export * from './lib/admin/users';

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { KeyRecord } from '@datamingle/gateway-domain';
+import { AUDITED_KEY_FIELDS, auditEvent, CLI_AUDIT, diffChanges, keyUpdateAction, type AuditContext, type KeyRecord } from '@datamingle/gateway-domain';
 import { poolOf } from '@datamingle/read-model';
+import { inTransaction, insertAuditEvent } from './audit-sql';
+import { insertKeyRow, setIntegrationSwitch, TenantNotFound } from './admin-store';
 
 export interface TenantView {
   id: string;
@@ -125,14 +127,19 @@ export class GatewayStore {
     return this.secret;
   }
 
-  async createTenant(slug: string, name: string): Promise<TenantView> {
-    const rows = await this.ds.query(
-      `INSERT INTO gateway.tenants (id, slug, name) VALUES ($1, $2, $3)
-       ON CONFLICT (slug) DO NOTHING RETURNING id, slug, name, integration_enabled, created_at`,
-      [randomUUID(), slug, name],
-    );
-    if (!rows[0]) throw new AdminError(`tenant '${slug}' already exists`);
-    return tenantView(rows[0]);
+  /** Every change below writes its audit event (admin.md §5) in the same transaction; the CLI's actor is `{"type": "cli"}`. */
+  async createTenant(slug: string, name: string, audit: AuditContext = CLI_AUDIT): Promise<TenantView> {
+    return inTransaction(poolOf(this.ds), async (q) => {
+      const { rows } = await q.query(
+        `INSERT INTO gateway.tenants (id, slug, name) VALUES ($1, $2, $3)
+         ON CONFLICT (slug) DO NOTHING RETURNING id, slug, name, integration_enabled, created_at`,
+        [randomUUID(), slug, name],
+      );
+      if (!rows[0]) throw new AdminError(`tenant '${slug}' already exists`);
+      const tenant = tenantView(rows[0]);
+      await insertAuditEvent(q, tenant.id, auditEvent(audit, 'tenant.created', { type: 'tenant', id: tenant.id, name: tenant.slug }, { slug: [null, tenant.slug], name: [null, tenant.name] }));
+      return tenant;
+    });
   }
 
   async listTenants(): Promise<TenantView[]> {
@@ -146,13 +153,14 @@ export class GatewayStore {
     return tenantView(rows[0]);
   }
 
-  async setIntegrationEnabled(slug: string, enabled: boolean): Promise<TenantView> {
-    const rows = await this.ds.query(
-      `UPDATE gateway.tenants SET integration_enabled = $2 WHERE slug = $1 RETURNING id, slug, name, integration_enabled, created_at`,
-      [slug, enabled],
-    );
-    if (!rows[0]?.[0]) throw new AdminError(`tenant '${slug}' does not exist`);
-    return tenantView(rows[0][0]);
+  async setIntegrationEnabled(slug: string, enabled: boolean, audit: AuditContext = CLI_AUDIT): Promise<TenantView> {
+    try {
+      const t = await inTransaction(poolOf(this.ds), (q) => setIntegrationSwitch(q, `slug = $1`, slug, enabled, audit));
+      return tenantView(t as typeof t & { created_at: Date });
+    } catch (error) {
+      if (error instanceof TenantNotFound) throw new AdminError(`tenant '${slug}' does not exist`);
+      throw error;
+    }
   }
 
   async insertKey(input: {
@@ -164,14 +172,27 @@ export class GatewayStore {
     expiresAt: Date | null;
     rateLimitPerSecond: number | null;
     partnerId: string | null;
-  }): Promise<ApiKeyView> {
+  }, audit: AuditContext = CLI_AUDIT): Promise<ApiKeyView> {
     const tenant = await this.getTenant(input.tenantSlug);
-    const rows = await this.ds.query(
-      `INSERT INTO gateway.api_keys (id, tenant_id, name, prefix, key_hash, scopes, partner_id, expires_at, rate_limit_per_second)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${KEY_COLUMNS}`,
-      [randomUUID(), tenant.id, input.name, input.prefix, input.keyHash, input.scopes, input.partnerId, input.expiresAt, input.rateLimitPerSecond],
-    );
-    return keyView(rows[0]);
+    return inTransaction(poolOf(this.ds), async (q) => {
+      const created = await insertKeyRow(q, tenant.id, input);
+      await insertAuditEvent(q, tenant.id, auditEvent(audit, 'api_key.created', { type: 'api_key', id: created.id, name: created.name }, diffChanges(null, created, AUDITED_KEY_FIELDS)));
+      return created;
+    });
+  }
+
+  /** One column of a key changed, with its audit event when the value moved. */
+  private async changeKey(tenantSlug: string, keyId: string, column: 'is_active' | 'expires_at' | 'scopes', value: unknown, audit: AuditContext): Promise<ApiKeyView> {
+    const tenant = await this.getTenant(tenantSlug);
+    return inTransaction(poolOf(this.ds), async (q) => {
+      const before = await q.query(`SELECT ${KEY_COLUMNS} FROM gateway.api_keys WHERE tenant_id = $1 AND id::text = $2 FOR UPDATE`, [tenant.id, keyId]);
+      if (!before.rows[0]) throw new AdminError(`key '${keyId}' does not exist in tenant '${tenantSlug}'`);
+      const { rows } = await q.query(`UPDATE gateway.api_keys SET ${column} = $3 WHERE tenant_id = $1 AND id::text = $2 RETURNING ${KEY_COLUMNS}`, [tenant.id, keyId, value]);
+      const after = keyView(rows[0]);
+      const changes = diffChanges(keyView(before.rows[0]), after, AUDITED_KEY_FIELDS);
+      if (Object.keys(changes).length > 0) await insertAuditEvent(q, tenant.id, auditEvent(audit, keyUpdateAction(changes), { type: 'api_key', id: after.id, name: after.name }, changes));
+      return after;
+    });
   }
 
   async listKeys(tenantSlug: string): Promise<ApiKeyView[]> {
@@ -181,41 +202,27 @@ export class GatewayStore {
   }
 
   /** Changes take effect on the very next request: the gateway reads key state on every request. */
-  async setKeyActive(tenantSlug: string, keyId: string, active: boolean): Promise<ApiKeyView> {
-    const tenant = await this.getTenant(tenantSlug);
-    const rows = await this.ds.query(
-      `UPDATE gateway.api_keys SET is_active = $3 WHERE tenant_id = $1 AND id::text = $2 RETURNING ${KEY_COLUMNS}`,
-      [tenant.id, keyId, active],
-    );
-    if (!rows[0]?.[0]) throw new AdminError(`key '${keyId}' does not exist in tenant '${tenantSlug}'`);
-    return keyView(rows[0][0]);
+  async setKeyActive(tenantSlug: string, keyId: string, active: boolean, audit: AuditContext = CLI_AUDIT): Promise<ApiKeyView> {
+    return this.changeKey(tenantSlug, keyId, 'is_active', active, audit);
   }
 
-  async setKeyExpiry(tenantSlug: string, keyId: string, expiresAt: Date | null): Promise<ApiKeyView> {
-    const tenant = await this.getTenant(tenantSlug);
-    const rows = await this.ds.query(
-      `UPDATE gateway.api_keys SET expires_at = $3 WHERE tenant_id = $1 AND id::text = $2 RETURNING ${KEY_COLUMNS}`,
-      [tenant.id, keyId, expiresAt],
-    );
-    if (!rows[0]?.[0]) throw new AdminError(`key '${keyId}' does not exist in tenant '${tenantSlug}'`);
-    return keyView(rows[0][0]);
+  async setKeyExpiry(tenantSlug: string, keyId: string, expiresAt: Date | null, audit: AuditContext = CLI_AUDIT): Promise<ApiKeyView> {
+    return this.changeKey(tenantSlug, keyId, 'expires_at', expiresAt, audit);
   }
 
-  async setKeyScopes(tenantSlug: string, keyId: string, scopes: string[]): Promise<ApiKeyView> {
-    const tenant = await this.getTenant(tenantSlug);
-    const rows = await this.ds.query(
-      `UPDATE gateway.api_keys SET scopes = $3 WHERE tenant_id = $1 AND id::text = $2 RETURNING ${KEY_COLUMNS}`,
-      [tenant.id, keyId, scopes],
-    );
-    if (!rows[0]?.[0]) throw new AdminError(`key '${keyId}' does not exist in tenant '${tenantSlug}'`);
-    return keyView(rows[0][0]);
+  async setKeyScopes(tenantSlug: string, keyId: string, scopes: string[], audit: AuditContext = CLI_AUDIT): Promise<ApiKeyView> {
+    return this.changeKey(tenantSlug, keyId, 'scopes', scopes, audit);
   }
 
-  async deleteKey(tenantSlug: string, keyId: string): Promise<ApiKeyView> {
+  async deleteKey(tenantSlug: string, keyId: string, audit: AuditContext = CLI_AUDIT): Promise<ApiKeyView> {
     const tenant = await this.getTenant(tenantSlug);
-    const rows = await this.ds.query(`DELETE FROM gateway.api_keys WHERE tenant_id = $1 AND id::text = $2 RETURNING ${KEY_COLUMNS}`, [tenant.id, keyId]);
-    if (!rows[0]?.[0]) throw new AdminError(`key '${keyId}' does not exist in tenant '${tenantSlug}'`);
-    return keyView(rows[0][0]);
+    return inTransaction(poolOf(this.ds), async (q) => {
+      const { rows } = await q.query(`DELETE FROM gateway.api_keys WHERE tenant_id = $1 AND id::text = $2 RETURNING ${KEY_COLUMNS}`, [tenant.id, keyId]);
+      if (!rows[0]) throw new AdminError(`key '${keyId}' does not exist in tenant '${tenantSlug}'`);
+      const deleted = keyView(rows[0]);
+      await insertAuditEvent(q, tenant.id, auditEvent(audit, 'api_key.deleted', { type: 'api_key', id: deleted.id, name: deleted.name }));
+      return deleted;
+    });
   }
 
   /** The one lookup of the authentication layer: key state as committed right now. */

@@ -1,2 +1,3 @@
 export * from './migrations';
 export * from './gateway-store';
+export * from './admin-store';

@@ -74,5 +74,70 @@ export const gatewayMigrations: MigrationSet = {
       // The merge updates these columns only; rows are still never deleted by the application.
       `GRANT UPDATE (count, first_at, last_at, occurred_at, api_key_id, api_key_name) ON gateway.security_events TO ${APP_ROLE}`,
     ]),
+    // The admin surface (spec admin.md): tenant users, sign-in sessions, sign-in throttling and the
+    // append-only audit trail. Like the other gateway tables, every query filters by tenant_id.
+    sqlMigration('GatewayAdminSurface1765100000000', [
+      // Secret of the CSRF tokens: a session's token is HMAC(secret, session token), never stored.
+      `INSERT INTO gateway.settings (name, value)
+         VALUES ('csrf_hmac_secret', replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''))
+         ON CONFLICT (name) DO NOTHING`,
+      `CREATE TABLE gateway.users (
+         id uuid PRIMARY KEY,
+         tenant_id uuid NOT NULL REFERENCES gateway.tenants(id),
+         email text NOT NULL,
+         name text NOT NULL,
+         role text NOT NULL CHECK (role IN ('admin', 'viewer')),
+         password_hash text NOT NULL,
+         is_active boolean NOT NULL DEFAULT true,
+         created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+         last_sign_in_at timestamptz NULL
+       )`,
+      // Unique per tenant, compared case-insensitively, stored as given.
+      `CREATE UNIQUE INDEX users_tenant_email ON gateway.users (tenant_id, lower(email))`,
+      `CREATE INDEX users_tenant_created ON gateway.users (tenant_id, created_at DESC, id DESC)`,
+      // Only the SHA-256 of the session token is stored (the cookie value never is).
+      `CREATE TABLE gateway.sessions (
+         token_hash text PRIMARY KEY,
+         tenant_id uuid NOT NULL REFERENCES gateway.tenants(id),
+         user_id uuid NOT NULL REFERENCES gateway.users(id) ON DELETE CASCADE,
+         created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+         last_seen_at timestamptz NOT NULL DEFAULT clock_timestamp()
+       )`,
+      `CREATE INDEX sessions_user ON gateway.sessions (user_id)`,
+      // Failed sign-ins per (tenant, lower(email)) for the 10-in-15-minutes throttle.
+      `CREATE TABLE gateway.sign_in_failures (
+         id bigserial PRIMARY KEY,
+         tenant_id uuid NOT NULL REFERENCES gateway.tenants(id),
+         email_key text NOT NULL,
+         failed_at timestamptz NOT NULL DEFAULT clock_timestamp()
+       )`,
+      `CREATE INDEX sign_in_failures_lookup ON gateway.sign_in_failures (tenant_id, email_key, failed_at)`,
+      `CREATE TABLE gateway.audit_events (
+         id uuid PRIMARY KEY,
+         tenant_id uuid NOT NULL REFERENCES gateway.tenants(id),
+         occurred_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+         action text NOT NULL,
+         actor jsonb NOT NULL,
+         target jsonb NOT NULL,
+         changes jsonb NOT NULL,
+         request_id text NULL,
+         client_ip text NULL
+       )`,
+      `CREATE INDEX audit_events_tenant ON gateway.audit_events (tenant_id, occurred_at DESC, id DESC)`,
+      // Append-only: no interface may change or delete an audit event (admin.md §5).
+      `CREATE FUNCTION gateway.audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN
+           RAISE EXCEPTION 'gateway.audit_events is append-only: % refused', TG_OP;
+         END
+       $$`,
+      `CREATE TRIGGER audit_events_no_update_delete BEFORE UPDATE OR DELETE ON gateway.audit_events
+         FOR EACH ROW EXECUTE FUNCTION gateway.audit_events_append_only()`,
+      `CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON gateway.audit_events
+         FOR EACH STATEMENT EXECUTE FUNCTION gateway.audit_events_append_only()`,
+      `GRANT SELECT, INSERT, UPDATE, DELETE ON gateway.users, gateway.sessions TO ${APP_ROLE}`,
+      `GRANT SELECT, INSERT, DELETE ON gateway.sign_in_failures TO ${APP_ROLE}`,
+      `GRANT USAGE ON SEQUENCE gateway.sign_in_failures_id_seq TO ${APP_ROLE}`,
+      `GRANT SELECT, INSERT ON gateway.audit_events TO ${APP_ROLE}`,
+    ]),
   ],
 };
