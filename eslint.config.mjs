@@ -70,6 +70,9 @@ const layerConstraints = (testing) => [
   // Test helpers may use pure domain code (e.g. @datamingle/gateway-testing's response validator
   // reads the OpenAPI document of @datamingle/gateway-openapi), never infrastructure or apps.
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:testing', 'type:domain', 'type:contracts'] },
+  // Browser code (apps/dashboard, a single-page app): it talks to the admin API over HTTP only, so
+  // it imports no workspace project at all, and nothing of the server side.
+  { sourceTag: 'type:ui', onlyDependOnLibsWithTags: [], bannedExternalImports: ['node:*', '@nestjs/*', 'fastify', 'rxjs', 'pg', 'typeorm', 'kafkajs', '@kurrent/*', 'pino'] },
 ];
 
 /**
@@ -96,7 +99,7 @@ const boundaries = (testing) => [
 export default [
   { ignores: ['**/dist/**', '**/node_modules/**', '.nx/**', 'tmp/**', 'coverage/**', '**/*.cjs', '**/*.mjs', '**/*.js'] },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parser: tseslint.parser, parserOptions: { ecmaVersion: 2022, sourceType: 'module' } },
     plugins: { '@nx': nx, '@typescript-eslint': tseslint.plugin },
     rules: { '@nx/enforce-module-boundaries': boundaries(false), '@typescript-eslint/no-explicit-any': 'error' },

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: builds the workspace (the e2e tier runs the built services), then runs the three
+// `npm test`: builds the workspace and the dashboard (the e2e tier runs the built services), then runs the three
 // Jest tiers (unit, int, e2e) and prints a closing "N passed, N failed[, N skipped]" line.
 const { spawnSync } = require('node:child_process');
 const { readFileSync, rmSync } = require('node:fs');
@@ -8,7 +8,9 @@ const root = join(__dirname, '..');
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', KAFKAJS_NO_PARTITIONER_WARNING: '1' };
 const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--build', join(root, 'tsconfig.build.json')], { stdio: 'inherit', env, cwd: root });
 const assets = build.status === 0 ? spawnSync(process.execPath, [join(root, 'tools', 'copy-assets.cjs')], { stdio: 'inherit', env, cwd: root }) : build;
-if (build.status !== 0 || assets.status !== 0) {
+// The dashboard (apps/dashboard → apps/dashboard/dist, served by the gateway; the browser tests load it).
+const dashboard = assets.status === 0 ? spawnSync(process.execPath, [join(root, 'tools', 'build-dashboard.cjs')], { stdio: 'inherit', env, cwd: root }) : assets;
+if (build.status !== 0 || assets.status !== 0 || dashboard.status !== 0) {
   console.log('0 passed, 1 failed');
   console.error('build failed');
   process.exit(1);

@@ -16,6 +16,7 @@ import {
 import type { DocsSite } from '@datamingle/gateway-openapi';
 import { METRICS_CONTENT_TYPE, runReadinessChecks, type GatewayLimits, type Logger, type ReadinessCheck } from '@datamingle/platform';
 import { ByteBudget } from './byte-budget';
+import { isDashboardPath, type DashboardResponse, type DashboardSite } from './dashboard-site';
 import { IncomingBody } from './http-body';
 import type { Metrics } from './metrics';
 
@@ -36,6 +37,7 @@ function headersOf(req: IncomingMessage): Record<string, string | string[] | und
 const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/docs', '/docs/', '/docs/scalar.js', '/docs/init.js']);
 
 function routeLabel(path: string): string {
+  if (isDashboardPath(path)) return '/dashboard/';
   const match = matchRoute(path);
   if (match.type !== 'resource') return PROBE_PATHS.has(path) ? path : 'other';
   return match.route.kind === 'item' ? `/${match.route.resource}/{identifier}/` : `/${match.route.resource}/`;
@@ -50,6 +52,8 @@ export interface GatewayHttpOptions {
   logger: Logger;
   /** The human API reference: the page at /docs/ and its assets under /docs/ (see buildDocsSite). */
   docs: DocsSite;
+  /** The dashboard: `/dashboard/` and every path below it (see dashboard-site.ts); absent → 404. */
+  dashboard?: DashboardSite;
   limits: GatewayLimits;
 }
 
@@ -183,7 +187,7 @@ export class GatewayHttpServer {
     const rawUrl = req.url ?? '/';
     const path = rawUrl.split('?', 1)[0]!;
     const method = req.method ?? 'GET';
-    let response: RawResponse;
+    let response: RawResponse | DashboardResponse;
     let body: IncomingBody | null = null;
     try {
       if (isIntegrationPath(rawUrl)) {
@@ -202,7 +206,7 @@ export class GatewayHttpServer {
         if (body.mustClose) response.headers['connection'] = 'close';
       } else {
         req.resume();
-        response = await this.probe(method, path);
+        response = this.options.dashboard?.respond(method, path, req.headers['accept-encoding']) ?? (await this.probe(method, path));
       }
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (body?.aborted || res.destroyed) {

@@ -8,6 +8,7 @@ import { SERVICE_NAMES } from '@datamingle/contracts';
 import { buildDocsSite, buildOpenApiDocument } from '@datamingle/gateway-openapi';
 import { GatewayStore } from '@datamingle/gateway-infrastructure';
 import { loadConfig, Logger, NestLoggerBridge, openReadModel, runMain, type PlatformConfig } from '@datamingle/platform';
+import { DEFAULT_DASHBOARD_DIR, loadDashboardSite } from './dashboard-site';
 import { GatewayHttpServer } from './http-server';
 import { KeyUsage } from './key-usage';
 import { Metrics } from './metrics';
@@ -54,6 +55,9 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
       logger,
     });
     const readiness = createReadinessChecks(ds, this.clients);
+    // The dashboard's built files (apps/dashboard/dist, `npm run build`), read once, served under /dashboard/.
+    const dashboard = loadDashboardSite(DEFAULT_DASHBOARD_DIR);
+    if (dashboard.problem) logger.warn('the dashboard is not served', { reason: dashboard.problem });
     this.http = new GatewayHttpServer({
       port: config.gatewayPort,
       host: config.gatewayHost,
@@ -68,6 +72,7 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
         sources: [{ title: openApi.info.title, slug: 'integrations-v1', url: '/api/integrations/v1/openapi.json' }],
         scalarBundle: readFileSync(join(__dirname, 'assets', 'scalar-standalone.js'), 'utf8'),
       }),
+      dashboard: dashboard.site,
       limits: config.gatewayLimits,
     });
     metrics.trackBodyBytes(() => this.http.bodyBytesBuffered());

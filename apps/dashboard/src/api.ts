@@ -1,0 +1,195 @@
+/**
+ * The dashboard's only backend: the admin API of the host it was loaded from
+ * (`/api/admin/v1/…`, admin.md §4). Same-origin fetch with the session cookie; every write carries
+ * the `X-CSRF-Token` of the sign-in / `me/` answer. Envelopes: `{success, data, pagination?}` or
+ * `{success: false, error: {code, message, details?}, request_id}`.
+ */
+
+export const ADMIN_API = '/api/admin/v1/';
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: 'admin' | 'viewer';
+  is_active: boolean;
+  created_at: string;
+  last_sign_in_at: string | null;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  partner: string | null;
+  expires_at: string | null;
+  is_active: boolean;
+  rate_limit_per_second: number | null;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+/** The creation (and rotation) answer: the key object plus the full key, shown once. */
+export interface CreatedApiKey extends ApiKey {
+  key: string;
+}
+
+export interface SecurityEvent {
+  id?: string;
+  occurred_at: string;
+  request_id: string;
+  reason: string;
+  api_key: { id: string; name: string } | null;
+  method: string;
+  path: string;
+  client_ip: string;
+  count?: number;
+  first_at?: string;
+  last_at?: string;
+}
+
+export interface Partner {
+  id: string;
+  name: string;
+}
+
+export interface Settings {
+  integration_enabled: boolean;
+}
+
+export interface Page<T> {
+  data: T[];
+  pagination: { limit: number; next_cursor: string | null };
+}
+
+export interface SessionInfo {
+  user: User;
+  csrf_token: string;
+}
+
+/** An error answer of the admin API (or a network failure: status 0). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, string[]> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  /** The session is gone (expired, signed out elsewhere, user disabled): sign in again. */
+  get notAuthenticated(): boolean {
+    return this.status === 403 && this.code === 'NOT_AUTHENTICATED';
+  }
+}
+
+let csrfToken: string | null = null;
+const expiredListeners = new Set<() => void>();
+
+/** The token every write sends (from the sign-in or `me/` answer). */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Called when any request answers `403 NOT_AUTHENTICATED`. Returns the unsubscribe function. */
+export function onSessionExpired(listener: () => void): () => void {
+  expiredListeners.add(listener);
+  return () => expiredListeners.delete(listener);
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+interface Envelope {
+  success?: boolean;
+  data?: unknown;
+  pagination?: Page<unknown>['pagination'];
+  error?: { code?: string; message?: string; details?: Record<string, string[]> };
+}
+
+async function request(method: Method, path: string, body?: unknown, options: { quietAuth?: boolean } = {}): Promise<Envelope> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(ADMIN_API + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError(0, 'NETWORK_ERROR', 'The platform could not be reached. Check your connection and try again.');
+  }
+  if (res.status === 204) return {};
+  let envelope: Envelope = {};
+  try {
+    envelope = (await res.json()) as Envelope;
+  } catch {
+    /* not JSON: reported below by status */
+  }
+  if (!res.ok || envelope.success === false) {
+    const error = new ApiError(
+      res.status,
+      envelope.error?.code ?? `HTTP_${res.status}`,
+      envelope.error?.message ?? `The platform answered ${res.status}.`,
+      envelope.error?.details ?? {},
+    );
+    if (error.notAuthenticated && !options.quietAuth) for (const listener of [...expiredListeners]) listener();
+    throw error;
+  }
+  return envelope;
+}
+
+/** `data` of a single-object answer. */
+export async function getData<T>(path: string): Promise<T> {
+  return (await request('GET', path)).data as T;
+}
+
+/** One page of a list (cursor pagination, newest first). */
+export async function getPage<T>(path: string, cursor: string | null, limit = 50, filters: Record<string, string> = {}): Promise<Page<T>> {
+  const query = new URLSearchParams({ ...filters, limit: String(limit) });
+  if (cursor) query.set('cursor', cursor);
+  const envelope = await request('GET', `${path}?${query.toString()}`);
+  return { data: (envelope.data as T[]) ?? [], pagination: envelope.pagination ?? { limit, next_cursor: null } };
+}
+
+export async function send<T>(method: Exclude<Method, 'GET'>, path: string, body?: unknown): Promise<T> {
+  return (await request(method, path, body)).data as T;
+}
+
+/** `GET me/` without announcing an expired session (the app is just finding out whether one exists). */
+export async function currentSession(): Promise<SessionInfo | null> {
+  try {
+    const data = (await request('GET', 'me/', undefined, { quietAuth: true })).data as SessionInfo | { user?: User; csrf_token?: string } & User;
+    // `me/` answers the user and the csrf_token (admin.md §3–4): either `{user, csrf_token}` or the user with `csrf_token` beside its fields.
+    if ('user' in data && data.user) return { user: data.user, csrf_token: String(data.csrf_token ?? '') };
+    const { csrf_token, ...user } = data as User & { csrf_token?: string };
+    return { user: user as User, csrf_token: String(csrf_token ?? '') };
+  } catch (error) {
+    if (error instanceof ApiError && error.notAuthenticated) return null;
+    throw error;
+  }
+}
+
+export async function signIn(email: string, password: string): Promise<SessionInfo> {
+  return (await request('POST', 'session/', { email, password }, { quietAuth: true })).data as SessionInfo;
+}
+
+export async function signOut(): Promise<void> {
+  await request('DELETE', 'session/', undefined, { quietAuth: true });
+}
+
+/** The message to show for a failed request: the API's own message (admin.md §3: `Invalid email or password`, …). */
+export function messageOf(error: unknown): string {
+  if (error instanceof ApiError) {
+    const fields = Object.entries(error.details).filter(([, v]) => Array.isArray(v) && v.length > 0);
+    if (error.code === 'VALIDATION_ERROR' && fields.length > 0) return fields.map(([k, v]) => (k === 'non_field_errors' ? v.join(' ') : `${k}: ${v.join(' ')}`)).join(' ');
+    return error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,89 @@
+/** The frame of every signed-in screen: navigation, the user's email and Sign out. */
+import { useEffect, useState, type ReactNode } from 'react';
+import { Button } from 'react-aria-components';
+import { Navigate, NavLink, Outlet, useLocation } from 'react-router';
+import { useSession, useUser } from './session';
+import { ErrorNote } from './ui';
+
+export const NAVIGATION = [
+  { to: '/settings/api-keys', label: 'API Keys' },
+  { to: '/partners', label: 'Partners' },
+  { to: '/integration-logs', label: 'Integration logs' },
+  { to: '/security', label: 'Security' },
+  { to: '/settings/users', label: 'Users' },
+  { to: '/settings/workspace', label: 'Workspace' },
+] as const;
+
+/** A same-app path to return to after signing in (never another origin). */
+export function safeNext(next: string | null): string {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') && !next.startsWith('/sign-in') ? next : '/settings/api-keys';
+}
+
+/** Renders its children with a session; without one, goes to Sign in and comes back here afterwards. */
+export function RequireSession({ children }: { children: ReactNode }) {
+  const { state } = useSession();
+  const location = useLocation();
+  if (state.status === 'loading') {
+    return (
+      <p className="loading" role="status">
+        Loading…
+      </p>
+    );
+  }
+  if (state.status === 'signed-out') {
+    const next = `${location.pathname}${location.search}`;
+    const query = new URLSearchParams({ next });
+    if (state.expired) query.set('expired', '1');
+    return <Navigate to={`/sign-in?${query.toString()}`} replace />;
+  }
+  return <>{children}</>;
+}
+
+export function Layout() {
+  const user = useUser();
+  const { signOut } = useSession();
+  const [error, setError] = useState<unknown>(null);
+  const [pending, setPending] = useState(false);
+  const location = useLocation();
+  useEffect(() => {
+    const current = NAVIGATION.find((n) => location.pathname.startsWith(n.to));
+    document.title = `${current ? current.label : 'Dashboard'} — Datamingle`;
+  }, [location.pathname]);
+  return (
+    <div className="app">
+      <header className="top">
+        <span className="brand">Datamingle</span>
+        <nav aria-label="Main">
+          <ul>
+            {NAVIGATION.map((item) => (
+              <li key={item.to}>
+                <NavLink to={item.to}>{item.label}</NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="account">
+          <span className="email" aria-label="Signed in as">
+            {user.email}
+          </span>
+          {user.role === 'viewer' ? <span className="badge">viewer</span> : null}
+          <Button
+            isPending={pending}
+            onPress={() => {
+              setPending(true);
+              signOut()
+                .catch((e: unknown) => setError(e))
+                .finally(() => setPending(false));
+            }}
+          >
+            Sign out
+          </Button>
+        </div>
+      </header>
+      <ErrorNote error={error} />
+      <main>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,65 @@
+/** Security (admin.md §6): API key activity — the security events (auth-and-keys.md §9), newest first, cursor-paged. */
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { Cell, Column, Row, Table, TableBody, TableHeader } from 'react-aria-components';
+import { getPage, type SecurityEvent } from '../api';
+import { ErrorNote, formatDateTime, LoadMore, ScreenHeader } from '../ui';
+
+const REASONS: Record<string, string> = {
+  NOT_AUTHENTICATED: 'No key sent',
+  AUTHENTICATION_FAILED: 'Invalid key',
+  KEY_EXPIRED: 'Expired key',
+  INTEGRATION_DISABLED: 'Integration switched off',
+  PERMISSION_DENIED: 'Missing scope',
+};
+
+export function SecurityScreen() {
+  const events = useInfiniteQuery({
+    queryKey: ['security-events'],
+    queryFn: ({ pageParam }) => getPage<SecurityEvent>('security-events/', pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.pagination.next_cursor,
+  });
+  const rows = (events.data?.pages.flatMap((p) => p.data) ?? []).map((e, i) => ({ ...e, key: e.id ?? `${e.request_id}-${i}` }));
+  return (
+    <section aria-labelledby="screen-title">
+      <ScreenHeader title="Security" />
+      <p className="note">API key activity: requests the integration API refused at authentication, newest first. Submitted key values are never recorded.</p>
+      <ErrorNote error={events.error} />
+      <div className="table-scroll">
+        <Table aria-label="Security events" className="table">
+          <TableHeader>
+            <Column isRowHeader>Time</Column>
+            <Column>Reason</Column>
+            <Column>API key</Column>
+            <Column>Request</Column>
+            <Column>Client</Column>
+            <Column>Count</Column>
+            <Column>Request ID</Column>
+          </TableHeader>
+          <TableBody items={rows} renderEmptyState={() => (events.isPending ? 'Loading…' : 'No security events.')}>
+            {(e) => (
+              <Row id={e.key}>
+                <Cell>{formatDateTime(e.occurred_at)}</Cell>
+                <Cell>
+                  {REASONS[e.reason] ?? e.reason} <code className="muted">{e.reason}</code>
+                </Cell>
+                <Cell>{e.api_key ? e.api_key.name : 'Unknown key'}</Cell>
+                <Cell>
+                  <code>
+                    {e.method} {e.path}
+                  </code>
+                </Cell>
+                <Cell>{e.client_ip}</Cell>
+                <Cell>{e.count && e.count > 1 ? `${e.count} (${formatDateTime(e.first_at)} – ${formatDateTime(e.last_at)})` : '1'}</Cell>
+                <Cell>
+                  <code className="muted">{e.request_id}</code>
+                </Cell>
+              </Row>
+            )}
+          </TableBody>
+        </Table>
+      </div>
+      <LoadMore what="events" hasMore={events.hasNextPage} isLoading={events.isFetchingNextPage} onLoad={() => void events.fetchNextPage()} />
+    </section>
+  );
+}

@@ -1,0 +1,107 @@
+/** Small building blocks shared by the screens, on react-aria-components. */
+import type { ReactNode } from 'react';
+import { Button, Dialog, Heading, Modal, ModalOverlay } from 'react-aria-components';
+import { messageOf } from './api';
+
+export function ScreenHeader({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="screen-header">
+      <h1 id="screen-title">{title}</h1>
+      {children ? <div className="screen-actions">{children}</div> : null}
+    </div>
+  );
+}
+
+/** A request's failure, announced to screen readers. */
+export function ErrorNote({ error }: { error: unknown }) {
+  if (!error) return null;
+  return (
+    <p className="error" role="alert">
+      {messageOf(error)}
+    </p>
+  );
+}
+
+/** A modal dialog with a title; closes on Escape. */
+export function ModalDialog({
+  title,
+  isOpen,
+  onOpenChange,
+  role = 'dialog',
+  isDismissable = true,
+  children,
+}: {
+  title: string;
+  isOpen: boolean;
+  onOpenChange: (open: boolean) => void;
+  role?: 'dialog' | 'alertdialog';
+  isDismissable?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <ModalOverlay className="modal-overlay" isOpen={isOpen} onOpenChange={onOpenChange} isDismissable={isDismissable} isKeyboardDismissDisabled={!isDismissable}>
+      <Modal className="modal">
+        <Dialog className="dialog" role={role}>
+          <Heading slot="title">{title}</Heading>
+          {children}
+        </Dialog>
+      </Modal>
+    </ModalOverlay>
+  );
+}
+
+/** "Are you sure?" before a change that cannot be undone or that stops traffic. */
+export function ConfirmDialog({
+  title,
+  message,
+  confirmLabel,
+  isOpen,
+  onCancel,
+  onConfirm,
+  isPending,
+  error,
+}: {
+  title: string;
+  message: ReactNode;
+  confirmLabel: string;
+  isOpen: boolean;
+  onCancel: () => void;
+  onConfirm: () => void;
+  isPending?: boolean;
+  error?: unknown;
+}) {
+  return (
+    <ModalDialog title={title} isOpen={isOpen} onOpenChange={(open) => !open && onCancel()} role="alertdialog">
+      <p>{message}</p>
+      <ErrorNote error={error} />
+      <div className="dialog-buttons">
+        <Button onPress={onCancel} autoFocus>
+          Cancel
+        </Button>
+        <Button className="danger" onPress={onConfirm} isPending={isPending}>
+          {confirmLabel}
+        </Button>
+      </div>
+    </ModalDialog>
+  );
+}
+
+/** "Load more" for cursor-paged lists: nothing loads unbounded data. */
+export function LoadMore({ hasMore, isLoading, onLoad, what }: { hasMore: boolean; isLoading: boolean; onLoad: () => void; what: string }) {
+  if (!hasMore) return null;
+  return (
+    <div className="load-more">
+      <Button onPress={onLoad} isPending={isLoading}>
+        Load more
+      </Button>
+    </div>
+  );
+}
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+export function formatDateTime(value: string | null | undefined, empty = '—'): string {
+  if (!value) return empty;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? value : dateTime.format(d);
+}
