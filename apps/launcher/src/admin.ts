@@ -5,8 +5,8 @@
  * errors are one line on stderr with a non-zero exit code.
  */
 import { RESOURCE_NAMES, RESOURCE_REGISTRY, type ServiceName } from '@datamingle/contracts';
-import { canonicalizeScopes, generateApiKey, hashApiKey, keyPrefix } from '@datamingle/gateway-domain';
-import { AdminError, GatewayStore } from '@datamingle/gateway-infrastructure';
+import { canonicalizeScopes, CLI_AUDIT, generateApiKey, hashApiKey, keyPrefix, LAST_ADMIN_MESSAGE, validateNewUser } from '@datamingle/gateway-domain';
+import { AdminError, AdminStore, Argon2idPasswordHasher, GatewayStore } from '@datamingle/gateway-infrastructure';
 import { loadConfig, openEventStore, type PlatformConfig } from '@datamingle/platform';
 import type { DataSource } from 'typeorm';
 import { PRODUCT_COLUMNS, productProjectionSpec } from '@datamingle/catalog-infrastructure';
@@ -78,11 +78,72 @@ const USAGE = `usage: npm run -s admin -- <command>
   key create --tenant <slug> --name <name> [--scopes a,b] [--expires-at ISO8601] [--rate-limit N]
   key list --tenant <slug> | key revoke|activate|delete --tenant <slug> <key-id>
   key update --tenant <slug> <key-id> [--scopes a,b] [--expires-at ISO8601|none]
+  user create --tenant <slug> --email <email> [--name NAME] [--role admin|viewer] --password-stdin
+  user list --tenant <slug> | user disable|enable --tenant <slug> <email>
   projections rebuild [--service orders|catalog|inventory]
   migrate`;
 
-async function run(argv: string[], store: GatewayStore): Promise<void> {
+/** The password given on stdin: everything read, without one trailing line break. */
+async function readPasswordFromStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new UsageError('--password-stdin: pipe the password into stdin');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+/** `user create|list|disable|enable` (admin.md §2): dashboard users of a tenant. The password is never printed. */
+async function runUser(command: string | undefined, rest: string[], ds: DataSource, gateway: GatewayStore): Promise<void> {
+  const passwordStdin = rest.includes('--password-stdin');
+  const p = parseArgs(rest.filter((a) => a !== '--password-stdin'), ['tenant', 'email', 'name', 'role']);
+  const store = new AdminStore(ds);
+  const tenant = await gateway.getTenant(tenantSlug(required(p, 'tenant')));
+  switch (command) {
+    case 'create': {
+      if (!passwordStdin) throw new UsageError('user create needs --password-stdin (the password is read from stdin)');
+      const input = validateNewUser(
+        { email: required(p, 'email'), name: p.flags.get('name'), role: p.flags.get('role'), password: await readPasswordFromStdin() },
+        'admin',
+      );
+      if (!input.ok) {
+        const [field, messages] = Object.entries(input.errors)[0]!;
+        throw new UsageError(`${field === 'password' ? 'password' : `--${field}`}: ${messages[0]}`);
+      }
+      const created = await store.createUser(
+        tenant.id,
+        { email: input.value.email, name: input.value.name, role: input.value.role, passwordHash: await new Argon2idPasswordHasher().hash(input.value.password) },
+        CLI_AUDIT,
+      );
+      if (!created.ok) throw new AdminError(`a user with email '${input.value.email}' already exists in tenant '${tenant.slug}'`);
+      return out(created.value);
+    }
+    case 'list': {
+      const users = [];
+      let after = null;
+      do {
+        const page: Awaited<ReturnType<AdminStore['listUsers']>> = await store.listUsers(tenant.id, { limit: 200, after });
+        users.push(...page.data);
+        after = page.next;
+      } while (after);
+      return out(users.reverse());
+    }
+    case 'disable':
+    case 'enable': {
+      const email = p.positional[0];
+      if (!email) throw new UsageError('an email is required');
+      const user = await store.userByEmail(tenant.id, email);
+      if (!user) throw new AdminError(`user '${email}' does not exist in tenant '${tenant.slug}'`);
+      // Disabling ends the user's sessions in the same transaction.
+      const changed = await store.updateUser(tenant.id, user.id, { is_active: command === 'enable' }, CLI_AUDIT);
+      if (!changed.ok) throw new AdminError(changed.error === 'last_admin' ? `${LAST_ADMIN_MESSAGE} '${user.email}' is the last active admin of '${tenant.slug}'` : `user '${email}' does not exist`);
+      return out(changed.value);
+    }
+  }
+  throw new UsageError(USAGE);
+}
+
+async function run(argv: string[], store: GatewayStore, ds: DataSource): Promise<void> {
   const [group, command, ...rest] = argv;
+  if (group === 'user') return runUser(command, rest, ds, store);
   if (group === 'tenant') {
     const p = parseArgs(rest, ['name']);
     switch (command) {
@@ -215,7 +276,7 @@ async function main(): Promise<number> {
     await ds.initialize();
     try {
       if (argv[0] === 'projections' && argv[1] === 'rebuild') await rebuildProjections(argv.slice(2), config, ds, url);
-      else await run(argv, new GatewayStore(ds));
+      else await run(argv, new GatewayStore(ds), ds);
     } finally {
       await ds.destroy();
     }

@@ -1,3 +1,4 @@
 export * from './migrations';
 export * from './gateway-store';
 export * from './admin-store';
+export * from './password-hasher';

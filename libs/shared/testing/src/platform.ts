@@ -101,6 +101,8 @@ export interface TestPlatform {
   admin(...args: string[]): Promise<string>;
   createTenant(slug: string): Promise<{ id: string; slug: string }>;
   createKey(tenant: string, options?: { scopes?: string[]; expiresAt?: string; name?: string }): Promise<{ key: string; id: string }>;
+  /** `user create` through the CLI, the password on stdin; resolves with the user JSON. */
+  createUser(tenant: string, email: string, password: string, options?: { role?: 'admin' | 'viewer'; name?: string }): Promise<{ id: string; email: string; role: string }>;
   kill(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
   /** Sends a signal without waiting for an exit (e.g. SIGSTOP / SIGCONT). */
   signal(service: ServiceName, signal: NodeJS.Signals): void;
@@ -174,6 +176,20 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: s
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Runs the built admin CLI with `input` on stdin; resolves with stdout, rejects with stderr on a non-zero exit. */
+export function runAdminWithInput(env: NodeJS.ProcessEnv, args: string[], input: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'apps', 'launcher', 'dist', 'admin.js'), ...args], { env, cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.setEncoding('utf8').on('data', (t: string) => (stdout += t));
+    child.stderr!.setEncoding('utf8').on('data', (t: string) => (stderr += t));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(stderr.trim() || `admin exited with ${code}`))));
+    child.stdin!.end(input);
+  });
 }
 
 /**
@@ -323,6 +339,12 @@ export async function startTestPlatform(
         const e = error as { stderr?: string; message: string };
         throw new Error(e.stderr?.trim() || e.message);
       }
+    },
+    async createUser(tenant, email, password, opts = {}) {
+      const args = ['user', 'create', '--tenant', tenant, '--email', email, '--password-stdin'];
+      if (opts.role) args.push('--role', opts.role);
+      if (opts.name !== undefined) args.push('--name', opts.name);
+      return JSON.parse(await runAdminWithInput(env, args, password + '\n'));
     },
     kill,
     signal: (service, sig) => void children.get(service)?.kill(sig),
