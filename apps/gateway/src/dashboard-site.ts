@@ -17,17 +17,34 @@
  * request nothing from any other origin. Files are read once at startup (the build is small) and
  * gzip-compressed once; requests never touch the file system, so no path can escape the folder.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 export const DASHBOARD_BASE_PATH = '/dashboard/';
 
-/** The dashboard's Content-Security-Policy: everything from this origin, no inline script or style, no framing. */
+/**
+ * The only inline styles the dashboard may apply: the two `<style>` elements React Aria injects
+ * (react-aria's usePress: no double-tap delay on touch; usePreventScroll: no scroll chaining
+ * under an open dialog on iOS), allowed by their hashes. A change of their text in a new React
+ * Aria release shows up as a CSP violation in the browser tests (dashboard-*.e2e.spec.ts).
+ */
+export const DASHBOARD_INLINE_STYLES = [
+  '@layer {\n  [data-react-aria-pressable] {\n    touch-action: pan-x pan-y pinch-zoom;\n  }\n}',
+  '@layer {\n  * {\n    overscroll-behavior: contain;\n  }\n}',
+];
+
+const styleHash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+
+/**
+ * The dashboard's Content-Security-Policy: everything from this origin, no inline script, no
+ * inline style but the hashed ones above, nothing to connect to elsewhere, no framing.
+ */
 export const DASHBOARD_CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
-  "style-src 'self'",
+  `style-src 'self' ${DASHBOARD_INLINE_STYLES.map(styleHash).join(' ')}`,
   "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'self'",

@@ -1,0 +1,84 @@
+/**
+ * A real browser for the e2e tier: playwright-core driving the system's Chromium (Debian's
+ * `chromium-headless-shell`, or `chromium`; `CHROMIUM_PATH` overrides). Playwright's own browser
+ * download is not used (no network at test time). A missing browser fails the suite with a clear
+ * message — the browser checks are never skipped. Test support only (excluded from the gateway build).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
+
+/** Where the browser tests write their screenshots (git-ignored). */
+export const ARTIFACTS_DIR = resolve(__dirname, '..', '..', '..', '..', '..', '.artifacts', 'browser');
+
+export const CHROMIUM_CANDIDATES = ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium', '/usr/lib/chromium/headless_shell', '/usr/lib/chromium/chromium'];
+
+/** The Chromium binary to drive, or an error that says how to install one. */
+export function chromiumPath(): string {
+  const configured = process.env['CHROMIUM_PATH'];
+  if (configured) {
+    if (!existsSync(configured)) throw new Error(`CHROMIUM_PATH=${configured} does not exist`);
+    return configured;
+  }
+  const found = CHROMIUM_CANDIDATES.find((p) => existsSync(p));
+  if (!found) {
+    throw new Error(
+      `No Chromium for the browser tests (looked for ${CHROMIUM_CANDIDATES.join(', ')}). Install Debian's headless shell: ` +
+        '`apt-get install -y --no-install-recommends chromium-headless-shell` (.ci/run does), or set CHROMIUM_PATH.',
+    );
+  }
+  return found;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+}
+
+/** Every request a browser context makes and every console message of its pages (CSP violations appear there). */
+export class BrowserRecorder {
+  readonly requests: string[] = [];
+  readonly failed: { url: string; error: string }[] = [];
+  readonly console: string[] = [];
+
+  attach(context: BrowserContext): this {
+    context.on('request', (r: Request) => this.requests.push(r.url()));
+    context.on('requestfailed', (r: Request) => this.failed.push({ url: r.url(), error: r.failure()?.errorText ?? 'failed' }));
+    context.on('page', (page) => this.watch(page));
+    for (const page of context.pages()) this.watch(page);
+    return this;
+  }
+
+  private watch(page: Page): void {
+    page.on('console', (m) => this.console.push(`${m.type()}: ${m.text()}`));
+    page.on('pageerror', (e) => this.console.push(`pageerror: ${e.message}`));
+  }
+
+  /** Requests to anything but `origin` (data: and blob: URLs are the page's own). */
+  elsewhere(origin: string): string[] {
+    return this.requests.filter((u) => !u.startsWith('data:') && !u.startsWith('blob:') && new URL(u).origin !== origin);
+  }
+
+  /** Console lines about the Content-Security-Policy (a blocked resource or inline code). */
+  cspViolations(): string[] {
+    return this.console.filter((t) => /Content Security Policy/i.test(t));
+  }
+}
+
+/** Writes a full-page screenshot to ARTIFACTS_DIR/<name>.png and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const path = join(ARTIFACTS_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** The viewports the dashboard must be usable at (admin.md §6). */
+export const VIEWPORTS = {
+  desktop: { width: 1280, height: 800 },
+  phone: { width: 390, height: 844 },
+} as const;
+
+/** Whether the page scrolls sideways (content wider than the viewport). */
+export async function overflowsHorizontally(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+}
