@@ -4,7 +4,9 @@ import type { AddressInfo, Socket } from 'node:net';
 import {
   baseResponseHeaders,
   errorEnvelope,
+  ADMIN_MAX_BODY_BYTES,
   handleIntegrationRequest,
+  isAdminPath,
   isIntegrationPath,
   JSON_CONTENT_TYPE,
   matchRoute,
@@ -55,6 +57,8 @@ export interface GatewayHttpOptions {
   /** The dashboard: `/dashboard/` and every path below it (see dashboard-site.ts); absent → 404. */
   dashboard?: DashboardSite;
   limits: GatewayLimits;
+  /** The admin API (`/api/admin/v1/`, admin.md); its bodies share the byte budget, at most 1 MiB each. */
+  admin?: { handle(req: RawRequest): Promise<RawResponse> };
 }
 
 /**
@@ -88,6 +92,7 @@ function protocolErrorMessage(error: NodeJS.ErrnoException, limits: GatewayLimit
 export class GatewayHttpServer {
   private server: Server | null = null;
   private readonly bodyLimits;
+  private readonly adminBodyLimits;
 
   constructor(private readonly options: GatewayHttpOptions) {
     this.bodyLimits = {
@@ -96,6 +101,7 @@ export class GatewayHttpServer {
       budgetWaitMs: options.limits.bodyBufferWaitMs,
       retryAfterSeconds: BODY_BUDGET_RETRY_AFTER_SECONDS,
     };
+    this.adminBodyLimits = { ...this.bodyLimits, maxBytes: ADMIN_MAX_BODY_BYTES };
   }
 
   /** Bytes of request bodies held now (for metrics and tests). */
@@ -203,6 +209,14 @@ export class GatewayHttpServer {
           remoteAddress: req.socket.remoteAddress,
         };
         response = await handleIntegrationRequest(raw, this.options.deps);
+        if (body.mustClose) response.headers['connection'] = 'close';
+      } else if (this.options.admin && isAdminPath(rawUrl)) {
+        // The admin API: its body is read only once the session passed (sign-in excepted).
+        body = new IncomingBody(req, this.adminBodyLimits);
+        const tooLarge = body.declaredTooLarge;
+        if (tooLarge) body.refuse();
+        const raw: RawRequest = { method, rawUrl, headers: headersOf(req), body: body.declared === 0 ? null : body, bodyTooLarge: tooLarge, remoteAddress: req.socket.remoteAddress };
+        response = await this.options.admin.handle(raw);
         if (body.mustClose) response.headers['connection'] = 'close';
       } else {
         req.resume();

@@ -9,6 +9,7 @@ import { buildDocsSite, buildOpenApiDocument } from '@datamingle/gateway-openapi
 import { GatewayStore } from '@datamingle/gateway-infrastructure';
 import { loadConfig, Logger, NestLoggerBridge, openReadModel, runMain, type PlatformConfig } from '@datamingle/platform';
 import { DEFAULT_DASHBOARD_DIR, loadDashboardSite } from './dashboard-site';
+import { AdminApi } from './admin/admin-api';
 import { GatewayHttpServer } from './http-server';
 import { KeyUsage } from './key-usage';
 import { Metrics } from './metrics';
@@ -58,6 +59,8 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
     // The dashboard's built files (apps/dashboard/dist, `npm run build`), read once, served under /dashboard/.
     const dashboard = loadDashboardSite(DEFAULT_DASHBOARD_DIR);
     if (dashboard.problem) logger.warn('the dashboard is not served', { reason: dashboard.problem });
+    // The admin API (admin.md): sessions, users, keys, settings, security and audit events.
+    const admin = new AdminApi({ ds, baseDomain: config.baseDomain, hmacSecret: () => secret, logger });
     this.http = new GatewayHttpServer({
       port: config.gatewayPort,
       host: config.gatewayHost,
@@ -69,15 +72,20 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
       // once, served from /docs/scalar.js.
       docs: buildDocsSite({
         title: openApi.info.title,
-        sources: [{ title: openApi.info.title, slug: 'integrations-v1', url: '/api/integrations/v1/openapi.json' }],
+        sources: [
+          { title: openApi.info.title, slug: 'integrations-v1', url: '/api/integrations/v1/openapi.json' },
+          { title: 'Datamingle admin API', slug: 'admin-v1', url: '/api/admin/v1/openapi.json' },
+        ],
         scalarBundle: readFileSync(join(__dirname, 'assets', 'scalar-standalone.js'), 'utf8'),
       }),
       dashboard: dashboard.site,
       limits: config.gatewayLimits,
+      admin,
     });
     metrics.trackBodyBytes(() => this.http.bodyBytesBuffered());
-    this.ready = store.hmacSecret().then((s) => {
+    this.ready = store.hmacSecret().then(async (s) => {
       secret = s;
+      await admin.ready();
     });
   }
 

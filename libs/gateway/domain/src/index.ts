@@ -16,3 +16,5 @@ export * from './lib/admin/keys';
 export * from './lib/admin/ports';
 export * from './lib/admin/session';
 export * from './lib/admin/users';
+export * from './lib/admin/api';
+export * from './lib/admin/routes';

@@ -1,0 +1,230 @@
+/**
+ * The OpenAPI 3.1 document of the admin API (admin.md), built from its route table
+ * (`ADMIN_ROUTES` of gateway-domain) and the schemas below. Served at
+ * `GET /api/admin/v1/openapi.json` (no session) and listed on the API reference page.
+ */
+import {
+  ADMIN_BASE_PATH,
+  ADMIN_MAX_BODY_BYTES,
+  ADMIN_MESSAGES,
+  ADMIN_ROUTES,
+  allowedMethods,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  SESSION_COOKIE,
+  type AdminOperation,
+} from '@datamingle/gateway-domain';
+import { DATETIME_PATTERN, REQUEST_ID_SCHEMA_PATTERN, UUID_PATTERN } from './schemas';
+import type { JsonSchemaObject } from './types';
+
+type Schema = JsonSchemaObject;
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const datetime: Schema = { type: 'string', pattern: DATETIME_PATTERN };
+const nullable = (s: Schema): Schema => ({ anyOf: [s, { type: 'null' }] });
+const uuid: Schema = { type: 'string', pattern: UUID_PATTERN };
+const obj = (properties: Record<string, Schema>, required: string[] = Object.keys(properties)): Schema => ({ type: 'object', properties, required, additionalProperties: false });
+
+const SCHEMAS: Record<string, Schema> = {
+  User: obj({
+    id: uuid,
+    email: { type: 'string' },
+    name: { type: 'string' },
+    role: { type: 'string', enum: ['admin', 'viewer'] },
+    is_active: { type: 'boolean' },
+    created_at: datetime,
+    last_sign_in_at: nullable(datetime),
+  }),
+  SessionInfo: obj({ user: ref('User'), csrf_token: { type: 'string', description: 'Send it as `X-CSRF-Token` with every POST, PUT, PATCH and DELETE.' } }),
+  ApiKey: obj({
+    id: uuid,
+    name: { type: 'string', minLength: 1, maxLength: 255 },
+    prefix: { type: 'string' },
+    scopes: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 50 },
+    partner: nullable(uuid),
+    expires_at: nullable(datetime),
+    is_active: { type: 'boolean' },
+    rate_limit_per_second: nullable({ type: 'integer', minimum: 1, maximum: 10_000 }),
+    created_at: datetime,
+    last_used_at: nullable(datetime),
+  }),
+  ApiKeyWithSecret: {
+    description: 'The creation (and rotation) response: the key object plus `key`, shown this once.',
+    allOf: [ref('ApiKey')],
+    type: 'object',
+    properties: { key: { type: 'string', pattern: '^sk_live_[0-9A-Za-z]{32,128}$' } },
+    required: ['key'],
+  },
+  Settings: obj({ integration_enabled: { type: 'boolean' }, tenant: obj({ id: uuid, slug: { type: 'string' }, name: { type: 'string' } }) }),
+  SecurityEvent: obj({
+    id: { type: 'string' },
+    occurred_at: datetime,
+    request_id: { type: 'string' },
+    reason: { type: 'string', enum: ['NOT_AUTHENTICATED', 'AUTHENTICATION_FAILED', 'KEY_EXPIRED', 'INTEGRATION_DISABLED', 'PERMISSION_DENIED'] },
+    api_key: nullable(obj({ id: uuid, name: nullable({ type: 'string' }) })),
+    method: { type: 'string' },
+    path: { type: 'string' },
+    client_ip: nullable({ type: 'string' }),
+    count: { type: 'integer', minimum: 1, description: 'More than 1 for an aggregate of one source, reason and minute.' },
+    first_at: nullable(datetime),
+    last_at: nullable(datetime),
+  }),
+  AuditEvent: obj({
+    id: uuid,
+    occurred_at: datetime,
+    action: { type: 'string', examples: ['api_key.revoked', 'user.created', 'session.failed'] },
+    actor: {
+      oneOf: [obj({ type: { const: 'cli' } }), obj({ type: { const: 'user' }, id: nullable(uuid), email: { type: 'string' } })],
+    },
+    target: obj({ type: { type: 'string', enum: ['api_key', 'user', 'settings', 'session', 'tenant'] }, id: nullable({ type: 'string' }), name: nullable({ type: 'string' }) }),
+    changes: { type: 'object', additionalProperties: { type: 'array', minItems: 2, maxItems: 2 }, description: '`{field: [before, after]}`' },
+    request_id: nullable({ type: 'string' }),
+    client_ip: nullable({ type: 'string' }),
+  }),
+  Pagination: obj({ limit: { type: 'integer', minimum: 1, maximum: 200 }, next_cursor: nullable({ type: 'string' }) }),
+  Error: {
+    type: 'object',
+    properties: {
+      detail: { type: 'string', description: 'Only on 401 and 403 answers.' },
+      success: { const: false },
+      error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object' } }, required: ['code', 'message'] },
+      request_id: { type: 'string', pattern: REQUEST_ID_SCHEMA_PATTERN },
+    },
+    required: ['success', 'error', 'request_id'],
+  },
+};
+
+const single = (data: Schema): Schema => obj({ success: { const: true }, data });
+const list = (item: string): Schema => obj({ success: { const: true }, data: { type: 'array', items: ref(item) }, pagination: ref('Pagination') });
+const json = (schema: Schema) => ({ 'application/json': { schema } });
+
+interface OperationDoc {
+  summary: string;
+  response: { status: number; schema?: Schema };
+  body?: Schema;
+  query?: Array<{ name: string; schema: Schema; description: string }>;
+}
+
+const PAGE_PARAMS = [
+  { name: 'limit', schema: { type: 'string' }, description: 'Page size, clamped to 1–200 (default 50).' },
+  { name: 'cursor', schema: { type: 'string' }, description: '`pagination.next_cursor` of the previous page.' },
+];
+
+const OPERATIONS: Record<AdminOperation, OperationDoc> = {
+  signIn: { summary: 'Sign in (sets the session cookie; no CSRF token needed)', body: obj({ email: { type: 'string' }, password: { type: 'string' } }), response: { status: 200, schema: single(ref('SessionInfo')) } },
+  signOut: { summary: 'Sign out (the session ends on the server)', response: { status: 204 } },
+  me: { summary: 'The signed-in user and the CSRF token', response: { status: 200, schema: single(ref('SessionInfo')) } },
+  changePassword: {
+    summary: "Change one's own password (ends the user's other sessions)",
+    body: obj({ current_password: { type: 'string' }, new_password: { type: 'string', minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH } }),
+    response: { status: 200, schema: single(ref('User')) },
+  },
+  listKeys: {
+    summary: 'API keys, newest first',
+    query: [
+      { name: 'partner', schema: { type: 'string' }, description: 'a partner id, or `null` for keys without a partner' },
+      { name: 'is_active', schema: { type: 'string', enum: ['true', 'false'] }, description: 'active or revoked keys only' },
+      ...PAGE_PARAMS,
+    ],
+    response: { status: 200, schema: list('ApiKey') },
+  },
+  createKey: {
+    summary: 'Create a key: the answer holds `key` once (Cache-Control: no-store)',
+    body: { type: 'object', properties: { name: { type: 'string' }, scopes: { type: 'array', items: { type: 'string' } }, expires_at: nullable(datetime), is_active: { type: 'boolean' }, rate_limit_per_second: nullable({ type: 'integer' }) }, required: ['name'] },
+    response: { status: 201, schema: single(ref('ApiKeyWithSecret')) },
+  },
+  getKey: { summary: 'One API key', response: { status: 200, schema: single(ref('ApiKey')) } },
+  updateKey: {
+    summary: 'Change name, scopes, expiry, is_active or rate limit (effective on the next integration request)',
+    body: { type: 'object', properties: { name: { type: 'string' }, scopes: { type: 'array', items: { type: 'string' } }, expires_at: nullable(datetime), is_active: { type: 'boolean' }, rate_limit_per_second: nullable({ type: 'integer' }) } },
+    response: { status: 200, schema: single(ref('ApiKey')) },
+  },
+  deleteKey: { summary: 'Delete a key permanently', response: { status: 204 } },
+  rotateKey: { summary: 'A new key with the same scopes, partner, expiry and rate limit; the old key stays active', response: { status: 201, schema: single(ref('ApiKeyWithSecret')) } },
+  getSettings: { summary: 'The tenant integration switch', response: { status: 200, schema: single(ref('Settings')) } },
+  updateSettings: { summary: 'Turn the integration API on or off', body: { type: 'object', properties: { integration_enabled: { type: 'boolean' } } }, response: { status: 200, schema: single(ref('Settings')) } },
+  listUsers: { summary: 'Users, newest first', query: PAGE_PARAMS, response: { status: 200, schema: list('User') } },
+  createUser: {
+    summary: 'Create a user (role default viewer)',
+    body: { type: 'object', properties: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string', enum: ['admin', 'viewer'] }, password: { type: 'string', minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH } }, required: ['email', 'password'] },
+    response: { status: 201, schema: single(ref('User')) },
+  },
+  getUser: { summary: 'One user', response: { status: 200, schema: single(ref('User')) } },
+  updateUser: {
+    summary: 'Change name, role or is_active (a role change or disabling ends its sessions; the last active admin stays)',
+    body: { type: 'object', properties: { name: { type: 'string' }, role: { type: 'string', enum: ['admin', 'viewer'] }, is_active: { type: 'boolean' } } },
+    response: { status: 200, schema: single(ref('User')) },
+  },
+  deleteUser: { summary: 'Delete a user (not the last active admin)', response: { status: 204 } },
+  listSecurityEvents: {
+    summary: 'Security events of the integration API, newest first',
+    query: [
+      { name: 'reason', schema: { type: 'string' }, description: 'one reason code' },
+      { name: 'api_key', schema: { type: 'string' }, description: 'an API key id' },
+      { name: 'created_after', schema: { type: 'string' }, description: 'at or after this datetime' },
+      { name: 'created_before', schema: { type: 'string' }, description: 'before this datetime' },
+      ...PAGE_PARAMS,
+    ],
+    response: { status: 200, schema: list('SecurityEvent') },
+  },
+  listAuditEvents: { summary: 'Audit events, newest first', query: PAGE_PARAMS, response: { status: 200, schema: list('AuditEvent') } },
+};
+
+const ERROR_RESPONSES: Record<string, string> = {
+  '400': 'VALIDATION_ERROR',
+  '401': `AUTHENTICATION_FAILED (sign-in only: "${ADMIN_MESSAGES.signInFailed}")`,
+  '403': 'NOT_AUTHENTICATED (no valid session), PERMISSION_DENIED (CSRF, foreign Origin, or a viewer writing)',
+  '404': 'NOT_FOUND',
+  '405': 'METHOD_NOT_ALLOWED, with Allow',
+  '409': 'DUPLICATE (user email)',
+  '413': `PAYLOAD_TOO_LARGE (over ${ADMIN_MAX_BODY_BYTES} bytes)`,
+  '415': 'UNSUPPORTED_MEDIA_TYPE',
+  '429': 'RATE_LIMITED (sign-in throttle), with Retry-After',
+};
+
+export function buildAdminOpenApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of ADMIN_ROUTES) {
+    const item: Record<string, unknown> = {};
+    const hasId = route.path.includes('{id}');
+    if (hasId) item['parameters'] = [{ name: 'id', in: 'path', required: true, schema: uuid }];
+    for (const [method, op] of Object.entries(route.methods) as Array<[string, AdminOperation]>) {
+      const doc = OPERATIONS[op];
+      const responses: Record<string, unknown> = {
+        [String(doc.response.status)]: doc.response.schema ? { description: 'Success', content: json(doc.response.schema) } : { description: 'No content' },
+      };
+      for (const [status, description] of Object.entries(ERROR_RESPONSES)) responses[status] = { description, content: json(ref('Error')) };
+      item[method.toLowerCase()] = {
+        operationId: op,
+        summary: doc.summary,
+        description: `Allowed methods on this path: ${allowedMethods(route).join(', ')}.`,
+        tags: [route.path.split('/')[0]!],
+        security: op === 'signIn' ? [] : [{ Session: [] }],
+        ...(doc.query ? { parameters: doc.query.map((q) => ({ name: q.name, in: 'query', required: false, schema: q.schema, description: q.description })) } : {}),
+        ...(doc.body ? { requestBody: { required: false, content: json(doc.body) } } : {}),
+        responses,
+      };
+    }
+    paths[`${ADMIN_BASE_PATH}/${route.path}`] = item;
+  }
+  return {
+    openapi: '3.1.0',
+    jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
+    info: {
+      title: 'Datamingle admin API',
+      version: '1.0.0',
+      description:
+        'The API behind the dashboard, on each tenant host. Sign in with `POST session/`; the session cookie ' +
+        `(\`${SESSION_COOKIE}\`) authenticates every other request, and every POST, PUT, PATCH and DELETE ` +
+        'also needs `X-CSRF-Token` (from the sign-in answer or `GET me/`). `X-API-Key` gives no access. Checks run in the ' +
+        'order session (403 NOT_AUTHENTICATED), CSRF (403 PERMISSION_DENIED), role (403 PERMISSION_DENIED), validation (400). ' +
+        'Envelopes, errors, `X-Request-ID` and cursor pagination follow the integration API.',
+    },
+    servers: [{ url: '/', description: 'the tenant host, e.g. http://acme.localhost:8080' }],
+    security: [{ Session: [] }],
+    paths,
+    components: {
+      schemas: SCHEMAS,
+      securitySchemes: { Session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'The session cookie set by `POST session/`.' } },
+    },
+  };
+}
