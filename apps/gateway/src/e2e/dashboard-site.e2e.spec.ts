@@ -6,7 +6,7 @@
  */
 import { startTestPlatform, type TestPlatform } from '@datamingle/testing';
 import type { Browser } from 'playwright-core';
-import { BrowserRecorder, launchBrowser, overflowsHorizontally, screenshot, VIEWPORTS } from './testing-support/browser';
+import { BrowserRecorder, isFocused, launchBrowser, overflowsHorizontally, screenshot, VIEWPORTS } from './testing-support/browser';
 
 jest.setTimeout(60_000);
 
@@ -96,12 +96,12 @@ describe('the dashboard, served by the gateway', () => {
       for (const control of [email, password, submit]) await expect(control.isVisible()).resolves.toBe(true);
       expect(await overflowsHorizontally(page)).toBe(false);
       // Keyboard: Email has the focus; Tab moves to Password, then to Sign in.
-      await expect(email.evaluate((e) => e === document.activeElement)).resolves.toBe(true);
+      await expect(isFocused(email)).resolves.toBe(true);
       await page.keyboard.type('ops@acme.example');
       await page.keyboard.press('Tab');
-      await expect(password.evaluate((e) => e === document.activeElement)).resolves.toBe(true);
+      await expect(isFocused(password)).resolves.toBe(true);
       await page.keyboard.press('Tab');
-      await expect(submit.evaluate((e) => e === document.activeElement)).resolves.toBe(true);
+      await expect(isFocused(submit)).resolves.toBe(true);
       await screenshot(page, `dashboard-sign-in-${name}`);
       expect(recorder.elsewhere(origin)).toEqual([]);
       expect(recorder.cspViolations()).toEqual([]);

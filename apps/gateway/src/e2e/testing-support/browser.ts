@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Request } from 'playwright-core';
 
 /** Where the browser tests write their screenshots (git-ignored). */
 export const ARTIFACTS_DIR = resolve(__dirname, '..', '..', '..', '..', '..', '.artifacts', 'browser');
@@ -78,7 +78,36 @@ export const VIEWPORTS = {
   phone: { width: 390, height: 844 },
 } as const;
 
+// Code run in the page is passed as text: the test files are type-checked without the DOM library.
+
 /** Whether the page scrolls sideways (content wider than the viewport). */
 export async function overflowsHorizontally(page: Page): Promise<boolean> {
-  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+  return page.evaluate<boolean>('document.documentElement.scrollWidth > window.innerWidth + 1');
+}
+
+/** Whether `locator`'s element has the keyboard focus. */
+export async function isFocused(locator: Locator): Promise<boolean> {
+  return locator.evaluate((element) => element === element.ownerDocument.activeElement);
+}
+
+/** The page's visible text. */
+export async function bodyText(page: Page): Promise<string> {
+  return page.evaluate<string>('document.body ? document.body.innerText : ""');
+}
+
+/**
+ * Polls `check` (run here, not in the page: the dashboard's CSP forbids the string evaluation of
+ * Playwright's waitForFunction) until it holds, or fails with `what`.
+ */
+export async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The text on the clipboard (needs the clipboard-read permission). */
+export async function clipboardText(page: Page): Promise<string> {
+  return page.evaluate<string>('navigator.clipboard.readText()');
 }
