@@ -1,3 +1,4 @@
+import { shutdownTelemetry } from '@datamingle/platform/telemetry'; // first: tracing (when OTEL_* configure it) must start before http, pg and kafkajs load
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -131,5 +132,5 @@ runMain('gateway', async () => {
     abortOnError: false,
   });
   app.enableShutdownHooks();
-  process.on('disconnect', () => void app.close().then(() => process.exit(0)));
+  process.on('disconnect', () => void app.close().then(() => shutdownTelemetry()).then(() => process.exit(0)));
 });

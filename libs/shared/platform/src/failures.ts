@@ -2,6 +2,7 @@ import { GATEWAY_TIMEOUT_MESSAGE, type ServiceReply, type ServiceRequest } from 
 import { parseJsonText } from '@datamingle/kernel';
 import { EventStoreUnavailableError, writeOutcomeOf } from '@datamingle/event-store';
 import type { Logger } from './logger';
+import { continueTrace } from './tracing';
 
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
@@ -116,6 +117,8 @@ export abstract class ServiceMessageController {
   constructor(protected readonly logger: Logger) {}
 
   protected run(pattern: string, request: ServiceRequest, execute: () => Promise<ServiceReply>): Promise<ServiceReply> {
+    // Traced (MessageSpanInterceptor), the events it stores carry this message's span.
+    continueTrace(request);
     if (request.bodyJson !== undefined) {
       // A large body the gateway forwarded unparsed: step 13 (well-formed JSON object) happens here.
       const parsed = parseJsonText(request.bodyJson);

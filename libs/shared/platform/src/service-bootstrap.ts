@@ -5,6 +5,8 @@ import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { loadConfig, type PlatformConfig } from './config';
 import { Logger } from './logger';
+import { shutdownTelemetry, telemetryStarted } from './telemetry';
+import { MessageSpanInterceptor } from './tracing';
 
 /** Routes Nest's own log lines into our structured logger. */
 export class NestLoggerBridge implements LoggerService {
@@ -46,6 +48,8 @@ export async function bootstrapService(options: ServiceBootstrapOptions): Promis
     logger: new NestLoggerBridge(options.logger),
     abortOnError: false,
   });
+  // Tracing on (telemetry.ts): every message is handled under its SERVER span; off, no interceptor at all.
+  if (telemetryStarted()) app.useGlobalInterceptors(new MessageSpanInterceptor());
   app.connectMicroservice<MicroserviceOptions>(
     { transport: Transport.TCP, options: { host: options.transport.host, port: options.transport.port } },
     { inheritAppConfig: true },
@@ -91,6 +95,6 @@ export function serviceProcess(
       healthHost: host,
       logger,
     });
-    process.on('disconnect', () => void app.close().then(() => process.exit(0)));
+    process.on('disconnect', () => void app.close().then(() => shutdownTelemetry()).then(() => process.exit(0)));
   });
 }

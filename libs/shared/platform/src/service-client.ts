@@ -5,6 +5,7 @@ import { ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { firstValueFrom, type Observable, timeout, TimeoutError } from 'rxjs';
 import { ELAPSED, within } from './time-limit';
 import { DependencyUnavailableError } from './failures';
+import { tracedCall } from './tracing';
 
 /** One `host:port` a service is reached at (a hostname or an IP literal). */
 export interface ServiceAddress {
@@ -121,6 +122,8 @@ function targetsOf(target: ServiceTarget): readonly ServiceAddress[] {
  *   applied), otherwise the underlying error (connection not made, resolution, the service's own).
  * - Large payloads can have a connection of their own (`dedicated`), so that they never queue
  *   megabytes in front of, or share a socket failure with, other callers' calls.
+ * - Inside a trace (an active span) a call is a CLIENT span and an object payload carries its
+ *   `traceparent` (tracing.ts tracedCall); otherwise the payload is sent as given.
  */
 export class TcpBalancer {
   private readonly targets: readonly ServiceAddress[];
@@ -156,7 +159,11 @@ export class TcpBalancer {
     return (this.endpoints ?? []).map((e) => e.key);
   }
 
-  async send<R, P = unknown>(pattern: string, payload: P, timeoutMs: number, options: SendOptions = {}): Promise<R> {
+  send<R, P = unknown>(pattern: string, payload: P, timeoutMs: number, options: SendOptions = {}): Promise<R> {
+    return tracedCall(pattern, payload, (sent) => this.sendNow<R, P>(pattern, sent, timeoutMs, options));
+  }
+
+  private async sendNow<R, P>(pattern: string, payload: P, timeoutMs: number, options: SendOptions): Promise<R> {
     if (this.closed) throw new Error('client closed');
     const deadline = Date.now() + timeoutMs;
     await this.ensureAddresses(deadline);

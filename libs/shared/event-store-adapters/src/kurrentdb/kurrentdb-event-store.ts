@@ -31,6 +31,7 @@ import {
 } from '@datamingle/event-store';
 import { decodePosition, encodePosition } from '../postgres/position';
 import { commitBearing, prepareAppend, prepareAppends, revisionMatches } from '@datamingle/event-store/adapter-support';
+import { tracedAppend } from '../append-span';
 
 export interface KurrentDbEventStoreOptions {
   /** `kurrentdb://host:2113?tls=false` (also `esdb://`, `kurrentdb+discover://` for clusters). */
@@ -100,10 +101,12 @@ export class KurrentDbEventStore extends EventStore {
     prepareAppend(streamName, events, options.expectedRevision);
     if (events.length === 0) return this.checkRevision(streamName, options.expectedRevision);
     const data = events.map(toEventData); // built before the call: a failure here never reaches the server
-    const result = await commitBearing(
-      () => this.client.appendToStream(streamName, data, { streamState: toStreamState(options.expectedRevision) }),
-      isDefinitiveAppendFailure,
-      (error) => toPortError(error, streamName, options.expectedRevision),
+    const result = await tracedAppend('kurrentdb', [streamName], events.length, () =>
+      commitBearing(
+        () => this.client.appendToStream(streamName, data, { streamState: toStreamState(options.expectedRevision) }),
+        isDefinitiveAppendFailure,
+        (error) => toPortError(error, streamName, options.expectedRevision),
+      ),
     );
     // The events are stored: whatever fails from here on is "applied, then failed".
     return afterAppliedWrite(async () => {
@@ -138,7 +141,10 @@ export class KurrentDbEventStore extends EventStore {
       expectedState: toStreamState(a.expectedRevision),
       events: a.events.map((e) => toEventData({ ...e, metadata: { [METADATA_PROPERTY]: JSON.stringify(e.metadata) } })),
     }));
-    const appended = await commitBearing(() => this.client.multiStreamAppend(requests), isDefinitiveAppendFailure, toError);
+    const count = nonEmpty.reduce((n, a) => n + a.events.length, 0);
+    const appended = await tracedAppend('kurrentdb', nonEmpty.map((a) => a.streamName), count, () =>
+      commitBearing(() => this.client.multiStreamAppend(requests), isDefinitiveAppendFailure, toError),
+    );
     for (const r of appended.responses) result.set(r.streamName, r.revision);
     return result;
   }

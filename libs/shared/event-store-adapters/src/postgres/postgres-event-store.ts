@@ -27,6 +27,7 @@ import {
   revisionMatches,
   type PreparedEvents,
 } from '@datamingle/event-store/adapter-support';
+import { tracedAppend } from '../append-span';
 
 export const DEFAULT_EVENT_STORE_SCHEMA = 'event_store';
 
@@ -130,13 +131,17 @@ export class PostgresEventStore extends EventStore implements InTransactionAppen
   ): Promise<AppendResult> {
     const prepared = prepareAppend(streamName, events, options.expectedRevision);
     if (events.length === 0) return this.withClient((client) => this.checkRevision(client, streamName, options.expectedRevision));
-    return this.withClient((client) => this.append(client, streamName, prepared, options.expectedRevision, true));
+    return tracedAppend('postgresql', [streamName], events.length, () =>
+      this.withClient((client) => this.append(client, streamName, prepared, options.expectedRevision, true)),
+    );
   }
 
   /** All streams' appends in one transaction: every stream's events or none. */
   override async appendToStreams(appends: readonly StreamAppend[]): Promise<Map<string, bigint>> {
     const prepared = prepareAppends(appends);
-    return this.withClient(async (client) => {
+    const streams = appends.map((a) => a.streamName);
+    const count = appends.reduce((n, a) => n + a.events.length, 0);
+    return tracedAppend('postgresql', streams, count, () => this.withClient(async (client) => {
       const result = new Map<string, bigint>();
       await client.query('BEGIN');
       try {
@@ -155,7 +160,7 @@ export class PostgresEventStore extends EventStore implements InTransactionAppen
         await rollbackQuietly(client);
         throw error;
       }
-    });
+    }));
   }
 
   /**
@@ -172,8 +177,14 @@ export class PostgresEventStore extends EventStore implements InTransactionAppen
     options: { expectedRevision: ExpectedRevision },
   ): Promise<AppendResult> {
     const prepared = prepareAppend(streamName, events, options.expectedRevision);
+    if (events.length === 0) return this.checkRevision(client, streamName, options.expectedRevision).catch((error: unknown) => {
+      throw toEventStoreError(error);
+    });
+    return tracedAppend('postgresql', [streamName], events.length, () => this.appendUnderSavepoint(client, streamName, prepared, options.expectedRevision));
+  }
+
+  private async appendUnderSavepoint(client: ClientBase, streamName: string, prepared: PreparedEvents, expectedRevision: ExpectedRevision): Promise<AppendResult> {
     try {
-      if (events.length === 0) return await this.checkRevision(client, streamName, options.expectedRevision);
       try {
         await client.query(`SAVEPOINT ${SAVEPOINT}`);
       } catch (error) {
@@ -183,7 +194,7 @@ export class PostgresEventStore extends EventStore implements InTransactionAppen
         throw error;
       }
       try {
-        const result = await this.append(client, streamName, prepared, options.expectedRevision, false);
+        const result = await this.append(client, streamName, prepared, expectedRevision, false);
         await client.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
         noteUncommittedAppend(client);
         return result;
@@ -211,9 +222,18 @@ export class PostgresEventStore extends EventStore implements InTransactionAppen
     options: { versionMetadataKey?: string } = {},
   ): Promise<Map<string, { firstRevision: bigint; lastRevision: bigint }>> {
     const nonEmpty = appends.filter((a) => a.events.length > 0);
-    const result = new Map<string, { firstRevision: bigint; lastRevision: bigint }>();
-    if (nonEmpty.length === 0) return result;
+    if (nonEmpty.length === 0) return new Map();
     if (new Set(nonEmpty.map((a) => a.streamName)).size !== nonEmpty.length) throw new TypeError('each stream may appear once');
+    const count = nonEmpty.reduce((n, a) => n + a.events.length, 0);
+    return tracedAppend('postgresql', nonEmpty.map((a) => a.streamName), count, () => this.appendManyInTransaction(client, nonEmpty, options));
+  }
+
+  private async appendManyInTransaction(
+    client: ClientBase,
+    nonEmpty: ReadonlyArray<{ streamName: string; events: readonly NewEvent[] }>,
+    options: { versionMetadataKey?: string },
+  ): Promise<Map<string, { firstRevision: bigint; lastRevision: bigint }>> {
+    const result = new Map<string, { firstRevision: bigint; lastRevision: bigint }>();
     const prepared = nonEmpty.map((a) => prepareAppend(a.streamName, a.events, 'any'));
     try {
       const { rows } = await client.query<{ stream_name: string; revision: string }>(
