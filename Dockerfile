@@ -16,7 +16,8 @@ FROM base AS manifests
 COPY . .
 RUN node deploy/docker/layout.cjs manifests /src /out
 
-# Compile every workspace (tsc -b) with the full dependency tree, then collect the dist folders.
+# Compile every workspace (tsc -b) and bundle the dashboard (Vite) with the full dependency tree,
+# then collect the dist folders (apps/dashboard/dist included).
 FROM base AS build
 COPY --from=manifests /out/ ./
 RUN npm ci --ignore-scripts

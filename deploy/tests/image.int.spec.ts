@@ -70,6 +70,7 @@ describe('the final stage, reproduced without Docker', () => {
         'gateway stops on SIGTERM',
         'the EventStoreDB adapter (@datamingle/event-store-adapters/kurrentdb) loads',
         'catalog (eventstoredb, no server) answers /readyz with 503',
+        'the dashboard is in the image and the gateway serves it (apps/dashboard/dist)',
       ]),
     );
   });

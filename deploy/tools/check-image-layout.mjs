@@ -109,6 +109,23 @@ try {
   check('KurrentDB client and its native glibc addon load', addon.status === 0, addon.stderr.trim().split('\n').slice(-3).join(' '));
   // EVENT_STORE=eventstoredb loads the adapter lazily (a subpath export), so the roles' startup
   // with a configuration error would not prove it resolves.
+  // The dashboard's build is in the image where the gateway looks for it, and every file its page references is served.
+  const dashboard = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `const { DEFAULT_DASHBOARD_DIR, loadDashboardSite } = require('./apps/gateway/dist/dashboard-site.js');
+       const { site, problem } = loadDashboardSite(DEFAULT_DASHBOARD_DIR);
+       if (problem) throw new Error(problem);
+       const page = site.respond('GET', '/dashboard/settings/api-keys');
+       const html = page.body.toString();
+       const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+       if (page.status !== 200 || !html.includes('id="root"') || assets.length < 2) throw new Error('unexpected page: ' + html.slice(0, 300));
+       for (const a of assets) if (site.respond('GET', a).status !== 200) throw new Error(a + ' is not served');`,
+    ],
+    { cwd: app, encoding: 'utf8' },
+  );
+  check('the dashboard is in the image and the gateway serves it (apps/dashboard/dist)', dashboard.status === 0, dashboard.stderr.trim().split('\n').slice(-3).join(' '));
   const adapter = spawnSync(process.execPath, ['-e', "if (typeof require('@datamingle/event-store-adapters/kurrentdb').KurrentDbEventStore !== 'function') process.exit(3)"], { cwd: app, encoding: 'utf8' });
   check('the EventStoreDB adapter (@datamingle/event-store-adapters/kurrentdb) loads', adapter.status === 0, adapter.stderr.trim().split('\n').slice(-3).join(' '));
 

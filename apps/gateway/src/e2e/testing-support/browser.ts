@@ -5,7 +5,7 @@
  * message — the browser checks are never skipped. Test support only (excluded from the gateway build).
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Request } from 'playwright-core';
 
 /** Where the browser tests write their screenshots (git-ignored). */
@@ -20,7 +20,8 @@ export function chromiumPath(): string {
     if (!existsSync(configured)) throw new Error(`CHROMIUM_PATH=${configured} does not exist`);
     return configured;
   }
-  const found = CHROMIUM_CANDIDATES.find((p) => existsSync(p));
+  const onPath = ['chromium-headless-shell', 'chromium'].flatMap((bin) => (process.env['PATH'] ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, bin)));
+  const found = [...CHROMIUM_CANDIDATES, ...onPath].find((p) => existsSync(p));
   if (!found) {
     throw new Error(
       `No Chromium for the browser tests (looked for ${CHROMIUM_CANDIDATES.join(', ')}). Install Debian's headless shell: ` +
