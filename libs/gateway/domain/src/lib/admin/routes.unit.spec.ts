@@ -1,0 +1,39 @@
+import { ADMIN_ROUTES, allowedMethods, isAdminPath, matchAdminRoute, roleAllows } from './routes';
+
+const ID = '7e3a9f12-5b6c-4d8e-9f01-23456789abcd';
+
+describe('admin API routes', () => {
+  it('match with or without the trailing slash, with a UUID id', () => {
+    const a = matchAdminRoute(`/api/admin/v1/api-keys/${ID}/rotate/`);
+    const b = matchAdminRoute(`/api/admin/v1/api-keys/${ID.toUpperCase()}/rotate`);
+    expect(a).toEqual({ type: 'route', route: ADMIN_ROUTES.find((r) => r.path === 'api-keys/{id}/rotate/'), id: ID });
+    expect(b).toEqual(a);
+    expect(matchAdminRoute('/api/admin/v1/users')).toMatchObject({ type: 'route', route: { path: 'users/' }, id: null });
+    expect(matchAdminRoute('/api/admin/v1/me/password')).toMatchObject({ type: 'route', route: { path: 'me/password/' } });
+    expect(matchAdminRoute('/api/admin/v1/openapi.json')).toEqual({ type: 'openapi' });
+  });
+
+  it('name no route for unknown paths, a non-UUID id, or the bare base path', () => {
+    for (const path of ['/api/admin/v1/', '/api/admin/v1', '/api/admin/v1/api-keys/abc/', '/api/admin/v1/nope/', '/api/admin/v1//users/', '/api/admin/v1/users/x/y/']) {
+      expect({ path, match: matchAdminRoute(path) }).toEqual({ path, match: { type: 'not_found' } });
+    }
+    expect(isAdminPath('/api/admin/v1/users/?limit=1')).toBe(true);
+    expect(isAdminPath('/api/admin/v10/users/')).toBe(false);
+    expect(isAdminPath('/api/integrations/v1/orders/')).toBe(false);
+  });
+
+  it('list Allow with HEAD for GET and OPTIONS always', () => {
+    expect(allowedMethods(ADMIN_ROUTES.find((r) => r.path === 'api-keys/{id}/')!)).toEqual(['GET', 'HEAD', 'OPTIONS', 'PATCH', 'DELETE']);
+    expect(allowedMethods(ADMIN_ROUTES.find((r) => r.path === 'session/')!)).toEqual(['OPTIONS', 'POST', 'DELETE']);
+  });
+
+  it('let a viewer read everything and write only its own password and its sign-out', () => {
+    for (const route of ADMIN_ROUTES) {
+      for (const [method, op] of Object.entries(route.methods)) {
+        expect(roleAllows('admin', op, method)).toBe(true);
+        const expected = method === 'GET' || op === 'changePassword' || op === 'signOut';
+        expect({ op, viewer: roleAllows('viewer', op, method) }).toEqual({ op, viewer: expected });
+      }
+    }
+  });
+});
