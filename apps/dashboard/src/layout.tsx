@@ -63,7 +63,8 @@ export function Layout() {
           </ul>
         </nav>
         <div className="account">
-          <span className="email" aria-label="Signed in as">
+          <span className="email">
+            <span className="visually-hidden">Signed in as </span>
             {user.email}
           </span>
           {user.role === 'viewer' ? <span className="badge">viewer</span> : null}

@@ -242,7 +242,9 @@ function CreateKeyDialog({ isOpen, onClose, onCreated }: { isOpen: boolean; onCl
           <legend>Scopes</legend>
           <Checkbox isSelected={all} onChange={setAll} value={ALL_INTEGRATIONS}>
             <span className="box" aria-hidden="true" />
-            Every resource, every action (<code>{ALL_INTEGRATIONS}</code>)
+            <span>
+              Every resource, every action (<code>{ALL_INTEGRATIONS}</code>)
+            </span>
           </Checkbox>
           {!all ? (
             <div className="per-resource">

@@ -47,7 +47,7 @@ describe('dashboard sessions and roles', () => {
     // Then the right one signs in.
     await signIn(page, ADMIN);
     await heading(page, 'API Keys').waitFor();
-    await expect(page.getByText(ADMIN.email).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('banner').getByText(ADMIN.email).isVisible()).resolves.toBe(true);
     expect(recorder.elsewhere(started.origin)).toEqual([]);
     expect(recorder.cspViolations()).toEqual([]);
     await context.close();
@@ -119,6 +119,8 @@ describe('dashboard sessions and roles', () => {
     await page.goto(`${started.origin}/dashboard/settings/workspace`);
     await signIn(page, ADMIN);
     const toggle = page.getByRole('switch', { name: 'Integration API access' });
+    // What a pointer clicks: the switch's label (its input is visually hidden).
+    const label = page.locator('label', { has: toggle });
     await toggle.waitFor();
     // Keyboard: focus the switch and press Space.
     await toggle.focus();
@@ -127,7 +129,7 @@ describe('dashboard sessions and roles', () => {
     await confirm.waitFor();
     await confirm.getByRole('button', { name: 'Cancel' }).click();
     await expect(toggle.isChecked()).resolves.toBe(true);
-    await toggle.click();
+    await label.click();
     await confirm.getByRole('button', { name: 'Turn off' }).click();
     await confirm.waitFor({ state: 'detached' });
     await waitUntil(async () => !(await toggle.isChecked()), 'the switch shows off');
@@ -135,7 +137,7 @@ describe('dashboard sessions and roles', () => {
     expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ error: { code: 'INTEGRATION_DISABLED' } });
     // Turning it back on needs no confirmation.
-    await toggle.click();
+    await label.click();
     await waitUntil(() => toggle.isChecked(), 'the switch shows on');
     expect((await started.platform.request('GET', '/api/integrations/v1/orders/', { host: 'acme.localhost', key })).status).toBe(200);
     await context.close();
@@ -152,7 +154,7 @@ describe('dashboard sessions and roles', () => {
         await heading(page, screen).waitFor();
         for (const name of SCREENS) await expect(navLink(page, name).isVisible()).resolves.toBe(true);
         await expect(page.getByRole('button', { name: 'Sign out' }).isVisible()).resolves.toBe(true);
-        await expect(page.getByText(ADMIN.email).isVisible()).resolves.toBe(true);
+        await expect(page.getByRole('banner').getByText(ADMIN.email).isVisible()).resolves.toBe(true);
         expect({ screen, size, overflows: await overflowsHorizontally(page) }).toEqual({ screen, size, overflows: false });
         await page.waitForLoadState('networkidle');
         await screenshot(page, `dashboard-${screen.toLowerCase().replace(/\s+/g, '-')}-${size}`);
