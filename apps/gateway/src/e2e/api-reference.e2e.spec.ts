@@ -45,12 +45,13 @@ describe('the API reference page', () => {
     const scripts = urls.filter((u) => u.startsWith('/docs/'));
     expect(scripts).toEqual([expect.stringMatching(/^\/docs\/scalar\.js\?v=[0-9a-f]+$/), expect.stringMatching(/^\/docs\/init\.js\?v=[0-9a-f]+$/)]);
     // The rest: the OpenAPI document(s) it renders (also linked from <noscript>).
-    expect(urls.filter((u) => !u.startsWith('/docs/'))).toEqual(['/api/integrations/v1/openapi.json']);
+    expect(urls.filter((u) => !u.startsWith('/docs/'))).toEqual(['/api/integrations/v1/openapi.json', '/api/admin/v1/openapi.json']);
 
     const contentTypes: Record<string, string> = {
       '/docs/scalar.js': 'text/javascript; charset=utf-8',
       '/docs/init.js': 'text/javascript; charset=utf-8',
       '/api/integrations/v1/openapi.json': 'application/json; charset=utf-8',
+      '/api/admin/v1/openapi.json': 'application/json; charset=utf-8',
     };
     for (const url of urls) {
       const asset = await platform.request('GET', url, { host: 'localhost' });
@@ -69,6 +70,7 @@ describe('the API reference page', () => {
     const init = await platform.request('GET', '/docs/init.js', { host: 'localhost' });
     expect(init.text).not.toMatch(/https?:\/\//i);
     expect(init.text).toContain('"url": "/api/integrations/v1/openapi.json"');
+    expect(init.text).toContain('"url": "/api/admin/v1/openapi.json"');
     expect(init.text).toContain('"withDefaultFonts": false');
     expect(init.text).toContain('"telemetry": false');
   });
