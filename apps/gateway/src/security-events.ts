@@ -1,5 +1,6 @@
 import type { SecurityEvent } from '@datamingle/gateway-domain';
 import type { SecurityEventAggregate, SecurityEventRecord } from '@datamingle/gateway-infrastructure';
+import { outsideTrace } from '@datamingle/platform';
 
 /** The store methods the recorder writes through (GatewayStore implements them). */
 export interface SecurityEventSink {
@@ -394,7 +395,8 @@ export class SecurityEventRecorder {
       this.again = true;
       return;
     }
-    this.running = (async () => {
+    // A flush a request triggers (a full batch) is not part of that request's trace.
+    this.running = outsideTrace(async () => {
       try {
         do {
           this.again = false;
@@ -405,7 +407,7 @@ export class SecurityEventRecorder {
       } finally {
         this.running = null;
       }
-    })();
+    });
   }
 
   /** One flush: at most one statement at a time. Resolves true when a write failed. Never rejects. */

@@ -92,7 +92,7 @@ export function buildAsyncApiDocument(topicPrefix = 'datamingle'): Json {
             'tenant-id': uuid,
             'schema-version': { const: String(version) },
             'content-type': { const: 'application/json' },
-            traceparent: { type: 'string', description: 'W3C trace context, when the request carried one.' },
+            traceparent: { type: 'string', description: 'W3C trace context: with tracing on, the publication span in the trace of the request that stored the event; with tracing off, the request\'s own traceparent when it carried a valid one.' },
           },
         },
         payload: envelope(type, source, version),

@@ -11,3 +11,4 @@ export * from './runtime';
 export * from './service-providers';
 export * from './service-client';
 export * from './time-limit';
+export { outsideTrace } from './tracing';

@@ -1,5 +1,5 @@
 import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
-import { context, isSpanContextValid, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, isSpanContextValid, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { type Observable, tap } from 'rxjs';
 import { contextOfTraceparent, recordFailure, traceparentOf } from '@datamingle/messaging';
 
@@ -87,4 +87,13 @@ function noteReply(span: Span, reply: unknown): void {
   if (typeof code !== 'string') return;
   span.setAttribute('datamingle.error_code', code);
   if (FAILURE_CODES.has(code)) span.setStatus({ code: SpanStatusCode.ERROR, message: code });
+}
+
+/**
+ * Runs `work` outside any trace: background work a request merely triggers (a batched write of
+ * many requests' records) does not belong to that request's trace, and its queries would otherwise
+ * appear in it after the request ended.
+ */
+export function outsideTrace<T>(work: () => T): T {
+  return context.with(ROOT_CONTEXT, work);
 }

@@ -6,7 +6,7 @@ import type { ServiceReply, ServiceRequest } from '@datamingle/contracts';
 import { ServiceMessageController } from './failures';
 import type { Logger } from './logger';
 import { type ServiceAddress, TcpBalancer, type TransportClient } from './service-client';
-import { continueTrace, MessageSpanInterceptor, tracedCall } from './tracing';
+import { continueTrace, MessageSpanInterceptor, outsideTrace, tracedCall } from './tracing';
 
 const CLIENT_TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const exporter = new tracing.InMemorySpanExporter();
@@ -30,6 +30,18 @@ describe('tracing on (in-memory exporter)', () => {
   beforeAll(() => provider.register());
   afterAll(() => provider.shutdown());
   beforeEach(() => exporter.reset());
+
+  it('outsideTrace: work a request triggers runs with no active span, and its calls start no span', async () => {
+    const payload = { tenantId: 't' };
+    const inside = await tracer.startActiveSpan('gateway', async (parent) => {
+      const result = await outsideTrace(async () => ({ active: trace.getActiveSpan(), sent: await tracedCall('orders.create', payload, async (p) => p) }));
+      parent.end();
+      return result;
+    });
+    expect(inside.active).toBeUndefined();
+    expect(inside.sent).toBe(payload);
+    expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['gateway']);
+  });
 
   it('tracedCall: a CLIENT span child of the active span, whose traceparent the payload carries (a copy)', async () => {
     const payload = { tenantId: 't', traceparent: CLIENT_TRACEPARENT };
