@@ -24,6 +24,20 @@ const nullable = (s: Schema): Schema => ({ anyOf: [s, { type: 'null' }] });
 const uuid: Schema = { type: 'string', pattern: UUID_PATTERN };
 const obj = (properties: Record<string, Schema>, required: string[] = Object.keys(properties)): Schema => ({ type: 'object', properties, required, additionalProperties: false });
 
+const API_KEY_PROPERTIES: Record<string, Schema> = {
+  id: uuid,
+  name: { type: 'string', minLength: 1, maxLength: 255 },
+  prefix: { type: 'string' },
+  scopes: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 50 },
+  partner: nullable(uuid),
+  expires_at: nullable(datetime),
+  is_active: { type: 'boolean' },
+  rate_limit_per_second: nullable({ type: 'integer', minimum: 1, maximum: 10_000 }),
+  created_at: datetime,
+  last_used_at: nullable(datetime),
+};
+const { id: keyId, name: keyName, ...keyRest } = API_KEY_PROPERTIES;
+
 const SCHEMAS: Record<string, Schema> = {
   User: obj({
     id: uuid,
@@ -35,24 +49,10 @@ const SCHEMAS: Record<string, Schema> = {
     last_sign_in_at: nullable(datetime),
   }),
   SessionInfo: obj({ user: ref('User'), csrf_token: { type: 'string', description: 'Send it as `X-CSRF-Token` with every POST, PUT, PATCH and DELETE.' } }),
-  ApiKey: obj({
-    id: uuid,
-    name: { type: 'string', minLength: 1, maxLength: 255 },
-    prefix: { type: 'string' },
-    scopes: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 50 },
-    partner: nullable(uuid),
-    expires_at: nullable(datetime),
-    is_active: { type: 'boolean' },
-    rate_limit_per_second: nullable({ type: 'integer', minimum: 1, maximum: 10_000 }),
-    created_at: datetime,
-    last_used_at: nullable(datetime),
-  }),
+  ApiKey: obj(API_KEY_PROPERTIES),
   ApiKeyWithSecret: {
+    ...obj({ id: keyId!, name: keyName!, key: { type: 'string', pattern: '^sk_live_[0-9A-Za-z]{32,128}$' }, ...keyRest }),
     description: 'The creation (and rotation) response: the key object plus `key`, shown this once.',
-    allOf: [ref('ApiKey')],
-    type: 'object',
-    properties: { key: { type: 'string', pattern: '^sk_live_[0-9A-Za-z]{32,128}$' } },
-    required: ['key'],
   },
   Settings: obj({ integration_enabled: { type: 'boolean' }, tenant: obj({ id: uuid, slug: { type: 'string' }, name: { type: 'string' } }) }),
   SecurityEvent: obj({

@@ -1,1 +1,2 @@
 export * from './response-validator';
+export * from './admin-response-validator';
