@@ -198,6 +198,39 @@ describe('AdminStore on PostgreSQL', () => {
     expect(Number((await owner.query(`SELECT count(*) FROM gateway.audit_events`))[0].count)).toBeGreaterThan(0);
   });
 
+  it('lists security events of its tenant only, newest first, with filters and cursors over their bigint ids', async () => {
+    const tenant = await gateway.createTenant(`sec-${randomUUID().slice(0, 8)}`, 'Sec');
+    const keyId = randomUUID();
+    const at = (s: number) => new Date(Date.UTC(2026, 2, 1, 10, 0, s));
+    await gateway.insertSecurityEvents(
+      Array.from({ length: 5 }, (_, i) => ({
+        tenantId: i === 4 ? tenant.id : null,
+        tenantSlug: tenant.slug,
+        requestId: `req-${i}`,
+        reason: i % 2 ? 'KEY_EXPIRED' : 'AUTHENTICATION_FAILED',
+        keyId: i === 4 ? keyId : null,
+        keyName: i === 4 ? 'the key' : null,
+        method: 'GET',
+        path: '/api/integrations/v1/orders/',
+        clientIp: '198.51.100.7',
+        occurredAt: at(i),
+      })),
+    );
+    await gateway.insertSecurityEvents([{ tenantId: null, tenantSlug: 'globex', requestId: 'other-tenant', reason: 'AUTHENTICATION_FAILED', keyId: null, keyName: null, method: 'GET', path: '/', clientIp: null, occurredAt: at(3) }]);
+    const seen: string[] = [];
+    let after = null;
+    do {
+      const p: Awaited<ReturnType<AdminStore['listSecurityEvents']>> = await store.listSecurityEvents(tenant.id, {}, { limit: 2, after });
+      seen.push(...p.data.map((e) => e.request_id));
+      after = p.next;
+    } while (after);
+    expect(seen).toEqual(['req-4', 'req-3', 'req-2', 'req-1', 'req-0']);
+    const filtered = await store.listSecurityEvents(tenant.id, { reason: 'KEY_EXPIRED', createdAfter: at(2).toISOString(), createdBefore: at(4).toISOString() }, { limit: 50, after: null });
+    expect(filtered.data.map((e) => e.request_id)).toEqual(['req-3']);
+    const byKey = await store.listSecurityEvents(tenant.id, { apiKey: keyId }, { limit: 50, after: null });
+    expect(byKey.data).toEqual([expect.objectContaining({ request_id: 'req-4', api_key: { id: keyId, name: 'the key' }, count: 1, first_at: null })]);
+  });
+
   it('pages users and audit events newest first by (created_at, id), every row once', async () => {
     const tenant = await gateway.createTenant(`pages-${randomUUID().slice(0, 8)}`, 'Pages');
     for (let i = 0; i < 5; i++) await newUser(tenant.id, `u${i}@pages.example`);
