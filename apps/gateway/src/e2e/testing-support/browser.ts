@@ -108,6 +108,14 @@ export async function waitUntil(check: () => Promise<boolean>, what: string, tim
   }
 }
 
+/**
+ * Clicks the label of a checkbox or switch, as a pointer does: React Aria keeps the input itself
+ * visually hidden (its label is what shows), so Playwright's check()/click() on it cannot land.
+ */
+export async function clickLabelOf(control: Locator): Promise<void> {
+  await control.locator('xpath=ancestor::label[1]').click();
+}
+
 /** The text on the clipboard (needs the clipboard-read permission). */
 export async function clipboardText(page: Page): Promise<string> {
   return page.evaluate<string>('navigator.clipboard.readText()');
