@@ -18,6 +18,9 @@ interface Outage {
   unexpected: string[];
   firstUnavailableMs: number | null;
   readyMs: number | null;
+  /** SKUs whose create was answered 503 (nothing applied) or 504 (outcome unknown): checked after recovery. */
+  refused: string[];
+  inDoubt: string[];
 }
 
 describe('npm start: loss of the embedded PostgreSQL server', () => {
@@ -47,18 +50,26 @@ describe('npm start: loss of the embedded PostgreSQL server', () => {
    * From `killedAt` until the gateway's /readyz answers 200 once the old server process `postmaster`
    * is gone (at most RECOVERY_MS): a GET and a POST every ~100 ms, each of which must be a success
    * or 503 SERVICE_UNAVAILABLE with Retry-After (503 means nothing was applied; 500 is a failure).
+   * A create whose commit was under way when the server went away may also be 504 GATEWAY_TIMEOUT
+   * (outcome unknown): expectOutcomesKept checks afterwards that no 503 was applied.
    */
   async function observeOutage(killedAt: number, postmaster: number, tag: string): Promise<Outage> {
-    const outage: Outage = { seen: [], unexpected: [], firstUnavailableMs: null, readyMs: null };
+    const outage: Outage = { seen: [], unexpected: [], firstUnavailableMs: null, readyMs: null, refused: [], inDoubt: [] };
     const check = async (method: string, path: string, options: ApiRequestOptions, success: number) => {
       try {
         const res = await request(method, path, options);
         const atMs = Date.now() - killedAt;
         outage.seen.push({ method, path, status: res.status, atMs });
         if (res.status === success) return;
+        const sku = method === 'POST' ? String((options.body as { sku: string }).sku) : null;
         const retryAfter = res.headers['retry-after'];
         if (res.status === 503 && res.body?.error?.code === 'SERVICE_UNAVAILABLE' && typeof retryAfter === 'string' && /^\d+$/.test(retryAfter)) {
           outage.firstUnavailableMs ??= atMs;
+          if (sku) outage.refused.push(sku);
+          return;
+        }
+        if (sku && res.status === 504 && res.body?.error?.code === 'GATEWAY_TIMEOUT') {
+          outage.inDoubt.push(sku);
           return;
         }
         outage.unexpected.push(`${method} ${path} → ${res.status} (retry-after: ${String(retryAfter)}) at +${atMs} ms: ${res.text.slice(0, 300)}`);
@@ -94,8 +105,14 @@ describe('npm start: loss of the embedded PostgreSQL server', () => {
     expect(old.body.data).toEqual(before.body.data);
   }
 
+  /** After recovery: no create answered 503 was applied; each 504 is either applied or not, and says which by a GET. */
+  async function expectOutcomesKept(outage: Outage): Promise<void> {
+    for (const sku of outage.refused) expect({ sku, status: (await request('GET', `${PRODUCTS}${sku}/`)).status }).toEqual({ sku, status: 404 });
+    for (const sku of outage.inDoubt) expect([200, 404]).toContain((await request('GET', `${PRODUCTS}${sku}/`)).status);
+  }
+
   const report = (name: string, outage: Outage) =>
-    `${name}: first 503 at +${outage.firstUnavailableMs} ms, ready at +${outage.readyMs} ms, ${outage.seen.length} requests (${outage.seen.filter((s) => s.status === 503).length} × 503)`;
+    `${name}: first 503 at +${outage.firstUnavailableMs} ms, ready at +${outage.readyMs} ms, ${outage.seen.length} requests (${outage.seen.filter((s) => s.status === 503).length} × 503, ${outage.inDoubt.length} × 504)`;
 
   beforeAll(async () => {
     platform = await new LauncherHarness().init();
@@ -151,6 +168,7 @@ describe('npm start: loss of the embedded PostgreSQL server', () => {
     expect(platform.output).toContain('is still in use'); // the first attempts met the lingering backend
     expect(platform.output).toContain('embedded PostgreSQL server restarted');
     await expectWorking('AFTER-SERVER-KILL');
+    await expectOutcomesKept(outage);
   }, 90_000);
 
   it('SIGKILL of the process that supervises the server → its server is replaced, ready again within 45 s', async () => {
@@ -169,6 +187,7 @@ describe('npm start: loss of the embedded PostgreSQL server', () => {
     expect(platform.postmasterPid()).not.toBe(postmaster);
     expect(platform.output).toContain('the embedded PostgreSQL supervisor process exited unexpectedly; restarting it');
     await expectWorking('AFTER-SUPERVISOR-KILL');
+    await expectOutcomesKept(outage);
 
     // Ctrl-C still stops everything, the replaced server included.
     const stopped = await platform.stop();
