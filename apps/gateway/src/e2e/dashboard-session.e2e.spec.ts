@@ -6,7 +6,7 @@
  * the keyboard. Every request the pages make stays on the tenant host.
  */
 import type { Browser, Page } from 'playwright-core';
-import { isFocused, launchBrowser, overflowsHorizontally, screenshot, VIEWPORTS, waitUntil } from './testing-support/browser';
+import { isFocused, launchBrowser, overflowsHorizontally, screenshot, unlabelledControls, VIEWPORTS, waitUntil } from './testing-support/browser';
 import { ADMIN, navLink, openContext, signIn, startDashboardPlatform, VIEWER, type DashboardPlatform } from './testing-support/dashboard';
 
 jest.setTimeout(60_000);
@@ -157,6 +157,8 @@ describe('dashboard sessions and roles', () => {
         await expect(page.getByRole('banner').getByText(ADMIN.email).isVisible()).resolves.toBe(true);
         expect({ screen, size, overflows: await overflowsHorizontally(page) }).toEqual({ screen, size, overflows: false });
         await page.waitForLoadState('networkidle');
+        // Every control labelled (Chromium's accessibility tree).
+        expect({ screen, unlabelled: await unlabelledControls(page) }).toEqual({ screen, unlabelled: [] });
         await screenshot(page, `dashboard-${screen.toLowerCase().replace(/\s+/g, '-')}-${size}`);
       }
       // The create form opens and closes with the keyboard (Escape).
@@ -166,6 +168,10 @@ describe('dashboard sessions and roles', () => {
       const form = page.getByRole('dialog', { name: 'Create key' });
       await form.waitFor();
       await expect(isFocused(form.getByRole('textbox', { name: 'Name' }))).resolves.toBe(true);
+      // With the per-resource choices shown, every control of the form is labelled too.
+      await form.getByText('Every resource, every action').click();
+      await form.getByRole('checkbox', { name: 'Inventory: write' }).waitFor();
+      expect({ form: 'Create key', unlabelled: await unlabelledControls(page) }).toEqual({ form: 'Create key', unlabelled: [] });
       await screenshot(page, `dashboard-create-key-${size}`);
       await page.keyboard.press('Escape');
       await form.waitFor({ state: 'detached' });

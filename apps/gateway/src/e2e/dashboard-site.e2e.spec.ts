@@ -6,7 +6,7 @@
  */
 import { startTestPlatform, type TestPlatform } from '@datamingle/testing';
 import type { Browser } from 'playwright-core';
-import { BrowserRecorder, isFocused, launchBrowser, overflowsHorizontally, screenshot, VIEWPORTS } from './testing-support/browser';
+import { BrowserRecorder, isFocused, launchBrowser, overflowsHorizontally, screenshot, unlabelledControls, VIEWPORTS } from './testing-support/browser';
 
 jest.setTimeout(60_000);
 
@@ -82,6 +82,15 @@ describe('the dashboard, served by the gateway', () => {
     expect((await platform.request('GET', '/dashboard/', { host: 'localhost' })).status).toBe(200);
   });
 
+  it('the label check finds unlabelled controls (it is not vacuous)', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.setContent('<button></button><input type="text"><label>Named <input type="checkbox"></label><a href="/x">link</a>');
+    const missing = await unlabelledControls(page);
+    expect(missing).toEqual([expect.stringMatching(/^button: <button>/), expect.stringMatching(/^textbox: <input type="text">/)]);
+    await context.close();
+  });
+
   it('the Sign in screen: labelled fields, keyboard operable, usable at 1280×800 and 390×844', async () => {
     for (const [name, viewport] of Object.entries(VIEWPORTS)) {
       const recorder = new BrowserRecorder();
@@ -95,6 +104,7 @@ describe('the dashboard, served by the gateway', () => {
       await submit.waitFor();
       for (const control of [email, password, submit]) await expect(control.isVisible()).resolves.toBe(true);
       expect(await overflowsHorizontally(page)).toBe(false);
+      expect(await unlabelledControls(page)).toEqual([]);
       // Keyboard: Email has the focus; Tab moves to Password, then to Sign in.
       await expect(isFocused(email)).resolves.toBe(true);
       await page.keyboard.type('ops@acme.example');

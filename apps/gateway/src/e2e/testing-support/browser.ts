@@ -116,6 +116,36 @@ export async function clickLabelOf(control: Locator): Promise<void> {
   await control.locator('xpath=ancestor::label[1]').click();
 }
 
+/** Roles of the controls a user operates (each needs an accessible name). */
+const CONTROL_ROLES = new Set(['button', 'link', 'textbox', 'searchbox', 'checkbox', 'switch', 'radio', 'combobox', 'listbox', 'option', 'spinbutton', 'slider', 'menuitem', 'tab', 'grid', 'table']);
+
+/**
+ * The page's controls without an accessible name, from Chromium's own accessibility tree (what a
+ * screen reader gets): `role` and the DOM node's outer HTML start, for the message.
+ */
+export async function unlabelledControls(page: Page): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+      nodes: { ignored: boolean; role?: { value?: string }; name?: { value?: string }; backendDOMNodeId?: number }[];
+    };
+    const missing: string[] = [];
+    for (const node of nodes) {
+      const role = node.role?.value ?? '';
+      if (node.ignored || !CONTROL_ROLES.has(role) || (node.name?.value ?? '').trim() !== '') continue;
+      let html = '';
+      if (node.backendDOMNodeId !== undefined) {
+        const { outerHTML } = (await cdp.send('DOM.getOuterHTML', { backendNodeId: node.backendDOMNodeId }).catch(() => ({ outerHTML: '' }))) as { outerHTML: string };
+        html = outerHTML.slice(0, 120);
+      }
+      missing.push(`${role}: ${html}`);
+    }
+    return missing;
+  } finally {
+    await cdp.detach();
+  }
+}
+
 /** The text on the clipboard (needs the clipboard-read permission). */
 export async function clipboardText(page: Page): Promise<string> {
   return page.evaluate<string>('navigator.clipboard.readText()');
