@@ -1,5 +1,5 @@
 /** The frame of every signed-in screen: navigation, the user's email and Sign out. */
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Button } from 'react-aria-components';
 import { Navigate, NavLink, Outlet, useLocation } from 'react-router';
 import { useSession, useUser } from './session';
@@ -45,9 +45,14 @@ export function Layout() {
   const [error, setError] = useState<unknown>(null);
   const [pending, setPending] = useState(false);
   const location = useLocation();
+  const firstScreen = useRef(true);
   useEffect(() => {
     const current = NAVIGATION.find((n) => location.pathname.startsWith(n.to));
     document.title = `${current ? current.label : 'Dashboard'} — Datamingle`;
+    // After moving to another screen, focus its heading so that keyboard and screen-reader users
+    // start there (not on the link they left behind); not on the first screen of the visit.
+    if (firstScreen.current) firstScreen.current = false;
+    else document.getElementById('screen-title')?.focus();
   }, [location.pathname]);
   return (
     <div className="app">

@@ -6,7 +6,9 @@ import { messageOf } from './api';
 export function ScreenHeader({ title, children }: { title: string; children?: ReactNode }) {
   return (
     <div className="screen-header">
-      <h1 id="screen-title">{title}</h1>
+      <h1 id="screen-title" tabIndex={-1}>
+        {title}
+      </h1>
       {children ? <div className="screen-actions">{children}</div> : null}
     </div>
   );

@@ -91,17 +91,17 @@ export function ApiKeysScreen() {
           <TableBody items={rows} renderEmptyState={() => (keys.isPending ? 'Loading…' : 'No keys yet.')}>
             {(key) => (
               <Row id={key.id}>
-                <Cell>{key.name}</Cell>
-                <Cell>
+                <Cell data-label="Name">{key.name}</Cell>
+                <Cell data-label="Prefix">
                   <code>{key.prefix}…</code>
                 </Cell>
-                <Cell>{describeScopes(key.scopes)}</Cell>
-                <Cell>{key.partner ? (partners.get(key.partner) ?? key.partner) : 'None'}</Cell>
-                <Cell>{formatDateTime(key.expires_at, 'Never')}</Cell>
-                <Cell>{statusOf(key)}</Cell>
-                <Cell>{formatDateTime(key.last_used_at, 'Never')}</Cell>
+                <Cell data-label="Scopes">{describeScopes(key.scopes)}</Cell>
+                <Cell data-label="Partner">{key.partner ? (partners.get(key.partner) ?? key.partner) : 'None'}</Cell>
+                <Cell data-label="Expires">{formatDateTime(key.expires_at, 'Never')}</Cell>
+                <Cell data-label="Status">{statusOf(key)}</Cell>
+                <Cell data-label="Last used">{formatDateTime(key.last_used_at, 'Never')}</Cell>
                 {canWrite ? (
-                  <Cell>
+                  <Cell data-label="Actions">
                     <div className="row-actions">
                       <Button onPress={() => toggle.mutate(key)} isPending={toggle.isPending && toggle.variables?.id === key.id}>
                         {key.is_active ? 'Revoke' : 'Activate'}

@@ -39,19 +39,19 @@ export function SecurityScreen() {
           <TableBody items={rows} renderEmptyState={() => (events.isPending ? 'Loading…' : 'No security events.')}>
             {(e) => (
               <Row id={e.key}>
-                <Cell>{formatDateTime(e.occurred_at)}</Cell>
-                <Cell>
+                <Cell data-label="Time">{formatDateTime(e.occurred_at)}</Cell>
+                <Cell data-label="Reason">
                   {REASONS[e.reason] ?? e.reason} <code className="muted">{e.reason}</code>
                 </Cell>
-                <Cell>{e.api_key ? e.api_key.name : 'Unknown key'}</Cell>
-                <Cell>
+                <Cell data-label="API key">{e.api_key ? e.api_key.name : 'Unknown key'}</Cell>
+                <Cell data-label="Request">
                   <code>
                     {e.method} {e.path}
                   </code>
                 </Cell>
-                <Cell>{e.client_ip}</Cell>
-                <Cell>{e.count && e.count > 1 ? `${e.count} (${formatDateTime(e.first_at)} – ${formatDateTime(e.last_at)})` : '1'}</Cell>
-                <Cell>
+                <Cell data-label="Client">{e.client_ip}</Cell>
+                <Cell data-label="Count">{e.count && e.count > 1 ? `${e.count} (${formatDateTime(e.first_at)} – ${formatDateTime(e.last_at)})` : '1'}</Cell>
+                <Cell data-label="Request ID">
                   <code className="muted">{e.request_id}</code>
                 </Cell>
               </Row>

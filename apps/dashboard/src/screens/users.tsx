@@ -74,16 +74,16 @@ export function UsersScreen() {
           <TableBody items={rows} renderEmptyState={() => (users.isPending ? 'Loading…' : 'No users.')}>
             {(user) => (
               <Row id={user.id}>
-                <Cell>
+                <Cell data-label="Email">
                   {user.email}
                   {user.id === me.id ? ' (you)' : ''}
                 </Cell>
-                <Cell>{user.name || '—'}</Cell>
-                <Cell>{user.role}</Cell>
-                <Cell>{user.is_active ? 'Active' : 'Disabled'}</Cell>
-                <Cell>{formatDateTime(user.last_sign_in_at, 'Never')}</Cell>
+                <Cell data-label="Name">{user.name || '—'}</Cell>
+                <Cell data-label="Role">{user.role}</Cell>
+                <Cell data-label="Status">{user.is_active ? 'Active' : 'Disabled'}</Cell>
+                <Cell data-label="Last sign-in">{formatDateTime(user.last_sign_in_at, 'Never')}</Cell>
                 {canWrite ? (
-                  <Cell>
+                  <Cell data-label="Actions">
                     <div className="row-actions">
                       <Button
                         onPress={() => update.mutate({ user, change: { role: user.role === 'admin' ? 'viewer' : 'admin' } })}

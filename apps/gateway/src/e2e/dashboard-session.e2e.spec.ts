@@ -152,6 +152,8 @@ describe('dashboard sessions and roles', () => {
       for (const screen of SCREENS) {
         await navLink(page, screen).click();
         await heading(page, screen).waitFor();
+        // The new screen's heading has the focus (not the link left behind), except on the screen already shown.
+        if (screen !== 'API Keys') await waitUntil(() => isFocused(heading(page, screen)), `the ${screen} heading has the focus`);
         for (const name of SCREENS) await expect(navLink(page, name).isVisible()).resolves.toBe(true);
         await expect(page.getByRole('button', { name: 'Sign out' }).isVisible()).resolves.toBe(true);
         await expect(page.getByRole('banner').getByText(ADMIN.email).isVisible()).resolves.toBe(true);
