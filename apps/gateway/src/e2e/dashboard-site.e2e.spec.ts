@@ -80,6 +80,10 @@ describe('the dashboard, served by the gateway', () => {
     expect((await platform.request('POST', '/dashboard/', { host: 'acme.localhost' })).status).toBe(405);
     // Any host of the gateway (the page needs no tenant to load).
     expect((await platform.request('GET', '/dashboard/', { host: 'localhost' })).status).toBe(200);
+    // One metrics route label for all of it: deep links never grow the series.
+    const metrics = (await platform.request('GET', '/metrics', { host: 'localhost' })).text;
+    expect(metrics).toMatch(/datamingle_http_requests_total\{[^}]*route="\/dashboard\/"[^}]*\} \d+/);
+    expect(metrics).not.toMatch(/route="[^"]*(settings|assets|index-)/);
   });
 
   it('the label check finds unlabelled controls (it is not vacuous)', async () => {
