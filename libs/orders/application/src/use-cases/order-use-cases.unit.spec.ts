@@ -5,7 +5,7 @@
 import { FixedClock, TENANT, replyData, replyError, serviceRequest as request } from '@datamingle/application/testing';
 import type { OrderDto } from '@datamingle/contracts';
 import { InMemoryEventStore } from '@datamingle/event-store/testing';
-import { anOrderBody } from '../../../domain/src/testing-support/order-fixtures';
+import { anOrderBody } from '@datamingle/orders-domain/testing';
 import { CancelOrderCommand, CreateOrderCommand, GetOrderQuery, ListOrdersQuery, UpdateOrderCommand } from '../commands';
 import { orderStreamName } from '../streams';
 import { InMemoryOrderReadModel, InMemoryProductCatalog } from '../testing-support/in-memory-orders';
