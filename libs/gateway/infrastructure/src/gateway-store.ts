@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { AUDITED_KEY_FIELDS, auditEvent, CLI_AUDIT, diffChanges, keyUpdateAction, type AuditContext, type KeyRecord } from '@datamingle/gateway-domain';
+import { AUDITED_KEY_FIELDS, auditEvent, CLI_AUDIT, diffChanges, keyUpdateAction, type ApiKeyRepresentation, type AuditContext, type KeyRecord, type NewKey } from '@datamingle/gateway-domain';
 import { poolOf } from '@datamingle/read-model';
 import { inTransaction, insertAuditEvent } from './audit-sql';
 import { insertKeyRow, setIntegrationSwitch, TenantNotFound } from './admin-store';
@@ -14,18 +14,7 @@ export interface TenantView {
 }
 
 /** API key metadata as the admin surface shows it (auth-and-keys.md §4.1): never the key. */
-export interface ApiKeyView {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: string[];
-  partner: string | null;
-  expires_at: string | null;
-  is_active: boolean;
-  rate_limit_per_second: number | null;
-  created_at: string;
-  last_used_at: string | null;
-}
+export type ApiKeyView = ApiKeyRepresentation;
 
 export class AdminError extends Error {
   constructor(message: string) {
@@ -163,16 +152,7 @@ export class GatewayStore {
     }
   }
 
-  async insertKey(input: {
-    tenantSlug: string;
-    name: string;
-    prefix: string;
-    keyHash: string;
-    scopes: string[];
-    expiresAt: Date | null;
-    rateLimitPerSecond: number | null;
-    partnerId: string | null;
-  }, audit: AuditContext = CLI_AUDIT): Promise<ApiKeyView> {
+  async insertKey(input: NewKey & { tenantSlug: string }, audit: AuditContext = CLI_AUDIT): Promise<ApiKeyView> {
     const tenant = await this.getTenant(input.tenantSlug);
     return inTransaction(poolOf(this.ds), async (q) => {
       const created = await insertKeyRow(q, tenant.id, input);
