@@ -14,11 +14,6 @@ export const NAVIGATION = [
   { to: '/settings/workspace', label: 'Workspace' },
 ] as const;
 
-/** A same-app path to return to after signing in (never another origin). */
-export function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') && !next.startsWith('/sign-in') ? next : '/settings/api-keys';
-}
-
 /** Renders its children with a session; without one, goes to Sign in and comes back here afterwards. */
 export function RequireSession({ children }: { children: ReactNode }) {
   const { state } = useSession();

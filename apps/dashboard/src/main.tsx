@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
 import { ApiError } from './api';
+import { HOME } from './navigation';
 import { Layout, RequireSession } from './layout';
 import { ApiKeysScreen } from './screens/api-keys';
 import { LaterScreen } from './screens/later';
@@ -36,8 +37,8 @@ const router = createBrowserRouter(
         </RequireSession>
       ),
       children: [
-        { index: true, element: <Navigate to="/settings/api-keys" replace /> },
-        { path: 'settings', element: <Navigate to="/settings/api-keys" replace /> },
+        { index: true, element: <Navigate to={HOME} replace /> },
+        { path: 'settings', element: <Navigate to={HOME} replace /> },
         { path: 'settings/api-keys', element: <ApiKeysScreen /> },
         { path: 'partners', element: <LaterScreen title="Partners" what="Partners, their templates and field mappings" /> },
         { path: 'integration-logs', element: <LaterScreen title="Integration logs" what="The integration logs" /> },

@@ -3,7 +3,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Button, FieldError, Form, Input, Label, TextField } from 'react-aria-components';
 import { Navigate, useSearchParams } from 'react-router';
 import { messageOf } from '../api';
-import { safeNext } from '../layout';
+import { safeNext } from '../navigation';
 import { useSession } from '../session';
 
 export function SignInScreen() {
