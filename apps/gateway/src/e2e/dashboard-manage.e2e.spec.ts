@@ -6,7 +6,7 @@
  * refused requests newest first and pages with the API's cursor ("Load more").
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { BrowserRecorder, clickLabelOf, launchBrowser, waitUntil } from './testing-support/browser';
+import { BrowserRecorder, clickLabelOf, focusedControl, launchBrowser, waitUntil } from './testing-support/browser';
 import { ADMIN, navLink, openContext, signIn, startDashboardPlatform, type DashboardPlatform } from './testing-support/dashboard';
 
 jest.setTimeout(60_000);
@@ -72,6 +72,53 @@ describe('managing keys, users and security events in the dashboard', () => {
     await row(/^Warehouse sync(?! \(rotated)/).getByRole('button', { name: 'Activate', exact: true }).waitFor();
     expect((await ordersWith(oldKey)).status).toBe(401);
     expect((await ordersWith(newKey)).status).toBe(200);
+  });
+
+  it('keyboard only: Create key, Copy and Done, then Revoke in the table', async () => {
+    await navLink(page, 'API Keys').click();
+    await page.getByRole('heading', { name: 'API Keys', level: 1 }).waitFor();
+    const focusedName = () => focusedControl(page);
+    // Tab from the heading to Create key.
+    for (let i = 0; i < 10 && (await focusedName()) !== 'button:Create key'; i++) await page.keyboard.press('Tab');
+    expect(await focusedName()).toBe('button:Create key');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Keyboard key');
+    await page.keyboard.press('Enter');
+    const shown = page.getByRole('dialog', { name: 'Your new API key' });
+    await shown.waitFor();
+    const key = await shown.getByRole('textbox').inputValue();
+    for (let i = 0; i < 10 && (await focusedName()) !== 'button:Copy'; i++) await page.keyboard.press('Tab');
+    expect(await focusedName()).toBe('button:Copy');
+    await page.keyboard.press('Enter');
+    await shown.getByText(/Copied to the clipboard|Copying failed/).waitFor();
+    for (let i = 0; i < 10 && (await focusedName()) !== 'button:Done'; i++) await page.keyboard.press('Tab');
+    expect(await focusedName()).toBe('button:Done');
+    await page.keyboard.press('Enter');
+    await shown.waitFor({ state: 'detached' });
+    // Into the table and along to the row's Revoke button (arrow keys inside the grid, as React Aria's grid expects).
+    const keyRow = row('Keyboard key');
+    await keyRow.waitFor();
+    // Tab into the grid (one tab stop), then arrows: up or down to the row, left or right to its Revoke button.
+    const grid = page.getByRole('grid', { name: 'API keys' });
+    let reached = false;
+    for (let i = 0; i < 60 && !reached; i++) {
+      const name = await focusedName();
+      const inGrid = await grid.evaluate((g) => g.contains(g.ownerDocument.activeElement));
+      const where = await keyRow.evaluate((r) => {
+        const active = r.ownerDocument.activeElement;
+        if (!active || r.contains(active)) return 'in';
+        return r.compareDocumentPosition(active) & 2 ? 'above' : 'below';
+      });
+      if (where === 'in' && name === 'button:Revoke') reached = true;
+      else if (!inGrid) await page.keyboard.press('Tab');
+      else if (where === 'above') await page.keyboard.press('ArrowDown');
+      else if (where === 'below') await page.keyboard.press('ArrowUp');
+      else await page.keyboard.press(name === 'button:Rotate' || name === 'button:Delete' ? 'ArrowLeft' : 'ArrowRight');
+    }
+    expect(reached).toBe(true);
+    await page.keyboard.press('Enter');
+    await keyRow.getByRole('button', { name: 'Activate', exact: true }).waitFor();
+    expect((await ordersWith(key)).status).toBe(401);
   });
 
   it('Delete asks first; Cancel keeps the key, Delete removes it and it stops working', async () => {

@@ -91,6 +91,13 @@ export async function isFocused(locator: Locator): Promise<boolean> {
   return locator.evaluate((element) => element === element.ownerDocument.activeElement);
 }
 
+/** The focused element as `tag:label` (its aria-label, else its text; 40 characters), for keyboard walks. */
+export async function focusedControl(page: Page): Promise<string> {
+  return page.evaluate<string>(
+    "(() => { const e = document.activeElement; return e ? e.tagName.toLowerCase() + ':' + (e.getAttribute('aria-label') || e.textContent || '').trim().slice(0, 40) : ''; })()",
+  );
+}
+
 /** The page's visible text. */
 export async function bodyText(page: Page): Promise<string> {
   return page.evaluate<string>('document.body ? document.body.innerText : ""');
