@@ -1,6 +1,7 @@
 /** Security (admin.md §6): API key activity — the security events (auth-and-keys.md §9), newest first, cursor-paged. */
+import { useState } from 'react';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { Cell, Column, Row, Table, TableBody, TableHeader } from 'react-aria-components';
+import { Button, Cell, Column, Label, ListBox, ListBoxItem, Popover, Row, Select, SelectValue, Table, TableBody, TableHeader } from 'react-aria-components';
 import { getPage, type SecurityEvent } from '../api';
 import { ErrorNote, formatDateTime, LoadMore, ScreenHeader } from '../ui';
 
@@ -13,9 +14,12 @@ const REASONS: Record<string, string> = {
 };
 
 export function SecurityScreen() {
+  const [reason, setReason] = useState('all');
+  const filters: Record<string, string> = reason === 'all' ? {} : { reason };
   const events = useInfiniteQuery({
-    queryKey: ['security-events'],
-    queryFn: ({ pageParam }) => getPage<SecurityEvent>('security-events/', pageParam),
+    queryKey: ['security-events', reason],
+    // The filter goes with every page (pagination.md §1: the cursor encodes only a position).
+    queryFn: ({ pageParam }) => getPage<SecurityEvent>('security-events/', pageParam, 50, filters),
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.pagination.next_cursor,
   });
@@ -24,6 +28,25 @@ export function SecurityScreen() {
     <section aria-labelledby="screen-title">
       <ScreenHeader title="Security" />
       <p className="note">API key activity: requests the integration API refused at authentication, newest first. Submitted key values are never recorded.</p>
+      <div className="filters">
+        <Select selectedKey={reason} onSelectionChange={(k) => setReason(String(k))}>
+          <Label>Reason</Label>
+          <Button className="select-button">
+            <SelectValue />
+            <span aria-hidden="true">▾</span>
+          </Button>
+          <Popover className="popover">
+            <ListBox className="listbox">
+              <ListBoxItem id="all">All reasons</ListBoxItem>
+              {Object.entries(REASONS).map(([code, text]) => (
+                <ListBoxItem key={code} id={code}>
+                  {text}
+                </ListBoxItem>
+              ))}
+            </ListBox>
+          </Popover>
+        </Select>
+      </div>
       <ErrorNote error={events.error} />
       <div className="table-scroll">
         <Table aria-label="Security events" className="table">

@@ -201,7 +201,7 @@ describe('managing keys, users and security events in the dashboard', () => {
     await expect(me.textContent()).resolves.toContain('admin');
   });
 
-  it('Security lists refused integration requests newest first and pages with "Load more"', async () => {
+  it('Security lists refused integration requests newest first, pages with "Load more" and filters by reason', async () => {
     // 55 requests with an unknown key: more than one page (50) of security events.
     for (let i = 0; i < 55; i++) {
       const r = await started.platform.request('GET', `/api/integrations/v1/orders/?probe=${i}`, { host: 'acme.localhost', key: `sk_live_${'x'.repeat(40)}` });
@@ -229,5 +229,13 @@ describe('managing keys, users and security events in the dashboard', () => {
     expect((await rows.count()) - 1).toBeGreaterThan(firstPage);
     // Never the submitted key value.
     expect(await page.content()).not.toContain('x'.repeat(40));
+
+    // Filtered by reason: the 403 of the orders-only key reading products (an earlier test) is a PERMISSION_DENIED.
+    const filtered = page.waitForResponse((r) => r.url().includes('/api/admin/v1/security-events/') && r.url().includes('reason=PERMISSION_DENIED'));
+    await page.getByRole('button', { name: /Reason/ }).click();
+    await page.getByRole('option', { name: 'Missing scope' }).click();
+    expect((await filtered).status()).toBe(200);
+    await waitUntil(async () => (await rows.count()) - 1 >= 1 && !(await table.textContent())?.includes('AUTHENTICATION_FAILED'), 'only PERMISSION_DENIED events are listed');
+    await expect(table.textContent()).resolves.toContain('PERMISSION_DENIED');
   });
 });
