@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Button } from 'react-aria-components';
 import { Navigate, NavLink, Outlet, useLocation } from 'react-router';
+import { ChangePassword } from './password';
 import { useSession, useUser } from './session';
 import { ErrorNote } from './ui';
 
@@ -68,6 +69,7 @@ export function Layout() {
             {user.email}
           </span>
           {user.role === 'viewer' ? <span className="badge">viewer</span> : null}
+          <ChangePassword />
           <Button
             isPending={pending}
             onPress={() => {

@@ -182,4 +182,31 @@ describe('dashboard sessions and roles', () => {
       await context.close();
     }
   });
+
+  it('a viewer changes their own password: a wrong current password is shown at the field; then the new one signs in', async () => {
+    const { context, page, recorder } = await openContext(browser);
+    await page.goto(`${started.origin}/dashboard/security`);
+    await signIn(page, VIEWER);
+    await heading(page, 'Security').waitFor();
+    await page.getByRole('button', { name: 'Change password' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Change password' });
+    await dialog.getByLabel('Current password').fill('not my password at all');
+    await dialog.getByLabel('New password').fill('a brand new viewer password');
+    await dialog.getByRole('button', { name: 'Change password' }).click();
+    // The API's 400 for current_password, shown next to that field.
+    await waitUntil(async () => (await dialog.getByLabel('Current password').getAttribute('aria-invalid')) === 'true', 'the current password is marked invalid');
+    await dialog.getByLabel('Current password').fill(VIEWER.password);
+    await dialog.getByRole('button', { name: 'Change password' }).click();
+    await dialog.getByText('Your password was changed.').waitFor();
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(page, VIEWER);
+    await page.getByRole('alert').filter({ hasText: 'Invalid email or password' }).waitFor();
+    await signIn(page, { email: VIEWER.email, password: 'a brand new viewer password' });
+    // Back where they signed out.
+    await heading(page, 'Security').waitFor();
+    expect(recorder.elsewhere(started.origin)).toEqual([]);
+    expect(recorder.cspViolations()).toEqual([]);
+    await context.close();
+  });
 });
