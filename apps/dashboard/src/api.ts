@@ -162,14 +162,10 @@ export async function send<T>(method: Exclude<Method, 'GET'>, path: string, body
   return (await request(method, path, body)).data as T;
 }
 
-/** `GET me/` without announcing an expired session (the app is just finding out whether one exists). */
+/** `GET me/` (`{user, csrf_token}`) without announcing an expired session: the app is just finding out whether one exists. */
 export async function currentSession(): Promise<SessionInfo | null> {
   try {
-    const data = (await request('GET', 'me/', undefined, { quietAuth: true })).data as SessionInfo | { user?: User; csrf_token?: string } & User;
-    // `me/` answers the user and the csrf_token (admin.md §3–4): either `{user, csrf_token}` or the user with `csrf_token` beside its fields.
-    if ('user' in data && data.user) return { user: data.user, csrf_token: String(data.csrf_token ?? '') };
-    const { csrf_token, ...user } = data as User & { csrf_token?: string };
-    return { user: user as User, csrf_token: String(csrf_token ?? '') };
+    return (await request('GET', 'me/', undefined, { quietAuth: true })).data as SessionInfo;
   } catch (error) {
     if (error instanceof ApiError && error.notAuthenticated) return null;
     throw error;
