@@ -40,8 +40,14 @@ const router = createBrowserRouter(
         { index: true, element: <Navigate to={HOME} replace /> },
         { path: 'settings', element: <Navigate to={HOME} replace /> },
         { path: 'settings/api-keys', element: <ApiKeysScreen /> },
-        { path: 'partners', element: <LaterScreen title="Partners" what="Partners, their templates and field mappings" /> },
-        { path: 'integration-logs', element: <LaterScreen title="Integration logs" what="The integration logs" /> },
+        {
+          path: 'partners',
+          element: <LaterScreen title="Partners" what="Partners, their templates and field mappings" meanwhile="Until then every key is a pass-through key (no partner, no mapping)." />,
+        },
+        {
+          path: 'integration-logs',
+          element: <LaterScreen title="Integration logs" what="The integration logs" meanwhile="Until then, refused requests are listed under Security." />,
+        },
         { path: 'security', element: <SecurityScreen /> },
         { path: 'settings/users', element: <UsersScreen /> },
         { path: 'settings/workspace', element: <WorkspaceScreen /> },
