@@ -87,11 +87,20 @@ export class ApiError extends Error {
 }
 
 let csrfToken: string | null = null;
+let sessionUserId: string | null = null;
 const expiredListeners = new Set<() => void>();
+const changedListeners = new Set<(session: SessionInfo) => void>();
 
-/** The token every write sends (from the sign-in or `me/` answer). */
-export function setCsrfToken(token: string | null): void {
-  csrfToken = token;
+/** The session the requests act in: its CSRF token (every write sends it) and its user (from the sign-in or `me/` answer). */
+export function setSession(session: SessionInfo | null): void {
+  csrfToken = session?.csrf_token ?? null;
+  sessionUserId = session?.user.id ?? null;
+}
+
+/** Called when the browser's session turned out to be another one (another tab signed in again). */
+export function onSessionChanged(listener: (session: SessionInfo) => void): () => void {
+  changedListeners.add(listener);
+  return () => changedListeners.delete(listener);
 }
 
 /** Called when any request answers `403 NOT_AUTHENTICATED`. Returns the unsubscribe function. */
@@ -109,7 +118,7 @@ interface Envelope {
   error?: { code?: string; message?: string; details?: Record<string, string[]> };
 }
 
-async function request(method: Method, path: string, body?: unknown, options: { quietAuth?: boolean } = {}): Promise<Envelope> {
+async function request(method: Method, path: string, body?: unknown, options: { quietAuth?: boolean; retried?: boolean } = {}): Promise<Envelope> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
@@ -140,6 +149,19 @@ async function request(method: Method, path: string, body?: unknown, options: { 
       envelope.error?.details ?? {},
     );
     if (error.notAuthenticated && !options.quietAuth) for (const listener of [...expiredListeners]) listener();
+    // A write refused with 403 PERMISSION_DENIED may carry a stale CSRF token: another tab signed in
+    // again, and the browser's cookie is now that newer session's. Nothing was changed (the checks
+    // come before any change), so fetch the session's token and, if it differs, send once more.
+    // Sent again only for the same user: a write is never replayed as somebody else.
+    if (method !== 'GET' && error.status === 403 && error.code === 'PERMISSION_DENIED' && !options.retried && path !== 'session/') {
+      const fresh = (await request('GET', 'me/', undefined, { quietAuth: true }).catch(() => null))?.data as SessionInfo | undefined;
+      if (fresh?.csrf_token && fresh.csrf_token !== csrfToken) {
+        const sameUser = fresh.user.id === sessionUserId;
+        setSession(fresh);
+        for (const listener of [...changedListeners]) listener(fresh);
+        if (sameUser) return request(method, path, body, { ...options, retried: true });
+      }
+    }
     throw error;
   }
   return envelope;

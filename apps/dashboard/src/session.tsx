@@ -5,7 +5,7 @@
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { currentSession, onSessionExpired, setCsrfToken, signIn as apiSignIn, signOut as apiSignOut, type User } from './api';
+import { currentSession, onSessionChanged, onSessionExpired, setSession, signIn as apiSignIn, signOut as apiSignOut, type User } from './api';
 
 type SessionState = { status: 'loading' } | { status: 'signed-out'; expired: boolean; error?: string } | { status: 'signed-in'; user: User };
 
@@ -26,7 +26,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     currentSession()
       .then((session) => {
         if (cancelled) return;
-        setCsrfToken(session?.csrf_token ?? null);
+        setSession(session);
         setState(session ? { status: 'signed-in', user: session.user } : { status: 'signed-out', expired: false });
       })
       .catch((error: unknown) => {
@@ -40,16 +40,28 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(
     () =>
       onSessionExpired(() => {
-        setCsrfToken(null);
+        setSession(null);
         queryClient.clear();
         setState({ status: 'signed-out', expired: true });
       }),
     [queryClient],
   );
 
+  // Another tab signed in again: this tab now acts in that session (and shows its user).
+  useEffect(
+    () =>
+      onSessionChanged((session) => {
+        setState((current) => {
+          if (current.status === 'signed-in' && current.user.id !== session.user.id) queryClient.clear();
+          return { status: 'signed-in', user: session.user };
+        });
+      }),
+    [queryClient],
+  );
+
   const signIn = useCallback(async (email: string, password: string) => {
     const session = await apiSignIn(email, password);
-    setCsrfToken(session.csrf_token);
+    setSession(session);
     queryClient.clear();
     setState({ status: 'signed-in', user: session.user });
   }, [queryClient]);
@@ -58,7 +70,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     try {
       await apiSignOut();
     } finally {
-      setCsrfToken(null);
+      setSession(null);
       queryClient.clear();
       setState({ status: 'signed-out', expired: false });
     }

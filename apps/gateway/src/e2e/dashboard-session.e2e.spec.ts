@@ -209,4 +209,30 @@ describe('dashboard sessions and roles', () => {
     expect(recorder.cspViolations()).toEqual([]);
     await context.close();
   });
+
+  it('a tab whose session was replaced by a sign-in in another tab still writes (it picks up the new CSRF token)', async () => {
+    const { context, page: tabA, recorder } = await openContext(browser);
+    const { key } = await started.platform.createKey('acme', { name: 'two tabs key' });
+    await tabA.goto(`${started.origin}/dashboard/settings/api-keys`);
+    await signIn(tabA, ADMIN);
+    const keyRow = tabA.getByRole('row', { name: /two tabs key/ });
+    await keyRow.waitFor();
+    // Tab B (same browser, same cookies): sign out, sign in again — a new session and CSRF token.
+    const tabB = await context.newPage();
+    await tabB.goto(`${started.origin}/dashboard/security`);
+    await heading(tabB, 'Security').waitFor();
+    await tabB.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(tabB, ADMIN);
+    await heading(tabB, 'Security').waitFor();
+    // Tab A's write first meets 403 PERMISSION_DENIED (its token is the old session's), then succeeds.
+    const refusedFirst = tabA.waitForResponse((r) => r.url().includes('/api/admin/v1/api-keys/') && r.request().method() === 'PATCH');
+    await keyRow.getByRole('button', { name: 'Revoke', exact: true }).click();
+    expect((await refusedFirst).status()).toBe(403);
+    await keyRow.getByRole('button', { name: 'Activate', exact: true }).waitFor();
+    expect((await started.platform.request('GET', '/api/integrations/v1/orders/', { host: 'acme.localhost', key })).status).toBe(401);
+    await expect(tabA.getByRole('alert').count()).resolves.toBe(0);
+    expect(recorder.elsewhere(started.origin)).toEqual([]);
+    expect(recorder.cspViolations()).toEqual([]);
+    await context.close();
+  });
 });
