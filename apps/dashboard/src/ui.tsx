@@ -1,6 +1,6 @@
 /** Small building blocks shared by the screens, on react-aria-components. */
 import type { ReactNode } from 'react';
-import { Button, Dialog, Heading, Modal, ModalOverlay } from 'react-aria-components';
+import { Button, Dialog, Heading, Label, ListBox, ListBoxItem, Modal, ModalOverlay, Popover, Select, SelectValue, Text } from 'react-aria-components';
 import { messageOf } from './api';
 
 export function ScreenHeader({ title, children }: { title: string; children?: ReactNode }) {
@@ -106,4 +106,41 @@ export function formatDateTime(value: string | null | undefined, empty = '—'):
   if (!value) return empty;
   const d = new Date(value);
   return Number.isNaN(d.getTime()) ? value : dateTime.format(d);
+}
+
+/** A labelled drop-down choice of one option (React Aria's Select), keyed by the options' ids. */
+export function SelectField({
+  label,
+  name,
+  selectedKey,
+  onChange,
+  options,
+  description,
+}: {
+  label: string;
+  name?: string;
+  selectedKey: string;
+  onChange: (key: string) => void;
+  options: readonly { id: string; label: string }[];
+  description?: string;
+}) {
+  return (
+    <Select name={name} selectedKey={selectedKey} onSelectionChange={(k) => onChange(String(k))}>
+      <Label>{label}</Label>
+      <Button className="select-button">
+        <SelectValue />
+        <span aria-hidden="true">▾</span>
+      </Button>
+      {description ? <Text slot="description">{description}</Text> : null}
+      <Popover className="popover">
+        <ListBox className="listbox">
+          {options.map((o) => (
+            <ListBoxItem key={o.id} id={o.id}>
+              {o.label}
+            </ListBoxItem>
+          ))}
+        </ListBox>
+      </Popover>
+    </Select>
+  );
 }

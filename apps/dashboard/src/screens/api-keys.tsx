@@ -4,7 +4,7 @@
  * table only.
  */
 import { useState, type FormEvent } from 'react';
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Button,
   Cell,
@@ -30,19 +30,15 @@ import {
 import { getPage, messageOf, send, type ApiKey, type CreatedApiKey, type Partner } from '../api';
 import { ALL_INTEGRATIONS, describeScopes, RESOURCES, scopesOf, type ResourceName } from '../scopes';
 import { useCanWrite } from '../session';
-import { ConfirmDialog, ErrorNote, formatDateTime, LoadMore, ModalDialog, ScreenHeader } from '../ui';
+import { usePages } from '../paging';
+import { ConfirmDialog, ErrorNote, formatDateTime, LoadMore, ModalDialog, ScreenHeader, SelectField } from '../ui';
 
 const KEYS = ['api-keys'] as const;
 
 export function ApiKeysScreen() {
   const canWrite = useCanWrite();
   const queryClient = useQueryClient();
-  const keys = useInfiniteQuery({
-    queryKey: KEYS,
-    queryFn: ({ pageParam }) => getPage<ApiKey>('api-keys/', pageParam),
-    initialPageParam: null as string | null,
-    getNextPageParam: (page) => page.pagination.next_cursor,
-  });
+  const keys = usePages<ApiKey>(KEYS, 'api-keys/');
   const partners = usePartnerNames();
   const [creating, setCreating] = useState(false);
   const [shown, setShown] = useState<CreatedApiKey | null>(null);
@@ -64,7 +60,7 @@ export function ApiKeysScreen() {
     onSettled: refresh,
   });
 
-  const rows = keys.data?.pages.flatMap((p) => p.data) ?? [];
+  const rows = keys.rows;
   return (
     <section aria-labelledby="screen-title">
       <ScreenHeader title="API Keys">
@@ -280,24 +276,14 @@ function CreateKeyDialog({ isOpen, onClose, onCreated }: { isOpen: boolean; onCl
           <FieldError />
         </TextField>
 
-        <Select name="partner" selectedKey={partner} onSelectionChange={(k) => setPartner(String(k))}>
-          <Label>Partner (optional)</Label>
-          <Button className="select-button">
-            <SelectValue />
-            <span aria-hidden="true">▾</span>
-          </Button>
-          <Text slot="description">A partner key has its partner's field mapping applied; without one the key passes data through unchanged.</Text>
-          <Popover className="popover">
-            <ListBox className="listbox">
-              <ListBoxItem id="none">None (pass-through)</ListBoxItem>
-              {partnerList.map((p) => (
-                <ListBoxItem key={p.id} id={p.id}>
-                  {p.name}
-                </ListBoxItem>
-              ))}
-            </ListBox>
-          </Popover>
-        </Select>
+        <SelectField
+          label="Partner (optional)"
+          name="partner"
+          selectedKey={partner}
+          onChange={setPartner}
+          description="A partner key has its partner's field mapping applied; without one the key passes data through unchanged."
+          options={[{ id: 'none', label: 'None (pass-through)' }, ...partnerList.map((p) => ({ id: p.id, label: p.name }))]}
+        />
 
         {create.error && Object.keys(fieldErrors(create.error)).length === 0 ? (
           <p className="error" role="alert">

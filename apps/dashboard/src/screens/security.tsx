@@ -1,9 +1,9 @@
 /** Security (admin.md §6): API key activity — the security events (auth-and-keys.md §9), newest first, cursor-paged. */
 import { useState } from 'react';
-import { useInfiniteQuery } from '@tanstack/react-query';
-import { Button, Cell, Column, Label, ListBox, ListBoxItem, Popover, Row, Select, SelectValue, Table, TableBody, TableHeader } from 'react-aria-components';
-import { getPage, type SecurityEvent } from '../api';
-import { ErrorNote, formatDateTime, LoadMore, ScreenHeader } from '../ui';
+import { Cell, Column, Row, Table, TableBody, TableHeader } from 'react-aria-components';
+import type { SecurityEvent } from '../api';
+import { usePages } from '../paging';
+import { ErrorNote, formatDateTime, LoadMore, ScreenHeader, SelectField } from '../ui';
 
 const REASONS: Record<string, string> = {
   NOT_AUTHENTICATED: 'No key sent',
@@ -16,36 +16,20 @@ const REASONS: Record<string, string> = {
 export function SecurityScreen() {
   const [reason, setReason] = useState('all');
   const filters: Record<string, string> = reason === 'all' ? {} : { reason };
-  const events = useInfiniteQuery({
-    queryKey: ['security-events', reason],
-    // The filter goes with every page (pagination.md §1: the cursor encodes only a position).
-    queryFn: ({ pageParam }) => getPage<SecurityEvent>('security-events/', pageParam, 50, filters),
-    initialPageParam: null as string | null,
-    getNextPageParam: (page) => page.pagination.next_cursor,
-  });
-  const rows = (events.data?.pages.flatMap((p) => p.data) ?? []).map((e, i) => ({ ...e, key: e.id ?? `${e.request_id}-${i}` }));
+  // The filter goes with every page (pagination.md §1: the cursor encodes only a position).
+  const events = usePages<SecurityEvent>(['security-events', reason], 'security-events/', filters);
+  const rows = events.rows.map((e, i) => ({ ...e, key: e.id ?? `${e.request_id}-${i}` }));
   return (
     <section aria-labelledby="screen-title">
       <ScreenHeader title="Security" />
       <p className="note">API key activity: requests the integration API refused at authentication, newest first. Submitted key values are never recorded.</p>
       <div className="filters">
-        <Select selectedKey={reason} onSelectionChange={(k) => setReason(String(k))}>
-          <Label>Reason</Label>
-          <Button className="select-button">
-            <SelectValue />
-            <span aria-hidden="true">▾</span>
-          </Button>
-          <Popover className="popover">
-            <ListBox className="listbox">
-              <ListBoxItem id="all">All reasons</ListBoxItem>
-              {Object.entries(REASONS).map(([code, text]) => (
-                <ListBoxItem key={code} id={code}>
-                  {text}
-                </ListBoxItem>
-              ))}
-            </ListBox>
-          </Popover>
-        </Select>
+        <SelectField
+          label="Reason"
+          selectedKey={reason}
+          onChange={setReason}
+          options={[{ id: 'all', label: 'All reasons' }, ...Object.entries(REASONS).map(([id, label]) => ({ id, label }))]}
+        />
       </div>
       <ErrorNote error={events.error} />
       <div className="table-scroll">

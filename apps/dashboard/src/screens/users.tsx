@@ -4,7 +4,7 @@
  * least (its 400 is shown).
  */
 import { useState, type FormEvent } from 'react';
-import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import {
   Button,
   Cell,
@@ -25,9 +25,10 @@ import {
   Text,
   TextField,
 } from 'react-aria-components';
-import { getPage, messageOf, send, type User } from '../api';
+import { messageOf, send, type User } from '../api';
+import { usePages } from '../paging';
 import { useCanWrite, useUser } from '../session';
-import { ConfirmDialog, ErrorNote, formatDateTime, LoadMore, ModalDialog, ScreenHeader } from '../ui';
+import { ConfirmDialog, ErrorNote, formatDateTime, LoadMore, ModalDialog, ScreenHeader, SelectField } from '../ui';
 
 const USERS = ['users'] as const;
 
@@ -35,12 +36,7 @@ export function UsersScreen() {
   const canWrite = useCanWrite();
   const me = useUser();
   const queryClient = useQueryClient();
-  const users = useInfiniteQuery({
-    queryKey: USERS,
-    queryFn: ({ pageParam }) => getPage<User>('users/', pageParam),
-    initialPageParam: null as string | null,
-    getNextPageParam: (page) => page.pagination.next_cursor,
-  });
+  const users = usePages<User>(USERS, 'users/');
   const [creating, setCreating] = useState(false);
   const [disabling, setDisabling] = useState<User | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: USERS });
@@ -49,7 +45,7 @@ export function UsersScreen() {
     onSuccess: () => setDisabling(null),
     onSettled: refresh,
   });
-  const rows = users.data?.pages.flatMap((p) => p.data) ?? [];
+  const rows = users.rows;
   return (
     <section aria-labelledby="screen-title">
       <ScreenHeader title="Users">
@@ -178,19 +174,16 @@ function CreateUserDialog({ isOpen, onClose, onCreated }: { isOpen: boolean; onC
           <Input />
           <FieldError />
         </TextField>
-        <Select name="role" selectedKey={role} onSelectionChange={(k) => setRole(k === 'admin' ? 'admin' : 'viewer')}>
-          <Label>Role</Label>
-          <Button className="select-button">
-            <SelectValue />
-            <span aria-hidden="true">▾</span>
-          </Button>
-          <Popover className="popover">
-            <ListBox className="listbox">
-              <ListBoxItem id="viewer">Viewer — can look at everything</ListBoxItem>
-              <ListBoxItem id="admin">Admin — can change everything</ListBoxItem>
-            </ListBox>
-          </Popover>
-        </Select>
+        <SelectField
+          label="Role"
+          name="role"
+          selectedKey={role}
+          onChange={(k) => setRole(k === 'admin' ? 'admin' : 'viewer')}
+          options={[
+            { id: 'viewer', label: 'Viewer — can look at everything' },
+            { id: 'admin', label: 'Admin — can change everything' },
+          ]}
+        />
         <TextField name="password" type="password" isRequired minLength={12} maxLength={256} value={password} onChange={setPassword} autoComplete="new-password">
           <Label>Password</Label>
           <Input />
