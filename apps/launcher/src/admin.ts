@@ -5,7 +5,18 @@
  * errors are one line on stderr with a non-zero exit code.
  */
 import { RESOURCE_NAMES, RESOURCE_REGISTRY, type ServiceName } from '@datamingle/contracts';
-import { canonicalizeScopes, CLI_AUDIT, generateApiKey, hashApiKey, keyPrefix, LAST_ADMIN_MESSAGE, validateNewUser } from '@datamingle/gateway-domain';
+import {
+  canonicalizeScopes,
+  CLI_AUDIT,
+  generateApiKey,
+  hashApiKey,
+  keyPrefix,
+  LAST_ADMIN_MESSAGE,
+  PARTNER_TEMPLATE_SLUGS,
+  validateNewUser,
+  validatePartnerCreate,
+  type PartnerView,
+} from '@datamingle/gateway-domain';
 import { AdminError, AdminStore, Argon2idPasswordHasher, GatewayStore } from '@datamingle/gateway-infrastructure';
 import { loadConfig, openEventStore, type PlatformConfig } from '@datamingle/platform';
 import type { DataSource } from 'typeorm';
@@ -75,9 +86,10 @@ const out = (value: unknown): void => void process.stdout.write(JSON.stringify(v
 
 const USAGE = `usage: npm run -s admin -- <command>
   tenant create <slug> [--name NAME] | tenant list | tenant disable <slug> | tenant enable <slug>
-  key create --tenant <slug> --name <name> [--scopes a,b] [--expires-at ISO8601] [--rate-limit N]
+  key create --tenant <slug> --name <name> [--scopes a,b] [--expires-at ISO8601] [--rate-limit N] [--partner <partner id or name>]
   key list --tenant <slug> | key revoke|activate|delete --tenant <slug> <key-id>
   key update --tenant <slug> <key-id> [--scopes a,b] [--expires-at ISO8601|none]
+  partner create --tenant <slug> --name <name> [--template <slug>] [--default-identifier-field F] | partner list --tenant <slug>
   user create --tenant <slug> --email <email> [--name NAME] [--role admin|viewer] --password-stdin
   user list --tenant <slug> | user disable|enable --tenant <slug> <email>
   projections rebuild [--service orders|catalog|inventory]
@@ -141,9 +153,44 @@ async function runUser(command: string | undefined, rest: string[], ds: DataSour
   throw new UsageError(USAGE);
 }
 
+/** `partner create|list` (custom-integrations.md §1): the template's slug is stored; its mappings come with the mapping engine. */
+async function runPartner(command: string | undefined, rest: string[], ds: DataSource, gateway: GatewayStore): Promise<void> {
+  const p = parseArgs(rest, ['tenant', 'name', 'template', 'default-identifier-field']);
+  const store = new AdminStore(ds);
+  const tenant = await gateway.getTenant(tenantSlug(required(p, 'tenant')));
+  switch (command) {
+    case 'create': {
+      const body: Record<string, unknown> = { name: required(p, 'name') };
+      if (p.flags.has('template')) body['template'] = p.flags.get('template');
+      if (p.flags.has('default-identifier-field')) body['default_identifier_field'] = p.flags.get('default-identifier-field');
+      const input = validatePartnerCreate(body);
+      if (!input.ok) {
+        const [field, messages] = Object.entries(input.errors)[0]!;
+        const hint = field === 'template' ? ` (one of ${PARTNER_TEMPLATE_SLUGS.join(', ')})` : '';
+        throw new UsageError(`--${field.replace(/_/g, '-')}: ${messages[0]}${hint}`);
+      }
+      const created = await store.createPartner(tenant.id, input.value, CLI_AUDIT);
+      if (!created.ok) throw new AdminError(`a partner named '${input.value.name}' already exists in tenant '${tenant.slug}'`);
+      return out(created.value);
+    }
+    case 'list': {
+      const partners: PartnerView[] = [];
+      let after = null;
+      do {
+        const page: Awaited<ReturnType<AdminStore['listPartners']>> = await store.listPartners(tenant.id, { limit: 200, after });
+        partners.push(...page.data);
+        after = page.next;
+      } while (after);
+      return out(partners.reverse());
+    }
+  }
+  throw new UsageError(USAGE);
+}
+
 async function run(argv: string[], store: GatewayStore, ds: DataSource): Promise<void> {
   const [group, command, ...rest] = argv;
   if (group === 'user') return runUser(command, rest, ds, store);
+  if (group === 'partner') return runPartner(command, rest, ds, store);
   if (group === 'tenant') {
     const p = parseArgs(rest, ['name']);
     switch (command) {
@@ -177,7 +224,13 @@ async function run(argv: string[], store: GatewayStore, ds: DataSource): Promise
           if (!/^[0-9]+$/.test(raw) || Number(raw) < 1 || Number(raw) > 10_000) throw new UsageError('--rate-limit must be an integer from 1 to 10000');
           rateLimit = Number(raw);
         }
-        if (p.flags.has('partner')) throw new UsageError('--partner: partners are not available yet in this version');
+        let partnerId: string | null = null;
+        if (p.flags.has('partner')) {
+          const wanted = required(p, 'partner');
+          const partner = await new AdminStore(ds).partnerByIdOrName((await store.getTenant(tenant)).id, wanted);
+          if (!partner) throw new AdminError(`partner '${wanted}' does not exist in tenant '${tenant}'`);
+          partnerId = partner.id;
+        }
         const key = generateApiKey();
         const view = await store.insertKey({
           tenantSlug: tenant,
@@ -187,7 +240,7 @@ async function run(argv: string[], store: GatewayStore, ds: DataSource): Promise
           scopes: scopes.value,
           expiresAt,
           rateLimitPerSecond: rateLimit,
-          partnerId: null,
+          partnerId,
         });
         process.stderr.write(JSON.stringify(view) + '\n');
         process.stdout.write(key + '\n');

@@ -13,6 +13,7 @@ export * from './lib/scopes';
 export type { Action, Resource } from './lib/types';
 export * from './lib/admin/audit';
 export * from './lib/admin/keys';
+export * from './lib/admin/partners';
 export * from './lib/admin/ports';
 export * from './lib/admin/session';
 export * from './lib/admin/users';

@@ -6,12 +6,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { CLI_AUDIT, hashSessionToken, newSessionToken, type AuditContext } from '@datamingle/gateway-domain';
+import { CLI_AUDIT, hashSessionToken, newSessionToken, type AuditContext, type StoreResult } from '@datamingle/gateway-domain';
 import { createReadModelDataSource, runMigrationSets } from '@datamingle/read-model';
 import { createTestDatabase } from '@datamingle/testing';
 import { AdminStore } from './admin-store';
 import { GatewayStore } from './gateway-store';
 import { gatewayMigrations } from './migrations';
+
+const valueOf = <T>(r: StoreResult<T>): T => {
+  if (!r.ok) throw new Error(r.error);
+  return r.value;
+};
 
 const USER_AUDIT: AuditContext = { actor: { type: 'user', id: randomUUID(), email: 'ops@acme.example' }, requestId: 'req-1', clientIp: '127.0.0.1' };
 
@@ -155,7 +160,7 @@ describe('AdminStore on PostgreSQL', () => {
     await gateway.setKeyActive(tenant.slug, key.id, false); // no change, no event
     await gateway.setKeyScopes(tenant.slug, key.id, ['integrations.orders.read']);
     await gateway.setIntegrationEnabled(tenant.slug, false);
-    const apiKey = await store.createKey(tenant.id, { name: 'api key', prefix: 'sk_live_BBBB', keyHash: 'k'.repeat(64), scopes: ['integrations.*'], expiresAt: null, rateLimitPerSecond: 5, partnerId: null }, USER_AUDIT);
+    const apiKey = valueOf(await store.createKey(tenant.id, { name: 'api key', prefix: 'sk_live_BBBB', keyHash: 'k'.repeat(64), scopes: ['integrations.*'], expiresAt: null, rateLimitPerSecond: 5, partnerId: null }, USER_AUDIT));
     const rotated = await store.rotateKey(tenant.id, apiKey.id, { prefix: 'sk_live_CCCC', keyHash: 'r'.repeat(64), name: (n) => `${n} (rotated)` }, USER_AUDIT);
     expect(rotated).toMatchObject({ ok: true, value: { name: 'api key (rotated)', scopes: ['integrations.*'], rate_limit_per_second: 5 } });
     await store.updateKey(tenant.id, apiKey.id, { name: 'renamed', isActive: false }, USER_AUDIT);
@@ -183,7 +188,7 @@ describe('AdminStore on PostgreSQL', () => {
 
   it('writes no change when its audit event cannot be written (one transaction)', async () => {
     const tenant = await gateway.createTenant(`atomic-${randomUUID().slice(0, 8)}`, 'Atomic');
-    const key = await store.createKey(tenant.id, { name: 'k', prefix: 'sk_live_DDDD', keyHash: 'd'.repeat(64), scopes: ['integrations.*'], expiresAt: null, rateLimitPerSecond: null, partnerId: null }, USER_AUDIT);
+    const key = valueOf(await store.createKey(tenant.id, { name: 'k', prefix: 'sk_live_DDDD', keyHash: 'd'.repeat(64), scopes: ['integrations.*'], expiresAt: null, rateLimitPerSecond: null, partnerId: null }, USER_AUDIT));
     // An audit context the table refuses (client_ip of an impossible type is not possible in TS; use a request id NUL byte).
     await expect(store.updateKey(tenant.id, key.id, { isActive: false }, { ...USER_AUDIT, requestId: 'bad\u0000id' })).rejects.toThrow();
     expect((await store.getKey(tenant.id, key.id))?.is_active).toBe(true);

@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import {
   AUDITED_KEY_FIELDS,
+  AUDITED_PARTNER_FIELDS,
   AUDITED_USER_FIELDS,
   auditEvent,
   diffChanges,
@@ -20,9 +21,12 @@ import {
   type KeyFilters,
   type KeyPatch,
   type NewKey,
+  type NewPartner,
   type NewUser,
   type Page,
   type PageRequest,
+  type PartnerPatch,
+  type PartnerView,
   type SecurityEventFilters,
   type SecurityEventView,
   type SessionRecord,
@@ -68,6 +72,21 @@ export function keyRepresentation(r: Row): ApiKeyRepresentation {
     last_used_at: iso(r['last_used_at']),
   };
 }
+
+const PARTNER_COLUMNS = `p.id, p.name, p.template, p.default_identifier_field, p.created_at, p.updated_at`;
+
+export function partnerView(r: Row): PartnerView {
+  return {
+    id: r['id'],
+    name: r['name'],
+    template: r['template'],
+    default_identifier_field: r['default_identifier_field'],
+    created_at: iso(r['created_at'])!,
+    updated_at: iso(r['updated_at'])!,
+  };
+}
+
+const partnerTarget = (p: PartnerView): AuditTarget => ({ type: 'partner', id: p.id, name: p.name });
 
 const tenantRef = (r: Row): TenantRef => ({ id: r['id'], slug: r['slug'], name: r['name'], integration_enabled: r['integration_enabled'] });
 
@@ -228,11 +247,12 @@ export class AdminStore implements AdminStorePort {
     return rows[0] ? keyRepresentation(rows[0]) : null;
   }
 
-  async createKey(tenantId: string, key: NewKey, audit: AuditContext): Promise<ApiKeyRepresentation> {
+  async createKey(tenantId: string, key: NewKey, audit: AuditContext): Promise<StoreResult<ApiKeyRepresentation>> {
     return inTransaction(this.pool, async (q) => {
       const created = await insertKeyRow(q, tenantId, key);
+      if (!created) return { ok: false, error: 'partner_not_found' } as const;
       await insertAuditEvent(q, tenantId, auditEvent(audit, 'api_key.created', keyTarget(created), diffChanges(null, created, AUDITED_KEY_FIELDS)));
-      return created;
+      return { ok: true, value: created } as const;
     });
   }
 
@@ -300,9 +320,93 @@ export class AdminStore implements AdminStorePort {
         rateLimitPerSecond: old.rate_limit_per_second,
         partnerId: old.partner,
       });
+      // The old key's partner is locked by its foreign key while the old key exists (it is, FOR UPDATE).
+      if (!created) throw new Error(`rotateKey: the partner of key ${old.id} is gone`);
       // One request, one event: the new key is the target, `changes.id` names the old key.
       await insertAuditEvent(q, tenantId, auditEvent(audit, 'api_key.rotated', keyTarget(created), { id: [old.id, created.id] }));
       return { ok: true, value: created } as const;
+    });
+  }
+
+  // ---- partners ----
+
+  async listPartners(tenantId: string, p: PageRequest): Promise<Page<PartnerView>> {
+    const { rows } = await this.pool.query(
+      `SELECT ${PARTNER_COLUMNS}, ${MICROS('p.created_at')} AS pos_c, p.id::text AS pos_i FROM gateway.partners p
+        WHERE p.tenant_id = $1 AND ($2::timestamptz IS NULL OR (p.created_at, p.id) < ($2::timestamptz, $3::uuid))
+        ORDER BY p.created_at DESC, p.id DESC LIMIT $4`,
+      [tenantId, p.after?.c ?? null, p.after?.i ?? null, p.limit + 1],
+    );
+    return page(rows, p.limit, partnerView);
+  }
+
+  async getPartner(tenantId: string, id: string): Promise<PartnerView | null> {
+    const { rows } = await this.pool.query(`SELECT ${PARTNER_COLUMNS} FROM gateway.partners p WHERE p.tenant_id = $1 AND p.id = $2`, [tenantId, id]);
+    return rows[0] ? partnerView(rows[0]) : null;
+  }
+
+  /** A partner by id or, failing that, by name (case-insensitive): the CLI's `--partner`. */
+  async partnerByIdOrName(tenantId: string, idOrName: string): Promise<PartnerView | null> {
+    const { rows } = await this.pool.query(
+      `SELECT ${PARTNER_COLUMNS} FROM gateway.partners p WHERE p.tenant_id = $1 AND (p.id::text = lower($2) OR lower(p.name) = lower($2))
+        ORDER BY (p.id::text = lower($2)) DESC LIMIT 1`,
+      [tenantId, idOrName.trim()],
+    );
+    return rows[0] ? partnerView(rows[0]) : null;
+  }
+
+  async createPartner(tenantId: string, partner: NewPartner, audit: AuditContext): Promise<StoreResult<PartnerView>> {
+    return inTransaction(this.pool, async (q) => {
+      const { rows } = await q.query(
+        `INSERT INTO gateway.partners AS p (id, tenant_id, name, template, default_identifier_field) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (tenant_id, lower(name)) DO NOTHING RETURNING ${PARTNER_COLUMNS}`,
+        [randomUUID(), tenantId, partner.name, partner.template, partner.defaultIdentifierField],
+      );
+      if (!rows[0]) return { ok: false, error: 'duplicate_name' } as const;
+      const created = partnerView(rows[0]);
+      await insertAuditEvent(q, tenantId, auditEvent(audit, 'partner.created', partnerTarget(created), diffChanges(null, created, AUDITED_PARTNER_FIELDS)));
+      return { ok: true, value: created } as const;
+    });
+  }
+
+  async updatePartner(tenantId: string, id: string, patch: PartnerPatch, audit: AuditContext): Promise<StoreResult<PartnerView>> {
+    return inTransaction(this.pool, async (q) => {
+      const found = await q.query(`SELECT ${PARTNER_COLUMNS} FROM gateway.partners p WHERE p.tenant_id = $1 AND p.id = $2 FOR UPDATE`, [tenantId, id]);
+      if (!found.rows[0]) return { ok: false, error: 'not_found' } as const;
+      const before = partnerView(found.rows[0]);
+      const name = patch.name ?? before.name;
+      const idField = patch.defaultIdentifierField !== undefined ? patch.defaultIdentifierField : before.default_identifier_field;
+      if (name === before.name && idField === before.default_identifier_field) return { ok: true, value: before } as const;
+      const { rows } = await q.query(
+        `UPDATE gateway.partners p SET name = $3, default_identifier_field = $4, updated_at = clock_timestamp()
+          WHERE p.tenant_id = $1 AND p.id = $2
+            AND NOT EXISTS (SELECT 1 FROM gateway.partners o WHERE o.tenant_id = $1 AND o.id <> $2 AND lower(o.name) = lower($3))
+          RETURNING ${PARTNER_COLUMNS}`,
+        [tenantId, id, name, idField],
+      ).catch((error: { code?: string }) => {
+        // A concurrent rename to the same name lost the race for the unique index.
+        if (error.code === '23505') return { rows: [] };
+        throw error;
+      });
+      if (!rows[0]) return { ok: false, error: 'duplicate_name' } as const;
+      const after = partnerView(rows[0]);
+      const changes = diffChanges(before, after, AUDITED_PARTNER_FIELDS);
+      if (Object.keys(changes).length > 0) await insertAuditEvent(q, tenantId, auditEvent(audit, 'partner.updated', partnerTarget(after), changes));
+      return { ok: true, value: after } as const;
+    });
+  }
+
+  async deletePartner(tenantId: string, id: string, audit: AuditContext): Promise<StoreResult<PartnerView>> {
+    return inTransaction(this.pool, async (q) => {
+      // FOR UPDATE waits for a key being created for this partner (its foreign key holds a share lock), so the count below sees it.
+      const found = await q.query(`SELECT ${PARTNER_COLUMNS} FROM gateway.partners p WHERE p.tenant_id = $1 AND p.id = $2 FOR UPDATE`, [tenantId, id]);
+      if (!found.rows[0]) return { ok: false, error: 'not_found' } as const;
+      const partner = partnerView(found.rows[0]);
+      const keys = await q.query(`SELECT 1 FROM gateway.api_keys WHERE tenant_id = $1 AND partner_id = $2 LIMIT 1`, [tenantId, id]);
+      if (keys.rows.length > 0) return { ok: false, error: 'partner_in_use' } as const;
+      await q.query(`DELETE FROM gateway.partners WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+      await insertAuditEvent(q, tenantId, auditEvent(audit, 'partner.deleted', partnerTarget(partner)));
+      return { ok: true, value: partner } as const;
     });
   }
 
@@ -460,8 +564,15 @@ async function otherActiveAdmin(q: Queryable, tenantId: string, exceptId: string
   return rows.length > 0;
 }
 
-/** Inserts a key row (shared by the admin API and the CLI's GatewayStore). */
-export async function insertKeyRow(q: Queryable, tenantId: string, key: NewKey): Promise<ApiKeyRepresentation> {
+/**
+ * Inserts a key row (shared by the admin API and the CLI's GatewayStore); null when `key.partnerId`
+ * names no partner of the tenant (checked first, so that the foreign key never raises).
+ */
+export async function insertKeyRow(q: Queryable, tenantId: string, key: NewKey): Promise<ApiKeyRepresentation | null> {
+  if (key.partnerId !== null) {
+    const partner = await q.query(`SELECT 1 FROM gateway.partners WHERE tenant_id = $1 AND id = $2 FOR KEY SHARE`, [tenantId, key.partnerId]);
+    if (partner.rows.length === 0) return null;
+  }
   const { rows } = await q.query(
     `INSERT INTO gateway.api_keys AS k (id, tenant_id, name, prefix, key_hash, scopes, partner_id, expires_at, rate_limit_per_second, is_active)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${KEY_COLUMNS}`,

@@ -156,6 +156,7 @@ export class GatewayStore {
     const tenant = await this.getTenant(input.tenantSlug);
     return inTransaction(poolOf(this.ds), async (q) => {
       const created = await insertKeyRow(q, tenant.id, input);
+      if (!created) throw new AdminError(`partner '${input.partnerId}' does not exist in tenant '${tenant.slug}'`);
       await insertAuditEvent(q, tenant.id, auditEvent(audit, 'api_key.created', { type: 'api_key', id: created.id, name: created.name }, diffChanges(null, created, AUDITED_KEY_FIELDS)));
       return created;
     });

@@ -139,5 +139,27 @@ export const gatewayMigrations: MigrationSet = {
       `GRANT USAGE ON SEQUENCE gateway.sign_in_failures_id_seq TO ${APP_ROLE}`,
       `GRANT SELECT, INSERT ON gateway.audit_events TO ${APP_ROLE}`,
     ]),
+    // Partners (custom-integrations.md §1): per tenant, name unique case-insensitively, the
+    // template slug it was created from. api_keys.partner_id (a column since GatewayInit, never set
+    // until now) becomes a real foreign key on (tenant_id, partner_id): a key can only name a
+    // partner of its own tenant, and a partner with linked keys cannot be deleted (RESTRICT).
+    sqlMigration('GatewayPartners1765200000000', [
+      `CREATE TABLE gateway.partners (
+         id uuid PRIMARY KEY,
+         tenant_id uuid NOT NULL REFERENCES gateway.tenants(id),
+         name text NOT NULL,
+         template text NOT NULL,
+         default_identifier_field text NULL,
+         created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+         updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+         CONSTRAINT partners_tenant_id_unique UNIQUE (tenant_id, id)
+       )`,
+      `CREATE UNIQUE INDEX partners_tenant_name ON gateway.partners (tenant_id, lower(name))`,
+      `CREATE INDEX partners_tenant_created ON gateway.partners (tenant_id, created_at DESC, id DESC)`,
+      `ALTER TABLE gateway.api_keys ADD CONSTRAINT api_keys_partner_fk
+         FOREIGN KEY (tenant_id, partner_id) REFERENCES gateway.partners (tenant_id, id) ON DELETE RESTRICT`,
+      `CREATE INDEX api_keys_partner ON gateway.api_keys (partner_id) WHERE partner_id IS NOT NULL`,
+      `GRANT SELECT, INSERT, UPDATE, DELETE ON gateway.partners TO ${APP_ROLE}`,
+    ]),
   ],
 };

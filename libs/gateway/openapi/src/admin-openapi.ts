@@ -9,6 +9,8 @@ import {
   ADMIN_MESSAGES,
   ADMIN_ROUTES,
   allowedMethods,
+  IDENTIFIER_FIELD_MAX_LENGTH,
+  PARTNER_TEMPLATE_SLUGS,
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
   SESSION_COOKIE,
@@ -37,6 +39,7 @@ const API_KEY_PROPERTIES: Record<string, Schema> = {
   last_used_at: nullable(datetime),
 };
 const { id: keyId, name: keyName, ...keyRest } = API_KEY_PROPERTIES;
+const IDENTIFIER_FIELD: Schema = { type: 'string', minLength: 1, maxLength: IDENTIFIER_FIELD_MAX_LENGTH, pattern: '^[a-z][a-z0-9_]*$' };
 
 const SCHEMAS: Record<string, Schema> = {
   User: obj({
@@ -54,6 +57,14 @@ const SCHEMAS: Record<string, Schema> = {
     ...obj({ id: keyId!, name: keyName!, key: { type: 'string', pattern: '^sk_live_[0-9A-Za-z]{32,128}$' }, ...keyRest }),
     description: 'The creation (and rotation) response: the key object plus `key`, shown this once.',
   },
+  Partner: obj({
+    id: uuid,
+    name: { type: 'string', minLength: 1, maxLength: 255 },
+    template: { type: 'string', enum: [...PARTNER_TEMPLATE_SLUGS], description: 'Slug of the template the partner was created from (`custom`: from scratch); fixed at creation.' },
+    default_identifier_field: nullable(IDENTIFIER_FIELD),
+    created_at: datetime,
+    updated_at: datetime,
+  }),
   Settings: obj({ integration_enabled: { type: 'boolean' }, tenant: obj({ id: uuid, slug: { type: 'string' }, name: { type: 'string' } }) }),
   SecurityEvent: obj({
     id: { type: 'string' },
@@ -71,11 +82,11 @@ const SCHEMAS: Record<string, Schema> = {
   AuditEvent: obj({
     id: uuid,
     occurred_at: datetime,
-    action: { type: 'string', examples: ['api_key.revoked', 'user.created', 'session.failed'] },
+    action: { type: 'string', examples: ['api_key.revoked', 'partner.created', 'user.created', 'session.failed'] },
     actor: {
       oneOf: [obj({ type: { const: 'cli' } }), obj({ type: { const: 'user' }, id: nullable(uuid), email: { type: 'string' } })],
     },
-    target: obj({ type: { type: 'string', enum: ['api_key', 'user', 'settings', 'session', 'tenant'] }, id: nullable({ type: 'string' }), name: nullable({ type: 'string' }) }),
+    target: obj({ type: { type: 'string', enum: ['api_key', 'partner', 'user', 'settings', 'session', 'tenant'] }, id: nullable({ type: 'string' }), name: nullable({ type: 'string' }) }),
     changes: { type: 'object', additionalProperties: { type: 'array', minItems: 2, maxItems: 2 }, description: '`{field: [before, after]}`' },
     request_id: nullable({ type: 'string' }),
     client_ip: nullable({ type: 'string' }),
@@ -121,25 +132,43 @@ const OPERATIONS: Record<AdminOperation, OperationDoc> = {
   listKeys: {
     summary: 'API keys, newest first',
     query: [
-      { name: 'partner', schema: { type: 'string' }, description: 'a partner id, or `null` for keys without a partner' },
+      { name: 'partner', schema: { type: 'string' }, description: 'a partner id (its keys), or `null` for keys without a partner' },
       { name: 'is_active', schema: { type: 'string', enum: ['true', 'false'] }, description: 'active or revoked keys only' },
       ...PAGE_PARAMS,
     ],
     response: { status: 200, schema: list('ApiKey') },
   },
   createKey: {
-    summary: 'Create a key: the answer holds `key` once (Cache-Control: no-store)',
-    body: { type: 'object', properties: { name: { type: 'string' }, scopes: { type: 'array', items: { type: 'string' } }, expires_at: nullable(datetime), is_active: { type: 'boolean' }, rate_limit_per_second: nullable({ type: 'integer' }) }, required: ['name'] },
+    summary: 'Create a key: the answer holds `key` once (Cache-Control: no-store); `partner` (a partner id of this tenant, fixed for the key’s life) makes it a partner key',
+    body: {
+      type: 'object',
+      properties: { name: { type: 'string' }, scopes: { type: 'array', items: { type: 'string' } }, partner: nullable(uuid), expires_at: nullable(datetime), is_active: { type: 'boolean' }, rate_limit_per_second: nullable({ type: 'integer' }) },
+      required: ['name'],
+    },
     response: { status: 201, schema: single(ref('ApiKeyWithSecret')) },
   },
   getKey: { summary: 'One API key', response: { status: 200, schema: single(ref('ApiKey')) } },
   updateKey: {
-    summary: 'Change name, scopes, expiry, is_active or rate limit (effective on the next integration request)',
+    summary: 'Change name, scopes, expiry, is_active or rate limit (effective on the next integration request); `partner` cannot change (400)',
     body: { type: 'object', properties: { name: { type: 'string' }, scopes: { type: 'array', items: { type: 'string' } }, expires_at: nullable(datetime), is_active: { type: 'boolean' }, rate_limit_per_second: nullable({ type: 'integer' }) } },
     response: { status: 200, schema: single(ref('ApiKey')) },
   },
   deleteKey: { summary: 'Delete a key permanently', response: { status: 204 } },
   rotateKey: { summary: 'A new key with the same scopes, partner, expiry and rate limit; the old key stays active', response: { status: 201, schema: single(ref('ApiKeyWithSecret')) } },
+  listPartners: { summary: 'Partners, newest first', query: PAGE_PARAMS, response: { status: 200, schema: list('Partner') } },
+  createPartner: {
+    summary:
+      'Create a partner (custom-integrations.md §1). `template` (default `custom`) is stored and its `default_identifier_field` copied unless the body sets one; the template’s mappings are not created in this version',
+    body: { type: 'object', properties: { name: { type: 'string' }, template: { type: 'string', enum: [...PARTNER_TEMPLATE_SLUGS] }, default_identifier_field: nullable(IDENTIFIER_FIELD) }, required: ['name'] },
+    response: { status: 201, schema: single(ref('Partner')) },
+  },
+  getPartner: { summary: 'One partner', response: { status: 200, schema: single(ref('Partner')) } },
+  updatePartner: {
+    summary: 'Change name or default_identifier_field (`template` cannot change)',
+    body: { type: 'object', properties: { name: { type: 'string' }, default_identifier_field: nullable(IDENTIFIER_FIELD) } },
+    response: { status: 200, schema: single(ref('Partner')) },
+  },
+  deletePartner: { summary: 'Delete a partner; refused (400, non_field_errors) while API keys are linked to it', response: { status: 204 } },
   getSettings: { summary: 'The tenant integration switch', response: { status: 200, schema: single(ref('Settings')) } },
   updateSettings: { summary: 'Turn the integration API on or off', body: { type: 'object', properties: { integration_enabled: { type: 'boolean' } } }, response: { status: 200, schema: single(ref('Settings')) } },
   listUsers: { summary: 'Users, newest first', query: PAGE_PARAMS, response: { status: 200, schema: list('User') } },
@@ -175,7 +204,7 @@ const ERROR_RESPONSES: Record<string, string> = {
   '403': 'NOT_AUTHENTICATED (no valid session), PERMISSION_DENIED (CSRF, foreign Origin, or a viewer writing)',
   '404': 'NOT_FOUND',
   '405': 'METHOD_NOT_ALLOWED, with Allow',
-  '409': 'DUPLICATE (user email)',
+  '409': 'DUPLICATE (user email, partner name)',
   '413': `PAYLOAD_TOO_LARGE (over ${ADMIN_MAX_BODY_BYTES} bytes)`,
   '415': 'UNSUPPORTED_MEDIA_TYPE',
   '429': 'RATE_LIMITED (sign-in throttle), with Retry-After',

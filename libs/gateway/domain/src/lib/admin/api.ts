@@ -27,7 +27,8 @@ import { apiError, baseResponseHeaders, errorEnvelope, gatewayErrors, JSON_CONTE
 import type { PendingBody, RawRequest, RawResponse } from '../types';
 import type { AuditContext } from './audit';
 import { rotatedKeyName, validateKeyCreate, validateKeyUpdate } from './keys';
-import type { AdminStorePort, Page, PageRequest, PasswordHasher, SessionRecord, StoreResult, TenantRef } from './ports';
+import { PARTNER_MESSAGES, validatePartnerCreate, validatePartnerUpdate, type PartnerView } from './partners';
+import type { AdminStorePort, Page, PageRequest, PasswordHasher, SessionRecord, StoreRefusal, StoreResult, TenantRef } from './ports';
 import { allowedMethods, matchAdminRoute, roleAllows, UNSAFE_METHODS, type AdminMethod, type AdminOperation } from './routes';
 import {
   clearedSessionCookie,
@@ -135,10 +136,21 @@ function finalize(outcome: Outcome, ctx: Ctx): RawResponse {
 
 const notFound = (label: string, id: string) => errorOutcome(apiError('NOT_FOUND', ADMIN_MESSAGES.notFound(label, id)));
 
-function refusal(result: { ok: false; error: 'not_found' | 'last_admin' | 'duplicate_email' }, label: string, id: string): Outcome {
-  if (result.error === 'not_found') return notFound(label, id);
-  if (result.error === 'last_admin') return errorOutcome(validationError({ non_field_errors: [LAST_ADMIN_MESSAGE] }));
-  return errorOutcome(apiError('DUPLICATE', `email: ${ADMIN_MESSAGES.duplicateEmail}`, { email: [ADMIN_MESSAGES.duplicateEmail] }));
+function refusal(result: { ok: false; error: StoreRefusal }, label: string, id: string): Outcome {
+  switch (result.error) {
+    case 'not_found':
+      return notFound(label, id);
+    case 'last_admin':
+      return errorOutcome(validationError({ non_field_errors: [LAST_ADMIN_MESSAGE] }));
+    case 'duplicate_email':
+      return errorOutcome(apiError('DUPLICATE', `email: ${ADMIN_MESSAGES.duplicateEmail}`, { email: [ADMIN_MESSAGES.duplicateEmail] }));
+    case 'duplicate_name':
+      return errorOutcome(apiError('DUPLICATE', `name: ${PARTNER_MESSAGES.duplicateName}`, { name: [PARTNER_MESSAGES.duplicateName] }));
+    case 'partner_in_use':
+      return errorOutcome(validationError({ non_field_errors: [PARTNER_MESSAGES.inUse] }));
+    case 'partner_not_found':
+      return errorOutcome(validationError({ partner: [PARTNER_MESSAGES.keyPartnerMissing(id)] }));
+  }
 }
 
 const invalid = (errors: FieldErrors) => errorOutcome(validationError(errors));
@@ -399,11 +411,14 @@ const OPERATIONS: Record<AdminOperation, Handler> = {
     const input = validateKeyCreate(ctx.body, ctx.deps.now());
     if (!input.ok) return invalid(input.errors);
     const secret = ctx.deps.newApiKey();
-    const created = await ctx.deps.store.createKey(
+    const { partnerId } = input.value;
+    const r = await ctx.deps.store.createKey(
       ctx.tenant.id,
-      { name: input.value.name, prefix: secret.prefix, keyHash: secret.hash, scopes: input.value.scopes, expiresAt: input.value.expiresAt, rateLimitPerSecond: input.value.rateLimitPerSecond, partnerId: null, isActive: input.value.isActive },
+      { name: input.value.name, prefix: secret.prefix, keyHash: secret.hash, scopes: input.value.scopes, expiresAt: input.value.expiresAt, rateLimitPerSecond: input.value.rateLimitPerSecond, partnerId, isActive: input.value.isActive },
       ctx.audit,
     );
+    if (!r.ok) return refusal(r, 'API key', partnerId ?? '');
+    const created = r.value;
     // The key itself, once, in this response only (Cache-Control: no-store is on every response).
     return ok({ id: created.id, name: created.name, key: secret.key, ...withoutId(created) }, 201);
   },
@@ -426,6 +441,38 @@ const OPERATIONS: Record<AdminOperation, Handler> = {
     const r = await ctx.deps.store.rotateKey(ctx.tenant.id, id!, { prefix: secret.prefix, keyHash: secret.hash, name: (old) => rotatedKeyName(old, now) }, ctx.audit);
     if (!r.ok) return refusal(r, 'API key', id!);
     return ok({ id: r.value.id, name: r.value.name, key: secret.key, ...withoutId(r.value) }, 201);
+  },
+
+  listPartners: async (ctx) => {
+    const errors: FieldErrors = {};
+    const { page, invalidCursor } = pageRequest(ctx, errors);
+    if (Object.keys(errors).length > 0) return queryError(errors, invalidCursor);
+    return listOutcome(await ctx.deps.store.listPartners(ctx.tenant.id, page), page.limit);
+  },
+
+  getPartner: async (ctx, id) => {
+    const partner = await ctx.deps.store.getPartner(ctx.tenant.id, id!);
+    return partner ? ok(partner) : notFound('Partner', id!);
+  },
+
+  createPartner: async (ctx) => {
+    const input = validatePartnerCreate(ctx.body);
+    if (!input.ok) return invalid(input.errors);
+    // The template's mappings come with the mapping engine (custom-integrations.md §10.2 step 2); the slug is stored.
+    const r = await ctx.deps.store.createPartner(ctx.tenant.id, input.value, ctx.audit);
+    return r.ok ? ok(r.value, 201) : refusal(r, 'Partner', input.value.name);
+  },
+
+  updatePartner: async (ctx, id) => {
+    const input = validatePartnerUpdate(ctx.body);
+    if (!input.ok) return invalid(input.errors);
+    const r: StoreResult<PartnerView> = await ctx.deps.store.updatePartner(ctx.tenant.id, id!, input.value, ctx.audit);
+    return r.ok ? ok(r.value) : refusal(r, 'Partner', id!);
+  },
+
+  deletePartner: async (ctx, id) => {
+    const r = await ctx.deps.store.deletePartner(ctx.tenant.id, id!, ctx.audit);
+    return r.ok ? { status: 204 } : refusal(r, 'Partner', id!);
   },
 
   getSettings: async (ctx) => ok(settingsView(ctx.tenant)),

@@ -58,10 +58,13 @@ describe('user input', () => {
 });
 
 describe('API key input', () => {
-  it('create: name required, default scopes, canonical legacy scopes, future expiry, rate limit 1–10000, no partner yet', () => {
-    expect(validateKeyCreate({ name: ' ERP ' }, NOW)).toEqual({ ok: true, value: { name: 'ERP', scopes: ['integrations.*'], expiresAt: null, isActive: true, rateLimitPerSecond: null } });
+  it('create: name required, default scopes, canonical legacy scopes, future expiry, rate limit 1–10000, partner a UUID or null', () => {
+    expect(validateKeyCreate({ name: ' ERP ' }, NOW)).toEqual({ ok: true, value: { name: 'ERP', scopes: ['integrations.*'], expiresAt: null, isActive: true, rateLimitPerSecond: null, partnerId: null } });
+    expect(validateKeyCreate({ name: 'p', partner: '7E3A9F12-5B6C-4D8E-9F01-23456789ABCD' }, NOW)).toMatchObject({ ok: true, value: { partnerId: '7e3a9f12-5b6c-4d8e-9f01-23456789abcd' } });
+    expect(validateKeyCreate({ name: 'p', partner: null }, NOW)).toMatchObject({ ok: true, value: { partnerId: null } });
+    expect(validateKeyCreate({ name: 'p', partner: 'acme' }, NOW)).toEqual({ ok: false, errors: { partner: ['Must be a valid UUID.'] } });
     expect(validateKeyCreate({ name: 'x', scopes: ['integrations.inventorys.read', 'integrations.inventory.read'] }, NOW)).toMatchObject({ ok: true, value: { scopes: ['integrations.inventory.read'] } });
-    const bad = validateKeyCreate({ scopes: [], expires_at: '2026-04-01T00:00:00Z', rate_limit_per_second: 10_001, partner: '7e3a9f12-5b6c-4d8e-9f01-23456789abcd' }, NOW);
+    const bad = validateKeyCreate({ scopes: [], expires_at: '2026-04-01T00:00:00Z', rate_limit_per_second: 10_001, partner: 42 }, NOW);
     expect(!bad.ok && Object.keys(bad.errors)).toEqual(['name', 'scopes', 'partner', 'expires_at', 'rate_limit_per_second']);
     expect(validateKeyCreate({ name: 'x', scopes: ['integrations.inventory.delete'] }, NOW)).toEqual({ ok: false, errors: { 'scopes[0]': ['"integrations.inventory.delete" is not a valid choice.'] } });
   });

@@ -8,7 +8,7 @@
 export type AuditActor = { type: 'cli' } | { type: 'user'; id: string | null; email: string };
 
 export interface AuditTarget {
-  type: 'api_key' | 'user' | 'settings' | 'session' | 'tenant';
+  type: 'api_key' | 'partner' | 'user' | 'settings' | 'session' | 'tenant';
   id: string | null;
   name: string | null;
 }
@@ -56,6 +56,8 @@ export function diffChanges<T extends object>(before: T | null, after: T | null,
 
 /** Fields of an API key an audit event may name (never the key or its hash). */
 export const AUDITED_KEY_FIELDS = ['name', 'prefix', 'scopes', 'partner', 'expires_at', 'is_active', 'rate_limit_per_second'] as const;
+/** Fields of a partner an audit event may name. */
+export const AUDITED_PARTNER_FIELDS = ['name', 'template', 'default_identifier_field'] as const;
 /** Fields of a user an audit event may name (never the password or its hash). */
 export const AUDITED_USER_FIELDS = ['email', 'name', 'role', 'is_active'] as const;
 

@@ -25,6 +25,8 @@ export interface KeyCreateInput {
   expiresAt: Date | null;
   isActive: boolean;
   rateLimitPerSecond: number | null;
+  /** The linked partner's id (lower case), or null for a pass-through key. */
+  partnerId: string | null;
 }
 
 export interface KeyUpdateInput {
@@ -83,18 +85,26 @@ function activeField(errors: FieldErrors, value: unknown): boolean | undefined {
 
 type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
-/** `POST api-keys/`: `name` required; `scopes` default `["integrations.*"]`; partners are not available in this version. */
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+function partnerField(errors: FieldErrors, value: unknown): string | null | undefined {
+  if (value === null) return null;
+  if (typeof value !== 'string' || !UUID.test(value)) return void addError(errors, 'partner', 'Must be a valid UUID.');
+  return value.toLowerCase();
+}
+
+/** `POST api-keys/`: `name` required; `scopes` default `["integrations.*"]`; `partner` a partner id or null (whether the tenant has it is the store's check). */
 export function validateKeyCreate(body: Record<string, unknown>, now: Date): Validated<KeyCreateInput> {
   const errors: FieldErrors = {};
   const name = body['name'] === undefined ? void addError(errors, 'name', 'This field is required.') : nameField(errors, body['name']);
   const scopes = body['scopes'] === undefined ? canonicalizeScopes(undefined) : null;
   const scopeValue = scopes && scopes.ok ? scopes.value : scopesField(errors, body['scopes']);
-  if (body['partner'] !== undefined && body['partner'] !== null) addError(errors, 'partner', 'Partners are not available in this version.');
+  const partner = body['partner'] === undefined ? null : partnerField(errors, body['partner']);
   const expiresAt = body['expires_at'] === undefined ? null : expiryField(errors, body['expires_at'], now);
   const isActive = body['is_active'] === undefined ? true : activeField(errors, body['is_active']);
   const rate = body['rate_limit_per_second'] === undefined ? null : rateLimitField(errors, body['rate_limit_per_second']);
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, value: { name: name!, scopes: scopeValue!, expiresAt: expiresAt ?? null, isActive: isActive!, rateLimitPerSecond: rate ?? null } };
+  return { ok: true, value: { name: name!, scopes: scopeValue!, expiresAt: expiresAt ?? null, isActive: isActive!, rateLimitPerSecond: rate ?? null, partnerId: partner ?? null } };
 }
 
 /** `PATCH api-keys/{id}/`: `name`, `scopes`, `expires_at`, `is_active`, `rate_limit_per_second`; `partner` cannot change. */

@@ -5,6 +5,7 @@
  */
 import type { CursorPosition } from '@datamingle/kernel';
 import type { ApiKeyRepresentation } from './keys';
+import type { PartnerView } from './partners';
 import type { AuditContext, AuditEventView } from './audit';
 import type { UserRole, UserView } from './users';
 
@@ -58,6 +59,17 @@ export interface KeyPatch {
   rateLimitPerSecond?: number | null;
 }
 
+export interface NewPartner {
+  name: string;
+  template: string;
+  defaultIdentifierField: string | null;
+}
+
+export interface PartnerPatch {
+  name?: string;
+  defaultIdentifierField?: string | null;
+}
+
 export interface SecurityEventFilters {
   reason?: string;
   apiKey?: string;
@@ -92,8 +104,11 @@ export interface UserChanges {
   is_active?: boolean;
 }
 
-/** A refused change: the record is absent, it would leave no active admin, or the email is taken. */
-export type StoreRefusal = 'not_found' | 'last_admin' | 'duplicate_email';
+/**
+ * A refused change: the record is absent, it would leave no active admin, the email or partner
+ * name is taken, the partner still has keys, or a new key names a partner the tenant does not have.
+ */
+export type StoreRefusal = 'not_found' | 'last_admin' | 'duplicate_email' | 'duplicate_name' | 'partner_in_use' | 'partner_not_found';
 export type StoreResult<T> = { ok: true; value: T } | { ok: false; error: StoreRefusal };
 
 export interface AdminStorePort {
@@ -111,11 +126,20 @@ export interface AdminStorePort {
 
   listKeys(tenantId: string, filters: KeyFilters, page: PageRequest): Promise<Page<ApiKeyRepresentation>>;
   getKey(tenantId: string, id: string): Promise<ApiKeyRepresentation | null>;
-  createKey(tenantId: string, key: NewKey, audit: AuditContext): Promise<ApiKeyRepresentation>;
+  /** Refused `partner_not_found` when `key.partnerId` names no partner of the tenant. */
+  createKey(tenantId: string, key: NewKey, audit: AuditContext): Promise<StoreResult<ApiKeyRepresentation>>;
   updateKey(tenantId: string, id: string, patch: KeyPatch, audit: AuditContext): Promise<StoreResult<ApiKeyRepresentation>>;
   deleteKey(tenantId: string, id: string, audit: AuditContext): Promise<StoreResult<ApiKeyRepresentation>>;
   /** A new key copying the old one's scopes, partner, expiry and rate limit; one `api_key.rotated` event. */
   rotateKey(tenantId: string, id: string, key: { prefix: string; keyHash: string; name: (oldName: string) => string }, audit: AuditContext): Promise<StoreResult<ApiKeyRepresentation>>;
+
+  listPartners(tenantId: string, page: PageRequest): Promise<Page<PartnerView>>;
+  getPartner(tenantId: string, id: string): Promise<PartnerView | null>;
+  /** Refused `duplicate_name` when the tenant has a partner of that name (case-insensitive). */
+  createPartner(tenantId: string, partner: NewPartner, audit: AuditContext): Promise<StoreResult<PartnerView>>;
+  updatePartner(tenantId: string, id: string, patch: PartnerPatch, audit: AuditContext): Promise<StoreResult<PartnerView>>;
+  /** Refused `partner_in_use` while any API key is linked to it (auth-and-keys.md §8). */
+  deletePartner(tenantId: string, id: string, audit: AuditContext): Promise<StoreResult<PartnerView>>;
 
   setIntegrationEnabled(tenantId: string, enabled: boolean, audit: AuditContext): Promise<TenantRef>;
 

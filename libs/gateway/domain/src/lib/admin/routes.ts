@@ -17,6 +17,11 @@ export type AdminOperation =
   | 'updateKey'
   | 'deleteKey'
   | 'rotateKey'
+  | 'listPartners'
+  | 'createPartner'
+  | 'getPartner'
+  | 'updatePartner'
+  | 'deletePartner'
   | 'getSettings'
   | 'updateSettings'
   | 'listUsers'
@@ -42,6 +47,8 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   { path: 'api-keys/', methods: { GET: 'listKeys', POST: 'createKey' } },
   { path: 'api-keys/{id}/', methods: { GET: 'getKey', PATCH: 'updateKey', DELETE: 'deleteKey' } },
   { path: 'api-keys/{id}/rotate/', methods: { POST: 'rotateKey' } },
+  { path: 'partners/', methods: { GET: 'listPartners', POST: 'createPartner' } },
+  { path: 'partners/{id}/', methods: { GET: 'getPartner', PATCH: 'updatePartner', DELETE: 'deletePartner' } },
   { path: 'settings/', methods: { GET: 'getSettings', PATCH: 'updateSettings' } },
   { path: 'users/', methods: { GET: 'listUsers', POST: 'createUser' } },
   { path: 'users/{id}/', methods: { GET: 'getUser', PATCH: 'updateUser', DELETE: 'deleteUser' } },
