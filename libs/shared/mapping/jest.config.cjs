@@ -1,0 +1,1 @@
+module.exports = { ...require('../../../jest.preset.cjs'), displayName: 'mapping', rootDir: __dirname, testMatch: ['<rootDir>/src/**/*.unit.spec.ts'] };

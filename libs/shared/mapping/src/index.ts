@@ -1,0 +1,5 @@
+export * from './paths';
+export * from './mapping';
+export * from './validate';
+export * from './engine';
+export * from './templates';
