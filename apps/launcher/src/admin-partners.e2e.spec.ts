@@ -1,0 +1,100 @@
+/**
+ * The admin CLI's partner commands (platform.md: `partner create|list`, `key create --partner`)
+ * and their audit events with actor `{"type": "cli"}` (admin.md §5), run as the built CLI against
+ * a fresh database.
+ */
+import { execFile } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+import { createTestDatabase } from '@datamingle/testing';
+
+const exec = promisify(execFile);
+const ROOT = resolve(__dirname, '..', '..', '..');
+const ADMIN = join(ROOT, 'apps', 'launcher', 'dist', 'admin.js');
+
+describe('admin CLI: partners', () => {
+  let env: NodeJS.ProcessEnv;
+  let db: Client;
+
+  const run = async (...args: string[]): Promise<{ stdout: string; stderr: string }> => {
+    try {
+      return await exec(process.execPath, [ADMIN, ...args], { env, cwd: ROOT });
+    } catch (error) {
+      throw new Error((error as { stderr?: string }).stderr?.trim() || String(error));
+    }
+  };
+  const admin = async (...args: string[]): Promise<string> => (await run(...args)).stdout;
+
+  beforeAll(async () => {
+    const url = await createTestDatabase('admin_cli_partners');
+    env = { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'error' };
+    await admin('migrate');
+    db = new Client({ connectionString: url });
+    await db.connect();
+    await admin('tenant', 'create', 'acme');
+    await admin('tenant', 'create', 'globex');
+  }, 60_000);
+
+  afterAll(async () => {
+    await db?.end();
+  });
+
+  it('partner create prints the partner as JSON (template slug, the template’s default identifier field), partner list the tenant’s partners', async () => {
+    const netsuite = JSON.parse(await admin('partner', 'create', '--tenant', 'acme', '--name', 'NetSuite (prod)', '--template', 'netsuite'));
+    expect(netsuite).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      name: 'NetSuite (prod)',
+      template: 'netsuite',
+      default_identifier_field: 'external_order_id',
+      created_at: expect.stringMatching(/Z$/),
+      updated_at: expect.stringMatching(/Z$/),
+    });
+    const custom = JSON.parse(await admin('partner', 'create', '--tenant', 'acme', '--name', 'In-house'));
+    expect(custom).toMatchObject({ template: 'custom', default_identifier_field: null });
+    const own = JSON.parse(await admin('partner', 'create', '--tenant', 'acme', '--name', 'Shop', '--template', 'shopify', '--default-identifier-field', 'order_number'));
+    expect(own).toMatchObject({ template: 'shopify', default_identifier_field: 'order_number' });
+    await admin('partner', 'create', '--tenant', 'globex', '--name', 'Globex only');
+    const list = JSON.parse(await admin('partner', 'list', '--tenant', 'acme'));
+    expect(list.map((p: { name: string }) => p.name)).toEqual(['NetSuite (prod)', 'In-house', 'Shop']);
+    expect(JSON.parse(await admin('partner', 'list', '--tenant', 'globex')).map((p: { name: string }) => p.name)).toEqual(['Globex only']);
+    const events = (await db.query(`SELECT action, actor, target, changes FROM gateway.audit_events WHERE action = 'partner.created' ORDER BY occurred_at, id`)).rows;
+    expect(events).toHaveLength(4);
+    expect(events[0]).toEqual({
+      action: 'partner.created',
+      actor: { type: 'cli' },
+      target: { type: 'partner', id: netsuite.id, name: 'NetSuite (prod)' },
+      changes: { name: [null, 'NetSuite (prod)'], template: [null, 'netsuite'], default_identifier_field: [null, 'external_order_id'] },
+    });
+  }, 60_000);
+
+  it('refuses a duplicate name (any case), an unknown template, a bad identifier field, a missing --name and an unknown tenant', async () => {
+    await expect(admin('partner', 'create', '--tenant', 'acme', '--name', 'netsuite (PROD)')).rejects.toThrow(/already exists/);
+    await expect(admin('partner', 'create', '--tenant', 'acme', '--name', 'X', '--template', 'oracle')).rejects.toThrow(/--template: "oracle" is not a valid choice.*acumatica, sap-business-one, netsuite, shopify, logo-erp, mikro-erp, custom/);
+    await expect(admin('partner', 'create', '--tenant', 'acme', '--name', 'X', '--default-identifier-field', 'Order-No')).rejects.toThrow(/--default-identifier-field/);
+    await expect(admin('partner', 'create', '--tenant', 'acme')).rejects.toThrow(/--name is required/);
+    await expect(admin('partner', 'list', '--tenant', 'nope')).rejects.toThrow(/tenant 'nope' does not exist/);
+    expect(Number((await db.query(`SELECT count(*) FROM gateway.partners`)).rows[0].count)).toBe(4);
+  }, 60_000);
+
+  it('key create --partner takes the partner’s id or name; another tenant’s or an unknown partner is refused and no key is made', async () => {
+    const [shop] = (await db.query(`SELECT id FROM gateway.partners WHERE name = 'Shop'`)).rows;
+    const byName = await run('key', 'create', '--tenant', 'acme', '--name', 'shop key', '--partner', 'shop');
+    expect(byName.stdout).toMatch(/^sk_live_[0-9A-Za-z]+\n$/);
+    expect(JSON.parse(byName.stderr)).toMatchObject({ name: 'shop key', partner: shop.id });
+    const byId = await run('key', 'create', '--tenant', 'acme', '--name', 'shop key 2', '--partner', shop.id.toUpperCase());
+    expect(JSON.parse(byId.stderr)).toMatchObject({ partner: shop.id });
+    await expect(admin('key', 'create', '--tenant', 'acme', '--name', 'x', '--partner', 'Globex only')).rejects.toThrow(/partner 'Globex only' does not exist in tenant 'acme'/);
+    await expect(admin('key', 'create', '--tenant', 'acme', '--name', 'x', '--partner', '00000000-0000-4000-8000-000000000000')).rejects.toThrow(/does not exist/);
+    const keys = JSON.parse(await admin('key', 'list', '--tenant', 'acme'));
+    expect(keys.map((k: { name: string; partner: string | null }) => [k.name, k.partner]).sort((a: string[], b: string[]) => (a[0]! < b[0]! ? -1 : 1))).toEqual([
+      ['shop key', shop.id],
+      ['shop key 2', shop.id],
+    ]);
+    const created = (await db.query(`SELECT actor, changes FROM gateway.audit_events WHERE action = 'api_key.created' ORDER BY occurred_at, id`)).rows;
+    expect(created.map((e) => [e.actor, e.changes.partner])).toEqual([
+      [{ type: 'cli' }, [null, shop.id]],
+      [{ type: 'cli' }, [null, shop.id]],
+    ]);
+  }, 60_000);
+});
