@@ -215,7 +215,9 @@ class MappingErrors {
   any = false;
   add(path: string, message: string): void {
     this.any = true;
-    const list = this.details[path] ?? (this.details[path] = []);
+    // own members only: a path may be `constructor` or `__proto__`
+    let list = Object.prototype.hasOwnProperty.call(this.details, path) ? this.details[path] : undefined;
+    if (list === undefined) setMember(this.details, path, (list = []));
     if (!list.includes(message)) list.push(message);
   }
 }

@@ -27,7 +27,7 @@ import {
   type MappingResource,
   type NestedMapping,
 } from './mapping';
-import { deepCopy, formatPath, isPlainObject, MAX_PATH_STEPS, parsePath, type Step } from './paths';
+import { deepCopy, formatPath, isPlainObject, MAX_PATH_STEPS, parsePath, setMember, type Step } from './paths';
 
 const MAPPING_KEYS = new Set(['id', 'partner', 'resource', 'name', 'is_active', 'identifier_field', 'field_map', 'nested_mappings', 'static_values', 'created_at', 'updated_at']);
 const NESTED_KEYS = new Set(['source', 'target', 'field_map']);
@@ -67,7 +67,9 @@ const M = VALIDATION_MESSAGES;
 class Collector {
   readonly errors: FieldErrors = {};
   add(path: string, message: string): void {
-    const list = this.errors[path] ?? (this.errors[path] = []);
+    // own members only: a path may be `constructor` or `__proto__`
+    let list = Object.prototype.hasOwnProperty.call(this.errors, path) ? this.errors[path] : undefined;
+    if (list === undefined) setMember(this.errors, path, (list = []));
     if (!list.includes(message)) list.push(message);
   }
   get empty(): boolean {
