@@ -33,7 +33,8 @@ describe('admin API: resources, CSRF, roles and audit', () => {
   const auditCount = async () => (await db.query(`SELECT count(*)::int AS n FROM gateway.audit_events WHERE tenant_id = $1`, [started.tenantId])).rows[0].n as number;
   /** What a refused write must leave unchanged. */
   const state = async () => ({
-    keys: (await db.query(`SELECT id, name, scopes, is_active, expires_at FROM gateway.api_keys ORDER BY id`)).rows,
+    keys: (await db.query(`SELECT id, name, scopes, partner_id, is_active, expires_at FROM gateway.api_keys ORDER BY id`)).rows,
+    partners: (await db.query(`SELECT id, name, template, default_identifier_field, updated_at FROM gateway.partners ORDER BY id`)).rows,
     users: (await db.query(`SELECT id, email, name, role, is_active, password_hash FROM gateway.users ORDER BY id`)).rows,
     tenants: (await db.query(`SELECT id, integration_enabled FROM gateway.tenants ORDER BY id`)).rows,
     sessions: (await db.query(`SELECT token_hash FROM gateway.sessions ORDER BY token_hash`)).rows,
@@ -176,6 +177,7 @@ describe('admin API: resources, CSRF, roles and audit', () => {
     const victim = (await req(admin, 'POST', 'users/', { body: { email: 'csrf-victim@acme.example', role: 'viewer', password: PASSWORD } })).body.data;
     const key = (await req(admin, 'POST', 'api-keys/', { body: { name: 'csrf target' } })).body.data;
     secrets.add(key.key);
+    const partner = (await req(admin, 'POST', 'partners/', { body: { name: 'csrf partner', template: 'acumatica' } })).body.data;
     const port = started.platform.gatewayPort;
     const variants: Array<{ name: string; csrf: string | null; headers?: Record<string, string> }> = [
       { name: 'no token', csrf: null },
@@ -186,7 +188,7 @@ describe('admin API: resources, CSRF, roles and audit', () => {
       { name: 'Origin null', csrf: admin.csrf, headers: { origin: 'null' } },
       { name: 'cross-site fetch', csrf: admin.csrf, headers: { 'sec-fetch-site': 'cross-site' } },
     ];
-    for (const endpoint of writeEndpoints({ keyId: key.id, userId: victim.id })) {
+    for (const endpoint of writeEndpoints({ keyId: key.id, userId: victim.id, partnerId: partner.id })) {
       for (const variant of variants) {
         const before = await state();
         const res = await req(admin, endpoint.method, endpoint.path, { csrf: variant.csrf, headers: variant.headers ?? {}, ...(endpoint.body ? { body: endpoint.body } : {}) });
@@ -215,12 +217,13 @@ describe('admin API: resources, CSRF, roles and audit', () => {
   it('#78 a viewer can GET every admin resource and gets 403 PERMISSION_DENIED for every write other than me/password/, with nothing changed', async () => {
     const key = (await req(admin, 'POST', 'api-keys/', { body: { name: 'viewer target' } })).body.data;
     secrets.add(key.key);
-    for (const path of ['me/', 'api-keys/', `api-keys/${key.id}/`, 'settings/', 'users/', `users/${adminId}/`, 'security-events/', 'audit-events/']) {
+    const partner = (await req(admin, 'POST', 'partners/', { body: { name: 'viewer partner' } })).body.data;
+    for (const path of ['me/', 'api-keys/', `api-keys/${key.id}/`, `api-keys/?partner=${partner.id}`, 'partners/', `partners/${partner.id}/`, 'settings/', 'users/', `users/${adminId}/`, 'security-events/', 'audit-events/']) {
       const res = await req(viewer, 'GET', path);
       expect({ path, status: res.status, success: res.body.success }).toEqual({ path, status: 200, success: true });
       expect(res.text).not.toContain(key.key);
     }
-    for (const endpoint of writeEndpoints({ keyId: key.id, userId: adminId }).filter((e) => e.path !== 'me/password/' && e.path !== 'session/')) {
+    for (const endpoint of writeEndpoints({ keyId: key.id, userId: adminId, partnerId: partner.id }).filter((e) => e.path !== 'me/password/' && e.path !== 'session/')) {
       const before = await state();
       const res = await req(viewer, endpoint.method, endpoint.path, endpoint.body ? { body: endpoint.body } : {});
       expect({ endpoint: `${endpoint.method} ${endpoint.path}`, status: res.status, code: res.body.error?.code }).toEqual({
@@ -373,7 +376,7 @@ describe('admin API: resources, CSRF, roles and audit', () => {
     expect(secrets.size).toBeGreaterThan(15);
     const logs = ['gateway', 'orders', 'catalog', 'inventory'].flatMap((s) => started.platform.logs(s as 'gateway'));
     expect(logs.length).toBeGreaterThan(0);
-    const tables = ['users', 'sessions', 'audit_events', 'security_events', 'api_keys', 'sign_in_failures', 'tenants'];
+    const tables = ['users', 'sessions', 'audit_events', 'security_events', 'api_keys', 'partners', 'sign_in_failures', 'tenants'];
     const rows = await Promise.all(tables.map(async (t) => JSON.stringify((await db.query(`SELECT * FROM gateway.${t}`)).rows)));
     for (const secret of secrets) {
       expect({ secret: secret.slice(0, 12), inLogs: logs.some((l) => l.includes(secret)) }).toEqual({ secret: secret.slice(0, 12), inLogs: false });

@@ -45,9 +45,13 @@ export function adminRequest(platform: TestPlatform, session: AdminSession | nul
 }
 
 /** Every write of the admin API this version serves, with a body that would succeed for an admin. */
-export function writeEndpoints(ids: { keyId: string; userId: string }): Array<{ method: string; path: string; body?: unknown }> {
+export function writeEndpoints(ids: { keyId: string; userId: string; partnerId: string }): Array<{ method: string; path: string; body?: unknown }> {
   return [
     { method: 'POST', path: 'api-keys/', body: { name: 'matrix key' } },
+    { method: 'POST', path: 'api-keys/', body: { name: 'matrix partner key', partner: ids.partnerId } },
+    { method: 'POST', path: 'partners/', body: { name: 'matrix partner', template: 'shopify' } },
+    { method: 'PATCH', path: `partners/${ids.partnerId}/`, body: { name: 'renamed by matrix' } },
+    { method: 'DELETE', path: `partners/${ids.partnerId}/` },
     { method: 'PATCH', path: `api-keys/${ids.keyId}/`, body: { name: 'renamed by matrix' } },
     { method: 'POST', path: `api-keys/${ids.keyId}/rotate/` },
     { method: 'DELETE', path: `api-keys/${ids.keyId}/` },
