@@ -4,7 +4,7 @@
  *
  * Written by hand rather than with lodash / dot-prop / object-mapper / JSONata: those turn
  * `a.0.b` into arrays, overwrite where the spec demands a write conflict, drop unmapped keys or
- * have no reverse direction (docs/mapping.md). Values are JSON values as the kernel's
+ * have no reverse direction (docs/architecture.md, "Mapping engine"). Values are JSON values as the kernel's
  * `parseJsonText` produces them: plain objects, arrays, strings, numbers, booleans, `null` — and
  * `JsonNumberLiteral`s (numbers a double cannot hold), which are leaves carried by reference,
  * never containers and never converted.
