@@ -49,9 +49,14 @@ export interface SecurityEvent {
   last_at?: string;
 }
 
+/** custom-integrations.md §1.1. */
 export interface Partner {
   id: string;
   name: string;
+  template: string;
+  default_identifier_field: string | null;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface Settings {

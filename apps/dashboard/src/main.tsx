@@ -8,6 +8,7 @@ import { Layout, RequireSession } from './layout';
 import { ApiKeysScreen } from './screens/api-keys';
 import { LaterScreen } from './screens/later';
 import { NotFoundScreen } from './screens/not-found';
+import { PartnerScreen, PartnersScreen } from './screens/partners';
 import { SecurityScreen } from './screens/security';
 import { SignInScreen } from './screens/sign-in';
 import { UsersScreen } from './screens/users';
@@ -40,10 +41,8 @@ const router = createBrowserRouter(
         { index: true, element: <Navigate to={HOME} replace /> },
         { path: 'settings', element: <Navigate to={HOME} replace /> },
         { path: 'settings/api-keys', element: <ApiKeysScreen /> },
-        {
-          path: 'partners',
-          element: <LaterScreen title="Partners" what="Partners, their templates and field mappings" meanwhile="Until then every key is a pass-through key (no partner, no mapping)." />,
-        },
+        { path: 'partners', element: <PartnersScreen /> },
+        { path: 'partners/:id', element: <PartnerScreen /> },
         {
           path: 'integration-logs',
           element: <LaterScreen title="Integration logs" what="The integration logs" meanwhile="Until then, refused requests are listed under Security." />,

@@ -1,7 +1,8 @@
 /**
  * API Keys (admin.md §6): the tenant's keys (cursor-paged), Create key → the key shown once with
  * Copy, and per key Revoke / Activate, Rotate and Delete (with confirmation). Viewers see the
- * table only.
+ * table only. A partner's page shows the same list for that partner's keys (`KeysPanel`), where
+ * Create key makes a key of that partner.
  */
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -34,11 +35,18 @@ import { usePages } from '../paging';
 import { ConfirmDialog, ErrorNote, formatDateTime, LoadMore, ModalDialog, ScreenHeader, SelectField } from '../ui';
 
 const KEYS = ['api-keys'] as const;
+/** Every query of partners starts with this key: a partner change refreshes them all. */
+export const PARTNERS = ['partners'] as const;
 
 export function ApiKeysScreen() {
+  return <KeysPanel />;
+}
+
+/** The keys of the tenant, or of one partner (its page's API keys tab). */
+export function KeysPanel({ partner }: { partner?: Partner }) {
   const canWrite = useCanWrite();
   const queryClient = useQueryClient();
-  const keys = usePages<ApiKey>(KEYS, 'api-keys/');
+  const keys = usePages<ApiKey>(partner ? [...KEYS, { partner: partner.id }] : KEYS, 'api-keys/', partner ? { partner: partner.id } : {});
   const partners = usePartnerNames();
   const [creating, setCreating] = useState(false);
   const [shown, setShown] = useState<CreatedApiKey | null>(null);
@@ -61,19 +69,28 @@ export function ApiKeysScreen() {
   });
 
   const rows = keys.rows;
+  const createButton = canWrite ? (
+    <Button className="primary" onPress={() => setCreating(true)}>
+      Create key
+    </Button>
+  ) : null;
+  const Wrapper = partner ? 'div' : 'section';
   return (
-    <section aria-labelledby="screen-title">
-      <ScreenHeader title="API Keys">
-        {canWrite ? (
-          <Button className="primary" onPress={() => setCreating(true)}>
-            Create key
-          </Button>
-        ) : null}
-      </ScreenHeader>
-      <p className="note">Keys authenticate ERP systems on the integration API (header <code>X-API-Key</code>). A key is shown once, when it is created.</p>
+    <Wrapper {...(partner ? {} : { 'aria-labelledby': 'screen-title' })}>
+      {partner ? (
+        <div className="tab-toolbar">
+          <p className="note">Keys of {partner.name}: requests with them use this partner's field mapping. A key is shown once, when it is created.</p>
+          {createButton}
+        </div>
+      ) : (
+        <>
+          <ScreenHeader title="API Keys">{createButton}</ScreenHeader>
+          <p className="note">Keys authenticate ERP systems on the integration API (header <code>X-API-Key</code>). A key is shown once, when it is created.</p>
+        </>
+      )}
       <ErrorNote error={keys.error ?? toggle.error ?? rotate.error} />
       <div className="table-scroll">
-        <Table aria-label="API keys" className="table">
+        <Table aria-label={partner ? `API keys of ${partner.name}` : 'API keys'} className="table">
           <TableHeader>
             <Column isRowHeader>Name</Column>
             <Column>Prefix</Column>
@@ -121,6 +138,7 @@ export function ApiKeysScreen() {
       {canWrite ? (
         <>
           <CreateKeyDialog
+            partner={partner}
             isOpen={creating}
             onClose={() => setCreating(false)}
             onCreated={(created) => {
@@ -150,7 +168,7 @@ export function ApiKeysScreen() {
           />
         </>
       ) : null}
-    </section>
+    </Wrapper>
   );
 }
 
@@ -160,10 +178,10 @@ function statusOf(key: ApiKey): string {
   return 'Active';
 }
 
-/** Partner names by id, for the table and the create form (partners arrive with their own issue: none until then). */
+/** Partner names by id, for the table and the create form (the first 200 partners, newest first). */
 function usePartners() {
   return useQuery({
-    queryKey: ['partners', 'first-page'],
+    queryKey: [...PARTNERS, 'first-page'],
     queryFn: () => getPage<Partner>('partners/', null, 200),
     retry: false,
   });
@@ -174,7 +192,8 @@ function usePartnerNames(): Map<string, string> {
   return new Map((partners.data?.data ?? []).map((p) => [p.id, p.name]));
 }
 
-function CreateKeyDialog({ isOpen, onClose, onCreated }: { isOpen: boolean; onClose: () => void; onCreated: (key: CreatedApiKey) => void }) {
+/** Create key; with `partner` (a partner's page) the key is that partner's and no other can be chosen. */
+function CreateKeyDialog({ partner: fixedPartner, isOpen, onClose, onCreated }: { partner?: Partner; isOpen: boolean; onClose: () => void; onCreated: (key: CreatedApiKey) => void }) {
   const partners = usePartners();
   const [name, setName] = useState('');
   const [all, setAll] = useState(true);
@@ -210,7 +229,8 @@ function CreateKeyDialog({ isOpen, onClose, onCreated }: { isOpen: boolean; onCl
     const body: Record<string, unknown> = { name: name.trim(), scopes };
     // The end of the chosen day (UTC): a key "expiring on 2027-04-16" works through that day.
     if (expiresOn) body['expires_at'] = `${expiresOn}T23:59:59Z`;
-    if (partner !== 'none') body['partner'] = partner;
+    if (fixedPartner) body['partner'] = fixedPartner.id;
+    else if (partner !== 'none') body['partner'] = partner;
     create.mutate(body);
   };
 
@@ -276,14 +296,20 @@ function CreateKeyDialog({ isOpen, onClose, onCreated }: { isOpen: boolean; onCl
           <FieldError />
         </TextField>
 
-        <SelectField
-          label="Partner (optional)"
-          name="partner"
-          selectedKey={partner}
-          onChange={setPartner}
-          description="A partner key has its partner's field mapping applied; without one the key passes data through unchanged."
-          options={[{ id: 'none', label: 'None (pass-through)' }, ...partnerList.map((p) => ({ id: p.id, label: p.name }))]}
-        />
+        {fixedPartner ? (
+          <p className="note">
+            Partner: <strong>{fixedPartner.name}</strong> (fixed for the key's life).
+          </p>
+        ) : (
+          <SelectField
+            label="Partner (optional)"
+            name="partner"
+            selectedKey={partner}
+            onChange={setPartner}
+            description="A partner key has its partner's field mapping applied; without one the key passes data through unchanged."
+            options={[{ id: 'none', label: 'None (pass-through)' }, ...partnerList.map((p) => ({ id: p.id, label: p.name }))]}
+          />
+        )}
 
         {create.error && Object.keys(fieldErrors(create.error)).length === 0 ? (
           <p className="error" role="alert">
