@@ -553,3 +553,15 @@ export class MappingCache {
     return this.entries.size;
   }
 }
+
+/** The answer of the admin API's `mappings/preview/` (admin.md): the internal payload, or `null` and the `MAPPING_ERROR` details. */
+export interface MappingPreview {
+  mapped_payload: Record<string, unknown> | null;
+  errors: Record<string, unknown>;
+}
+
+/** Runs the forward mapping on `payload` for the preview panel; nothing is stored or sent. */
+export function previewMapping(mapping: CompiledMapping, method: ForwardMethod, payload: Record<string, unknown>): MappingPreview {
+  const result = mapping.forward(payload, method);
+  return result.ok ? { mapped_payload: result.value, errors: {} } : { mapped_payload: null, errors: result.error.details ?? {} };
+}
