@@ -380,8 +380,12 @@ function compileValid(definition: MappingDefinition): CompiledMapping {
   const nestedWriteIndexes = nested.map((n) => n.writeOrder.map((rule) => n.rules.indexOf(rule)));
   const forwardWriteIndexes = forwardWriteOrder.map((rule) => rules.indexOf(rule));
 
+  // Whether every element target of a nested mapping is one key (the inventory templates): then the per-row path below applies.
+  const nestedSingleStep = nested.map((n) => n.rules.every((rule) => rule.targetSteps.length === 1));
+
   const forwardElementFast = (element: Record<string, unknown>, n: CompiledNested, k: number, index: number, errors: MappingErrors) => {
     // Same as forwardElement, with write positions precomputed (the inventory bulk's per-row path).
+    if (!nestedSingleStep[k]) return forwardElement(element, n, index, errors);
     const count = n.rules.length;
     const values: unknown[] = new Array<unknown>(count);
     let mismatch = false;
@@ -397,8 +401,7 @@ function compileValid(definition: MappingDefinition): CompiledMapping {
       const value = values[order[w]];
       if (value === ABSENT) continue;
       const steps = n.writeOrder[w].targetSteps;
-      if (steps.length === 1) setMember(out, steps[0] as string, typeof value === 'object' && value !== null ? deepCopy(value) : value);
-      else return forwardElement(element, n, index, errors);
+      setMember(out, steps[0] as string, typeof value === 'object' && value !== null ? deepCopy(value) : value);
     }
     return out;
   };
