@@ -1,4 +1,4 @@
-/** Screens whose admin API arrives with a later issue (partners, integration logs). */
+/** Screens whose admin API arrives with a later issue (integration logs). */
 import { ScreenHeader } from '../ui';
 
 export function LaterScreen({ title, what, meanwhile }: { title: string; what: string; meanwhile: string }) {
