@@ -2,6 +2,7 @@
  * Partners on the admin API (custom-integrations.md §1): representation, the templates a partner
  * may be created from, and the validation of create and update bodies.
  */
+import { TEMPLATES } from '@datamingle/mapping';
 import { addError, charLength, type FieldErrors } from './users';
 
 /** custom-integrations.md §1.1. */
@@ -22,20 +23,11 @@ export interface PartnerTemplateRef {
 }
 
 /**
- * The seven shipped templates (custom-integrations.md §10.1, §10.4): slug, name and default
- * identifier field only. The mapping engine (libs/shared/mapping, `TEMPLATES`) will own the
- * templates and their mappings; when it lands, this list should be derived from it. Creating a
- * template's mappings for a new partner needs that engine and is not done here.
+ * The shipped templates (custom-integrations.md §10.1): slug, name and default identifier field,
+ * from the mapping lib's `TEMPLATES` (it owns the templates and their mappings). Creating a
+ * template's mappings for a new partner is not done here (the mappings issue).
  */
-export const PARTNER_TEMPLATES: readonly PartnerTemplateRef[] = [
-  { slug: 'acumatica', name: 'Acumatica', defaultIdentifierField: null },
-  { slug: 'sap-business-one', name: 'SAP Business One', defaultIdentifierField: null },
-  { slug: 'netsuite', name: 'NetSuite', defaultIdentifierField: 'external_order_id' },
-  { slug: 'shopify', name: 'Shopify', defaultIdentifierField: null },
-  { slug: 'logo-erp', name: 'Logo ERP', defaultIdentifierField: null },
-  { slug: 'mikro-erp', name: 'Mikro ERP', defaultIdentifierField: null },
-  { slug: 'custom', name: 'Custom', defaultIdentifierField: null },
-];
+export const PARTNER_TEMPLATES: readonly PartnerTemplateRef[] = TEMPLATES.map((t) => ({ slug: t.slug, name: t.name, defaultIdentifierField: t.default_identifier_field }));
 
 export const PARTNER_TEMPLATE_SLUGS: readonly string[] = PARTNER_TEMPLATES.map((t) => t.slug);
 /** A partner started from scratch (no `template` in the request). */
