@@ -108,6 +108,11 @@ describe('admin API: partners', () => {
     expect([foreign.status, foreign.body.error.details]).toEqual([400, { partner: [`Invalid pk "${globexPartner.id}" - object does not exist.`] }]);
     expect((await req(admin, 'POST', 'api-keys/', { name: 'x', partner: 'mikro' })).body.error.details).toEqual({ partner: ['Must be a valid UUID.'] });
     expect((await req(admin, 'PATCH', `api-keys/${created.body.data.id}/`, { partner: null })).body.error.details).toEqual({ partner: ['This field cannot be changed.'] });
+    // Its own partner again is accepted (nothing changes).
+    const same = await req(admin, 'PATCH', `api-keys/${created.body.data.id}/`, { partner: partner.id.toUpperCase(), name: 'mikro key' });
+    expect([same.status, same.body.data.partner]).toEqual([200, partner.id]);
+    expect((await req(admin, 'PATCH', `api-keys/${started.keyId}/`, { partner: partner.id })).body.error.details).toEqual({ partner: ['This field cannot be changed.'] });
+    expect((await req(admin, 'PATCH', `api-keys/${started.keyId}/`, { partner: null })).status).toBe(200);
     // Rotation keeps the partner.
     const rotated = await req(admin, 'POST', `api-keys/${created.body.data.id}/rotate/`);
     expect(rotated.body.data.partner).toBe(partner.id);

@@ -149,8 +149,11 @@ const OPERATIONS: Record<AdminOperation, OperationDoc> = {
   },
   getKey: { summary: 'One API key', response: { status: 200, schema: single(ref('ApiKey')) } },
   updateKey: {
-    summary: 'Change name, scopes, expiry, is_active or rate limit (effective on the next integration request); `partner` cannot change (400)',
-    body: { type: 'object', properties: { name: { type: 'string' }, scopes: { type: 'array', items: { type: 'string' } }, expires_at: nullable(datetime), is_active: { type: 'boolean' }, rate_limit_per_second: nullable({ type: 'integer' }) } },
+    summary: 'Change name, scopes, expiry, is_active or rate limit (effective on the next integration request); `partner` is fixed: the key’s own is accepted, another is refused (400)',
+    body: {
+      type: 'object',
+      properties: { name: { type: 'string' }, scopes: { type: 'array', items: { type: 'string' } }, partner: nullable(uuid), expires_at: nullable(datetime), is_active: { type: 'boolean' }, rate_limit_per_second: nullable({ type: 'integer' }) },
+    },
     response: { status: 200, schema: single(ref('ApiKey')) },
   },
   deleteKey: { summary: 'Delete a key permanently', response: { status: 204 } },

@@ -424,7 +424,18 @@ const OPERATIONS: Record<AdminOperation, Handler> = {
   },
 
   updateKey: async (ctx, id) => {
-    const input = validateKeyUpdate(ctx.body, ctx.deps.now());
+    let body = ctx.body;
+    // `partner` is fixed at creation (auth-and-keys.md §4.1): sending the key's own partner is accepted and changes nothing; another value is refused.
+    if (body['partner'] !== undefined) {
+      const key = await ctx.deps.store.getKey(ctx.tenant.id, id!);
+      if (!key) return notFound('API key', id!);
+      const p = body['partner'];
+      if (p === key.partner || (typeof p === 'string' && key.partner !== null && p.toLowerCase() === key.partner)) {
+        const { partner: _same, ...rest } = body;
+        body = rest;
+      }
+    }
+    const input = validateKeyUpdate(body, ctx.deps.now());
     if (!input.ok) return invalid(input.errors);
     const r = await ctx.deps.store.updateKey(ctx.tenant.id, id!, input.value, ctx.audit);
     return r.ok ? ok(r.value) : refusal(r, 'API key', id!);
