@@ -35,4 +35,13 @@ describe('the admin API OpenAPI document', () => {
     expect(text('getKey')).not.toContain('ApiKeyWithSecret');
     expect(text('listKeys')).not.toContain('ApiKeyWithSecret');
   });
+
+  it('documents partners: the seven template slugs, the partner key on create, and partner audit targets', () => {
+    const schemas = doc.components.schemas as Record<string, { properties: Record<string, { enum?: string[]; properties?: Record<string, { enum?: string[] }> }> }>;
+    expect(schemas['Partner']!.properties['template']!.enum).toEqual(['acumatica', 'sap-business-one', 'netsuite', 'shopify', 'logo-erp', 'mikro-erp', 'custom']);
+    expect(Object.keys(schemas['Partner']!.properties)).toEqual(['id', 'name', 'template', 'default_identifier_field', 'created_at', 'updated_at']);
+    expect(schemas['AuditEvent']!.properties['target']!.properties!['type']!.enum).toContain('partner');
+    expect(JSON.stringify(doc.paths['/api/admin/v1/api-keys/']!['post'])).toContain('"partner"');
+    expect(doc.paths['/api/admin/v1/partners/{id}/']!['delete']!.operationId).toBe('deletePartner');
+  });
 });
