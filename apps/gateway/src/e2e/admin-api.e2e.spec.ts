@@ -140,6 +140,15 @@ describe('admin API: resources, CSRF, roles and audit', () => {
     await req(admin, 'PATCH', `api-keys/${old.id}/`, { body: { is_active: false } });
     expect((await integration(old.key)).status).toBe(401);
     expect((await integration(fresh.key)).status).toBe(200);
+    // A partner key's rotation keeps the partner.
+    const partner = (await req(admin, 'POST', 'partners/', { body: { name: 'rotation partner', template: 'netsuite' } })).body.data;
+    const partnerKey = (await req(admin, 'POST', 'api-keys/', { body: { name: 'partner rotating', partner: partner.id } })).body.data;
+    secrets.add(partnerKey.key);
+    const partnerRotated = (await req(admin, 'POST', `api-keys/${partnerKey.id}/rotate/`)).body.data;
+    secrets.add(partnerRotated.key);
+    expect([partnerKey.partner, partnerRotated.partner]).toEqual([partner.id, partner.id]);
+    expect((await integration(partnerKey.key)).status).toBe(200);
+    expect((await integration(partnerRotated.key)).status).toBe(200);
   });
 
   it('#79 PATCH settings/ {"integration_enabled": false} makes the next integration request get 403 INTEGRATION_DISABLED', async () => {
