@@ -177,3 +177,47 @@ describe('handleAdminRequest: signing in', () => {
     expect((await handleAdminRequest(request('POST', 'session/', { origin: 'http://evil.example' }, { email: 'x', password: 'y' }), deps)).status).toBe(403);
   });
 });
+
+describe('handleAdminRequest: partners and partner keys (fake store refusals)', () => {
+  const PARTNER = '7e3a9f12-5b6c-4d8e-9f01-23456789abcd';
+  const write = (deps: AdminApiDeps, s: { cookie: string; csrf: string }, method: string, path: string, body?: unknown) =>
+    handleAdminRequest(request(method, path, { cookie: s.cookie, 'x-csrf-token': s.csrf }, body), deps);
+
+  it('maps the store’s refusals: duplicate name 409, partner in use 400, unknown partner of a new key 400 at partner; input errors before the store', async () => {
+    const { deps, signedIn } = setup();
+    const calls: string[] = [];
+    Object.assign(deps.store, {
+      createPartner: async (_t: string, p: { name: string; template: string; defaultIdentifierField: string | null }) => {
+        calls.push(`createPartner ${p.template} ${p.defaultIdentifierField}`);
+        return { ok: false, error: 'duplicate_name' };
+      },
+      deletePartner: async () => ({ ok: false, error: 'partner_in_use' }),
+      createKey: async (_t: string, k: { partnerId: string | null }) => {
+        calls.push(`createKey ${k.partnerId}`);
+        return { ok: false, error: 'partner_not_found' };
+      },
+    });
+    const s = signedIn('admin');
+    const dup = await write(deps, s, 'POST', 'partners/', { name: 'NS', template: 'netsuite' });
+    expect([dup.status, parsed(dup).error.code, parsed(dup).error.details]).toEqual([409, 'DUPLICATE', { name: ['A partner with this name already exists.'] }]);
+    const inUse = await write(deps, s, 'DELETE', `partners/${PARTNER}/`);
+    expect([inUse.status, parsed(inUse).error.details]).toEqual([400, { non_field_errors: ['This partner cannot be deleted while API keys are linked to it. Delete its keys first.'] }]);
+    const key = await write(deps, s, 'POST', 'api-keys/', { name: 'k', partner: PARTNER.toUpperCase() });
+    expect([key.status, parsed(key).error.details]).toEqual([400, { partner: [`Invalid pk "${PARTNER}" - object does not exist.`] }]);
+    const bad = await write(deps, s, 'POST', 'partners/', { name: 'x', template: 'oracle' });
+    expect([bad.status, Object.keys(parsed(bad).error.details)]).toEqual([400, ['template']]);
+    expect(calls).toEqual(['createPartner netsuite external_order_id', `createKey ${PARTNER}`]);
+  });
+
+  it('a viewer’s partner writes are refused before the store', async () => {
+    const { deps, signedIn } = setup();
+    const touched: string[] = [];
+    Object.assign(deps.store, { createPartner: async () => void touched.push('create'), deletePartner: async () => void touched.push('delete') });
+    const s = signedIn('viewer');
+    for (const [method, path] of [['POST', 'partners/'], ['PATCH', `partners/${PARTNER}/`], ['DELETE', `partners/${PARTNER}/`]] as const) {
+      const res = await write(deps, s, method, path, method === 'DELETE' ? undefined : { name: 'x' });
+      expect({ path, method, status: res.status, code: parsed(res).error.code }).toEqual({ path, method, status: 403, code: 'PERMISSION_DENIED' });
+    }
+    expect(touched).toEqual([]);
+  });
+});
