@@ -89,7 +89,8 @@ describe('AdminStore partners on PostgreSQL', () => {
     valueOf(await store.createPartner(t.id, { name: 'Shopify', template: 'shopify', defaultIdentifierField: null }, USER_AUDIT));
     const renamed = valueOf(await store.updatePartner(t.id, a.id, { name: 'NetSuite EU', defaultIdentifierField: null }, USER_AUDIT));
     expect(renamed).toMatchObject({ id: a.id, name: 'NetSuite EU', template: 'netsuite', default_identifier_field: null });
-    expect(Date.parse(renamed.updated_at)).toBeGreaterThan(Date.parse(a.updated_at));
+    // updated_at moved (compared in the database: microseconds, not the representation's milliseconds).
+    expect((await owner.query(`SELECT updated_at > created_at AS moved FROM gateway.partners WHERE id = $1`, [a.id]))[0].moved).toBe(true);
     expect(await store.updatePartner(t.id, a.id, { name: 'shopify' }, USER_AUDIT)).toEqual({ ok: false, error: 'duplicate_name' });
     expect(valueOf(await store.updatePartner(t.id, a.id, { name: 'NetSuite EU' }, USER_AUDIT))).toEqual(renamed); // nothing changes
     expect(await store.updatePartner(t.id, randomUUID(), { name: 'x' }, USER_AUDIT)).toEqual({ ok: false, error: 'not_found' });
