@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { Button, FieldError, Form, Input, Label, Text, TextField } from 'react-aria-components';
 import { messageOf, send } from './api';
-import { ModalDialog } from './ui';
+import { FormActions, ModalDialog } from './ui';
 
 export function ChangePassword() {
   const [open, setOpen] = useState(false);
@@ -53,17 +53,7 @@ export function ChangePassword() {
               <Text slot="description">12 to 256 characters.</Text>
               <FieldError />
             </TextField>
-            {change.error && Object.keys(fieldErrors).length === 0 ? (
-              <p className="error" role="alert">
-                {messageOf(change.error)}
-              </p>
-            ) : null}
-            <div className="dialog-buttons">
-              <Button onPress={close}>Cancel</Button>
-              <Button type="submit" className="primary" isPending={change.isPending}>
-                Change password
-              </Button>
-            </div>
+            <FormActions error={change.error} hasFieldErrors={Object.keys(fieldErrors).length > 0} isPending={change.isPending} onCancel={close} submitLabel="Change password" />
           </Form>
         )}
       </ModalDialog>

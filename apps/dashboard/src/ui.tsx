@@ -144,3 +144,37 @@ export function SelectField({
     </Select>
   );
 }
+
+/**
+ * The end of a dialog's form: the request's error when it is not about a field (field errors
+ * show beside their fields), then Cancel and the submit button.
+ */
+export function FormActions({
+  error,
+  hasFieldErrors,
+  isPending,
+  onCancel,
+  submitLabel,
+}: {
+  error: unknown;
+  hasFieldErrors: boolean;
+  isPending: boolean;
+  onCancel: () => void;
+  submitLabel: string;
+}) {
+  return (
+    <>
+      {error && !hasFieldErrors ? (
+        <p className="error" role="alert">
+          {messageOf(error)}
+        </p>
+      ) : null}
+      <div className="dialog-buttons">
+        <Button onPress={onCancel}>Cancel</Button>
+        <Button type="submit" className="primary" isPending={isPending}>
+          {submitLabel}
+        </Button>
+      </div>
+    </>
+  );
+}

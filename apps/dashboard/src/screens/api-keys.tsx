@@ -32,7 +32,7 @@ import { getPage, messageOf, send, type ApiKey, type CreatedApiKey, type Partner
 import { ALL_INTEGRATIONS, describeScopes, RESOURCES, scopesOf, type ResourceName } from '../scopes';
 import { useCanWrite } from '../session';
 import { usePages } from '../paging';
-import { ConfirmDialog, ErrorNote, formatDateTime, LoadMore, ModalDialog, ScreenHeader, SelectField } from '../ui';
+import { ConfirmDialog, ErrorNote, FormActions, formatDateTime, LoadMore, ModalDialog, ScreenHeader, SelectField } from '../ui';
 
 const KEYS = ['api-keys'] as const;
 /** Every query of partners starts with this key: a partner change refreshes them all. */
@@ -311,24 +311,16 @@ function CreateKeyDialog({ partner: fixedPartner, isOpen, onClose, onCreated }: 
           />
         )}
 
-        {create.error && Object.keys(fieldErrors(create.error)).length === 0 ? (
-          <p className="error" role="alert">
-            {messageOf(create.error)}
-          </p>
-        ) : null}
-        <div className="dialog-buttons">
-          <Button
-            onPress={() => {
-              reset();
-              onClose();
-            }}
-          >
-            Cancel
-          </Button>
-          <Button type="submit" className="primary" isPending={create.isPending}>
-            Create
-          </Button>
-        </div>
+        <FormActions
+          error={create.error}
+          hasFieldErrors={Object.keys(fieldErrors(create.error)).length > 0}
+          isPending={create.isPending}
+          onCancel={() => {
+            reset();
+            onClose();
+          }}
+          submitLabel="Create"
+        />
       </Form>
     </ModalDialog>
   );

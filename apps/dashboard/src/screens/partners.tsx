@@ -11,7 +11,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { getData, messageOf, send, type Partner } from '../api';
 import { usePages } from '../paging';
 import { useCanWrite } from '../session';
-import { ConfirmDialog, ErrorNote, formatDateTime, LoadMore, ModalDialog, ScreenHeader, SelectField } from '../ui';
+import { ConfirmDialog, ErrorNote, FormActions, formatDateTime, LoadMore, ModalDialog, ScreenHeader, SelectField } from '../ui';
 import { KeysPanel, PARTNERS } from './api-keys';
 import { NotFoundScreen } from './not-found';
 
@@ -132,17 +132,7 @@ function NewPartnerDialog({ isOpen, onClose, onCreated }: { isOpen: boolean; onC
             {fieldErrors['template'][0]}
           </p>
         ) : null}
-        {create.error && Object.keys(fieldErrors).length === 0 ? (
-          <p className="error" role="alert">
-            {messageOf(create.error)}
-          </p>
-        ) : null}
-        <div className="dialog-buttons">
-          <Button onPress={close}>Cancel</Button>
-          <Button type="submit" className="primary" isPending={create.isPending}>
-            Create
-          </Button>
-        </div>
+        <FormActions error={create.error} hasFieldErrors={Object.keys(fieldErrors).length > 0} isPending={create.isPending} onCancel={close} submitLabel="Create" />
       </Form>
     </ModalDialog>
   );

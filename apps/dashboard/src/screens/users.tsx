@@ -28,7 +28,7 @@ import {
 import { messageOf, send, type User } from '../api';
 import { usePages } from '../paging';
 import { useCanWrite, useUser } from '../session';
-import { ConfirmDialog, ErrorNote, formatDateTime, LoadMore, ModalDialog, ScreenHeader, SelectField } from '../ui';
+import { ConfirmDialog, ErrorNote, FormActions, formatDateTime, LoadMore, ModalDialog, ScreenHeader, SelectField } from '../ui';
 
 const USERS = ['users'] as const;
 
@@ -190,17 +190,7 @@ function CreateUserDialog({ isOpen, onClose, onCreated }: { isOpen: boolean; onC
           <Text slot="description">12 to 256 characters. Share it with the user over a safe channel.</Text>
           <FieldError />
         </TextField>
-        {create.error && Object.keys(fieldErrors).length === 0 ? (
-          <p className="error" role="alert">
-            {messageOf(create.error)}
-          </p>
-        ) : null}
-        <div className="dialog-buttons">
-          <Button onPress={close}>Cancel</Button>
-          <Button type="submit" className="primary" isPending={create.isPending}>
-            Create
-          </Button>
-        </div>
+        <FormActions error={create.error} hasFieldErrors={Object.keys(fieldErrors).length > 0} isPending={create.isPending} onCancel={close} submitLabel="Create" />
       </Form>
     </ModalDialog>
   );
