@@ -104,6 +104,37 @@ function page<T>(rows: Row[], limit: number, view: (r: Row) => T, idOf: (r: Row)
   return { data: kept.map(view), next: more && last ? { c: last.pos_c, i: idOf(last) } : null };
 }
 
+/** A tenant's records of one table, as the admin API lists and reads them. */
+interface TenantTable<T> {
+  /** `gateway.<table> <alias>` */
+  from: string;
+  alias: string;
+  columns: string;
+  view: (r: Row) => T;
+}
+
+const PARTNERS: TenantTable<PartnerView> = { from: 'gateway.partners p', alias: 'p', columns: PARTNER_COLUMNS, view: partnerView };
+const USERS: TenantTable<UserView> = { from: 'gateway.users u', alias: 'u', columns: USER_COLUMNS, view: userView };
+
+/** One page of a tenant's records, newest first (pagination.md: keyset on created_at, id). */
+async function newestFirst<T>(pool: Pool, table: TenantTable<T>, tenantId: string, p: PageRequest): Promise<Page<T>> {
+  const a = table.alias;
+  const { rows } = await pool.query(
+    `SELECT ${table.columns}, ${MICROS(`${a}.created_at`)} AS pos_c, ${a}.id::text AS pos_i FROM ${table.from}
+      WHERE ${a}.tenant_id = $1 AND ($2::timestamptz IS NULL OR (${a}.created_at, ${a}.id) < ($2::timestamptz, $3::uuid))
+      ORDER BY ${a}.created_at DESC, ${a}.id DESC LIMIT $4`,
+    [tenantId, p.after?.c ?? null, p.after?.i ?? null, p.limit + 1],
+  );
+  return page(rows, p.limit, table.view);
+}
+
+/** A tenant's record by id, or null. */
+async function byId<T>(pool: Pool, table: TenantTable<T>, tenantId: string, id: string): Promise<T | null> {
+  const { rows } = await pool.query(`SELECT ${table.columns} FROM ${table.from} WHERE ${table.alias}.tenant_id = $1 AND ${table.alias}.id = $2`, [tenantId, id]);
+  return rows[0] ? table.view(rows[0]) : null;
+}
+
+
 /**
  * The admin surface's storage (admin.md): users, sessions, sign-in throttling, API keys and the
  * integration switch as the admin API changes them, security and audit events. Every change and its
@@ -330,19 +361,12 @@ export class AdminStore implements AdminStorePort {
 
   // ---- partners ----
 
-  async listPartners(tenantId: string, p: PageRequest): Promise<Page<PartnerView>> {
-    const { rows } = await this.pool.query(
-      `SELECT ${PARTNER_COLUMNS}, ${MICROS('p.created_at')} AS pos_c, p.id::text AS pos_i FROM gateway.partners p
-        WHERE p.tenant_id = $1 AND ($2::timestamptz IS NULL OR (p.created_at, p.id) < ($2::timestamptz, $3::uuid))
-        ORDER BY p.created_at DESC, p.id DESC LIMIT $4`,
-      [tenantId, p.after?.c ?? null, p.after?.i ?? null, p.limit + 1],
-    );
-    return page(rows, p.limit, partnerView);
+  listPartners(tenantId: string, p: PageRequest): Promise<Page<PartnerView>> {
+    return newestFirst(this.pool, PARTNERS, tenantId, p);
   }
 
-  async getPartner(tenantId: string, id: string): Promise<PartnerView | null> {
-    const { rows } = await this.pool.query(`SELECT ${PARTNER_COLUMNS} FROM gateway.partners p WHERE p.tenant_id = $1 AND p.id = $2`, [tenantId, id]);
-    return rows[0] ? partnerView(rows[0]) : null;
+  getPartner(tenantId: string, id: string): Promise<PartnerView | null> {
+    return byId(this.pool, PARTNERS, tenantId, id);
   }
 
   /** A partner by id or, failing that, by name (case-insensitive): the CLI's `--partner`. */
@@ -418,19 +442,12 @@ export class AdminStore implements AdminStorePort {
 
   // ---- users ----
 
-  async listUsers(tenantId: string, p: PageRequest): Promise<Page<UserView>> {
-    const { rows } = await this.pool.query(
-      `SELECT ${USER_COLUMNS}, ${MICROS('u.created_at')} AS pos_c, u.id::text AS pos_i FROM gateway.users u
-        WHERE u.tenant_id = $1 AND ($2::timestamptz IS NULL OR (u.created_at, u.id) < ($2::timestamptz, $3::uuid))
-        ORDER BY u.created_at DESC, u.id DESC LIMIT $4`,
-      [tenantId, p.after?.c ?? null, p.after?.i ?? null, p.limit + 1],
-    );
-    return page(rows, p.limit, userView);
+  listUsers(tenantId: string, p: PageRequest): Promise<Page<UserView>> {
+    return newestFirst(this.pool, USERS, tenantId, p);
   }
 
-  async getUser(tenantId: string, id: string): Promise<UserView | null> {
-    const { rows } = await this.pool.query(`SELECT ${USER_COLUMNS} FROM gateway.users u WHERE u.tenant_id = $1 AND u.id = $2`, [tenantId, id]);
-    return rows[0] ? userView(rows[0]) : null;
+  getUser(tenantId: string, id: string): Promise<UserView | null> {
+    return byId(this.pool, USERS, tenantId, id);
   }
 
   async userByEmail(tenantId: string, email: string): Promise<UserView | null> {
