@@ -38,7 +38,7 @@ describe('telemetry: off unless the OTEL_* variables configure trace export', ()
 
   it('names the process after its entry (apps/<name>/dist/main.js)', () => {
     expect(processNameOf('/app/apps/orders/dist/main.js')).toBe('orders');
-    expect(processNameOf('/work/apps/gateway/src/main.ts')).toBe('gateway');
+    expect(processNameOf('/srv/datamingle/apps/gateway/src/main.ts')).toBe('gateway');
     expect(processNameOf('/opt/tools/admin.js')).toBe('admin');
   });
 
