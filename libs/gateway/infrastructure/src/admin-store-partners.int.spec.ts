@@ -7,11 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { CLI_AUDIT, type AuditContext, type NewKey, type StoreResult } from '@datamingle/gateway-domain';
-import { createReadModelDataSource, runMigrationSets } from '@datamingle/read-model';
-import { createTestDatabase } from '@datamingle/testing';
-import { AdminStore } from './admin-store';
-import { GatewayStore } from './gateway-store';
-import { gatewayMigrations } from './migrations';
+import type { AdminStore } from './admin-store';
+import type { GatewayStore } from './gateway-store';
+import { openAdminDatabase, type AdminDatabase } from './testing-support/admin-database';
 
 const USER_AUDIT: AuditContext = { actor: { type: 'user', id: randomUUID(), email: 'ops@acme.example' }, requestId: 'req-p', clientIp: '127.0.0.1' };
 
@@ -27,8 +25,8 @@ const newKey = (partnerId: string | null): NewKey => {
 };
 
 describe('AdminStore partners on PostgreSQL', () => {
+  let db: AdminDatabase | undefined;
   let owner: DataSource;
-  let app: DataSource;
   let store: AdminStore;
   let gateway: GatewayStore;
 
@@ -37,18 +35,12 @@ describe('AdminStore partners on PostgreSQL', () => {
     owner.query(`SELECT action, actor, target, changes, request_id FROM gateway.audit_events WHERE tenant_id = $1 AND action LIKE 'partner.%' ORDER BY occurred_at, id`, [tenantId]);
 
   beforeAll(async () => {
-    const url = await createTestDatabase('admin_store_partners');
-    await runMigrationSets(url, [gatewayMigrations]);
-    owner = createReadModelDataSource({ url, poolSize: 2, restricted: false });
-    app = createReadModelDataSource({ url, poolSize: 4 });
-    await Promise.all([owner.initialize(), app.initialize()]);
-    store = new AdminStore(app);
-    gateway = new GatewayStore(app);
+    db = await openAdminDatabase('admin_store_partners');
+    ({ owner, store, gateway } = db);
   });
 
   afterAll(async () => {
-    await app?.destroy();
-    await owner?.destroy();
+    await db?.close();
   });
 
   it('creates a partner with its template slug; the name is unique per tenant, case-insensitively, and free in another tenant', async () => {

@@ -7,11 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { CLI_AUDIT, hashSessionToken, newSessionToken, type AuditContext, type StoreResult } from '@datamingle/gateway-domain';
-import { createReadModelDataSource, runMigrationSets } from '@datamingle/read-model';
-import { createTestDatabase } from '@datamingle/testing';
-import { AdminStore } from './admin-store';
-import { GatewayStore } from './gateway-store';
-import { gatewayMigrations } from './migrations';
+import type { AdminStore } from './admin-store';
+import type { GatewayStore } from './gateway-store';
+import { openAdminDatabase, type AdminDatabase } from './testing-support/admin-database';
 
 const valueOf = <T>(r: StoreResult<T>): T => {
   if (!r.ok) throw new Error(r.error);
@@ -21,6 +19,7 @@ const valueOf = <T>(r: StoreResult<T>): T => {
 const USER_AUDIT: AuditContext = { actor: { type: 'user', id: randomUUID(), email: 'ops@acme.example' }, requestId: 'req-1', clientIp: '127.0.0.1' };
 
 describe('AdminStore on PostgreSQL', () => {
+  let db: AdminDatabase | undefined;
   let owner: DataSource;
   let app: DataSource;
   let store: AdminStore;
@@ -44,20 +43,14 @@ describe('AdminStore on PostgreSQL', () => {
   };
 
   beforeAll(async () => {
-    const url = await createTestDatabase('admin_store');
-    await runMigrationSets(url, [gatewayMigrations]);
-    owner = createReadModelDataSource({ url, poolSize: 2, restricted: false });
-    app = createReadModelDataSource({ url, poolSize: 4 });
-    await Promise.all([owner.initialize(), app.initialize()]);
-    store = new AdminStore(app);
-    gateway = new GatewayStore(app);
+    db = await openAdminDatabase('admin_store');
+    ({ owner, app, store, gateway } = db);
     acme = await gateway.createTenant('acme', 'Acme');
     globex = await gateway.createTenant('globex', 'Globex');
   });
 
   afterAll(async () => {
-    await app?.destroy();
-    await owner?.destroy();
+    await db?.close();
   });
 
   it('stores the email as given and keeps it unique per tenant, case-insensitively', async () => {
