@@ -161,5 +161,31 @@ export const gatewayMigrations: MigrationSet = {
       `CREATE INDEX api_keys_partner ON gateway.api_keys (partner_id) WHERE partner_id IS NOT NULL`,
       `GRANT SELECT, INSERT, UPDATE, DELETE ON gateway.partners TO ${APP_ROLE}`,
     ]),
+    // Field mappings (custom-integrations.md §2): per partner and resource, at most one active
+    // (a partial unique index: activation deactivates the previous one in the same transaction).
+    // `revision` grows with every change of the row; the gateway sends `<id>:<revision>` with each
+    // request and services keep compiled mappings per revision, so a change applies to the very
+    // next request. Deleting a partner deletes its mappings.
+    sqlMigration('GatewayMappings1765300000000', [
+      `CREATE TABLE gateway.mappings (
+         id uuid PRIMARY KEY,
+         tenant_id uuid NOT NULL,
+         partner_id uuid NOT NULL,
+         resource text NOT NULL CHECK (resource IN ('orders', 'products', 'locations', 'inventory')),
+         name text NOT NULL,
+         is_active boolean NOT NULL,
+         identifier_field text NULL,
+         field_map jsonb NOT NULL,
+         nested_mappings jsonb NOT NULL,
+         static_values jsonb NOT NULL,
+         revision integer NOT NULL DEFAULT 1,
+         created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+         updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+         CONSTRAINT mappings_partner_fk FOREIGN KEY (tenant_id, partner_id) REFERENCES gateway.partners (tenant_id, id) ON DELETE CASCADE
+       )`,
+      `CREATE UNIQUE INDEX mappings_one_active ON gateway.mappings (partner_id, resource) WHERE is_active`,
+      `CREATE INDEX mappings_partner_created ON gateway.mappings (tenant_id, partner_id, created_at DESC, id DESC)`,
+      `GRANT SELECT, INSERT, UPDATE, DELETE ON gateway.mappings TO ${APP_ROLE}`,
+    ]),
   ],
 };
