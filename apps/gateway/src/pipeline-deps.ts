@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { SERVICE_NAMES } from '@datamingle/contracts';
+import { LruCache } from '@datamingle/kernel';
 import { hashApiKey, ServiceUnavailableError, type KeyRecord, type PipelineDeps } from '@datamingle/gateway-domain';
 import type { GatewayStore } from '@datamingle/gateway-infrastructure';
 import { isUnavailable, type Logger, type ReadinessCheck } from '@datamingle/platform';
@@ -13,7 +14,7 @@ import type { ServiceClients } from './service-clients';
 
 export interface PipelineDepsParts {
   baseDomain: string;
-  store: Pick<GatewayStore, 'findKeyByHash'>;
+  store: Pick<GatewayStore, 'findKeyByHash' | 'findMapping'>;
   /** The HMAC secret of the key hashes (read from the database once the runtime started). */
   hmacSecret: () => string;
   /** The OpenAPI document, serialized once per process. */
@@ -25,22 +26,36 @@ export interface PipelineDepsParts {
   logger: Pick<Logger, 'error'>;
 }
 
+/** Stored mappings kept per gateway process (a few KiB each at most 256 KiB; keyed by immutable version). */
+const MAPPING_CACHE_ENTRIES = 1024;
+
+/** A read of the gateway's database: when it is down nothing can be decided and nothing was applied (503 + Retry-After). */
+async function fromGatewayDatabase<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (isUnavailable(error)) throw new ServiceUnavailableError(`gateway database unavailable: ${error instanceof Error ? error.message : String(error)}`);
+    throw error;
+  }
+}
+
 export function createPipelineDeps(parts: PipelineDepsParts): PipelineDeps {
   const { store, usage, clients, metrics, securityEvents, logger } = parts;
+  const mappings = new LruCache<{ version: string; definition: unknown }>(MAPPING_CACHE_ENTRIES);
   return {
     openApiDocument: () => parts.openApiJson,
     baseDomain: parts.baseDomain,
     now: () => new Date(),
     newRequestId: () => randomUUID(),
     hashApiKey: (key) => hashApiKey(parts.hmacSecret(), key),
-    findKeyByHash: async (hash): Promise<KeyRecord | null> => {
-      try {
-        return await store.findKeyByHash(hash);
-      } catch (error) {
-        // The gateway's database is down: nothing can be decided, nothing was applied (503 + Retry-After).
-        if (isUnavailable(error)) throw new ServiceUnavailableError(`gateway database unavailable: ${error instanceof Error ? error.message : String(error)}`);
-        throw error;
-      }
+    findKeyByHash: (hash): Promise<KeyRecord | null> => fromGatewayDatabase(() => store.findKeyByHash(hash)),
+    // A version never changes: read once per gateway process, then served from memory.
+    loadMapping: async (tenantId, version) => {
+      const cached = mappings.get(`${tenantId}/${version}`);
+      if (cached !== undefined) return cached;
+      const loaded = await fromGatewayDatabase(() => store.findMapping(tenantId, version));
+      if (loaded !== null) mappings.set(`${tenantId}/${loaded.version}`, loaded);
+      return loaded;
     },
     // last_used_at moves only for a key that passed authentication (steps 1–3), never for a
     // key presented on another tenant's host, an expired or a revoked one.

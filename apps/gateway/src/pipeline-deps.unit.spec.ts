@@ -12,7 +12,7 @@ function parts(overrides: Partial<PipelineDepsParts> = {}) {
   const errors: unknown[] = [];
   const base: PipelineDepsParts = {
     baseDomain: 'localhost',
-    store: { findKeyByHash: async () => KEY },
+    store: { findKeyByHash: async () => KEY, findMapping: async () => null },
     hmacSecret: () => 'secret',
     openApiJson: '{"openapi":"3.1.0"}',
     usage: { mark: (id) => void marked.push(id) },
@@ -27,7 +27,7 @@ function parts(overrides: Partial<PipelineDepsParts> = {}) {
 describe('createPipelineDeps', () => {
   it('turns a database error that isUnavailable recognises into ServiceUnavailableError (503)', async () => {
     const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
-    const { parts: p } = parts({ store: { findKeyByHash: async () => Promise.reject(down) } });
+    const { parts: p } = parts({ store: { findKeyByHash: async () => Promise.reject(down), findMapping: async () => null } });
     const error = await createPipelineDeps(p).findKeyByHash('h').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect((error as Error).message).toBe('gateway database unavailable: connect ECONNREFUSED 127.0.0.1:5432');
@@ -35,8 +35,26 @@ describe('createPipelineDeps', () => {
 
   it('rethrows any other lookup error as it is, and returns the key found', async () => {
     const bug = new TypeError('bug');
-    expect(await createPipelineDeps(parts({ store: { findKeyByHash: async () => Promise.reject(bug) } }).parts).findKeyByHash('h').catch((e: unknown) => e)).toBe(bug);
+    expect(await createPipelineDeps(parts({ store: { findKeyByHash: async () => Promise.reject(bug), findMapping: async () => null } }).parts).findKeyByHash('h').catch((e: unknown) => e)).toBe(bug);
     expect(await createPipelineDeps(parts().parts).findKeyByHash('h')).toBe(KEY);
+  });
+
+  it('loads a mapping version once per process, keeps the version it really is, and answers null for a deleted mapping', async () => {
+    const reads: string[] = [];
+    const stored: Record<string, { version: string; definition: unknown }> = { m1: { version: 'm1:3', definition: { resource: 'orders' } } };
+    const findMapping = async (tenantId: string, version: string) => {
+      reads.push(`${tenantId}/${version}`);
+      return stored[version.split(':')[0]!] ?? null;
+    };
+    const deps = createPipelineDeps(parts({ store: { findKeyByHash: async () => KEY, findMapping } }).parts);
+    // The key named revision 2, the mapping is at 3 by now: the answer is revision 3, cached under it.
+    expect(await deps.loadMapping('t1', 'm1:2')).toEqual({ version: 'm1:3', definition: { resource: 'orders' } });
+    expect(await deps.loadMapping('t1', 'm1:3')).toEqual({ version: 'm1:3', definition: { resource: 'orders' } });
+    expect(await deps.loadMapping('t1', 'm1:3')).toEqual({ version: 'm1:3', definition: { resource: 'orders' } });
+    // Another tenant never shares an entry.
+    expect(await deps.loadMapping('t2', 'm1:3')).toEqual({ version: 'm1:3', definition: { resource: 'orders' } });
+    expect(await deps.loadMapping('t1', 'gone:1')).toBeNull();
+    expect(reads).toEqual(['t1/m1:2', 't2/m1:3', 't1/gone:1']);
   });
 
   it('marks the usage of an authenticated key', () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { AUDITED_KEY_FIELDS, auditEvent, CLI_AUDIT, diffChanges, keyUpdateAction, type ApiKeyRepresentation, type AuditContext, type KeyRecord, type NewKey } from '@datamingle/gateway-domain';
+import { RESOURCE_NAMES, type ResourceName } from '@datamingle/contracts';
+import { AUDITED_KEY_FIELDS, auditEvent, CLI_AUDIT, diffChanges, keyUpdateAction, type ActiveMappingRef, type ApiKeyRepresentation, type AuditContext, type KeyRecord, type NewKey } from '@datamingle/gateway-domain';
 import { poolOf } from '@datamingle/read-model';
 import { inTransaction, insertAuditEvent } from './audit-sql';
 import { insertKeyRow, setIntegrationSwitch, TenantNotFound } from './admin-store';
@@ -211,8 +212,14 @@ export class GatewayStore {
     // Hot path (every request): a named prepared statement straight on the pool.
     const result = await poolOf(this.ds).query({
       name: 'gateway-find-key-by-hash',
-      text: `SELECT k.id, k.name, k.tenant_id, t.slug, t.integration_enabled, k.scopes, k.is_active, k.expires_at, k.partner_id
+      // A partner key brings its partner's default identifier field and the version of each active
+      // mapping (custom-integrations.md §2: a change applies to the next request).
+      text: `SELECT k.id, k.name, k.tenant_id, t.slug, t.integration_enabled, k.scopes, k.is_active, k.expires_at, k.partner_id,
+                    p.default_identifier_field,
+                    (SELECT json_object_agg(m.resource, json_build_object('version', m.id::text || ':' || m.revision, 'identifier_field', m.identifier_field))
+                       FROM gateway.mappings m WHERE m.partner_id = k.partner_id AND m.is_active) AS active_mappings
                FROM gateway.api_keys k JOIN gateway.tenants t ON t.id = k.tenant_id
+               LEFT JOIN gateway.partners p ON p.id = k.partner_id
               WHERE k.key_hash = $1`,
       values: [keyHash],
     });
@@ -227,7 +234,28 @@ export class GatewayStore {
       scopes: r.scopes,
       isActive: r.is_active,
       expiresAt: r.expires_at ? new Date(r.expires_at) : null,
-      partnerId: r.partner_id,
+      partner: r.partner_id === null ? null : { id: r.partner_id, defaultIdentifierField: r.default_identifier_field, activeMappings: activeMappingRefs(r.active_mappings) },
+    };
+  }
+
+  /**
+   * The stored mapping of `<id>:<revision>` as it is now (custom-integrations.md §2.2), with the
+   * version it is: a newer revision when the mapping changed since the key was read; `null` when
+   * it was deleted. Tenant-filtered like every query here.
+   */
+  async findMapping(tenantId: string, version: string): Promise<{ version: string; definition: unknown } | null> {
+    const id = version.split(':', 1)[0]!;
+    const result = await poolOf(this.ds).query({
+      name: 'gateway-find-mapping',
+      text: `SELECT m.id, m.revision, m.resource, m.identifier_field, m.field_map, m.nested_mappings, m.static_values
+               FROM gateway.mappings m WHERE m.tenant_id = $1 AND m.id::text = $2`,
+      values: [tenantId, id],
+    });
+    const r = result.rows[0];
+    if (!r) return null;
+    return {
+      version: `${r.id}:${r.revision}`,
+      definition: { resource: r.resource, identifier_field: r.identifier_field, field_map: r.field_map, nested_mappings: r.nested_mappings, static_values: r.static_values },
     };
   }
 
@@ -315,4 +343,14 @@ export class GatewayStore {
     const rows: Array<{ slug: string }> = await this.ds.query(`SELECT slug FROM gateway.tenants`);
     return rows.map((r) => r.slug);
   }
+}
+
+/** The `active_mappings` column of the key lookup: resource → version and identifier field. */
+function activeMappingRefs(column: unknown): Partial<Record<ResourceName, ActiveMappingRef>> {
+  const refs: Partial<Record<ResourceName, ActiveMappingRef>> = {};
+  if (column === null || typeof column !== 'object') return refs;
+  for (const [resource, ref] of Object.entries(column as Record<string, { version: string; identifier_field: string | null }>)) {
+    if ((RESOURCE_NAMES as readonly string[]).includes(resource)) refs[resource as ResourceName] = { version: ref.version, identifierField: ref.identifier_field };
+  }
+  return refs;
 }

@@ -22,6 +22,9 @@ export interface ExternalIdClaim {
   exceptOrderId?: string;
 }
 
+/** The orders' eligible identifier fields (identifiers.md §1). */
+export type OrderIdentifierField = 'order_number' | 'external_order_id';
+
 export type ClaimedWrite<T> = { taken: true } | { taken: false; result: T };
 
 /** What a write stored: the stream revisions it appended and the order's document after them. */
@@ -29,8 +32,8 @@ export type Written<T> = WrittenDocument<T, OrderDto>;
 
 /** The orders read model (PostgreSQL). Every method is tenant-scoped. */
 export abstract class OrderReadModel {
-  /** external_order_id first, then order_number (identifiers.md §3). */
-  abstract findByIdentifier(tenantId: string, identifier: string): Promise<StoredOrder | null>;
+  /** Only `field` when given (a partner key's identifier field, identifiers.md §2.2); else external_order_id first, then order_number (§3). */
+  abstract findByIdentifier(tenantId: string, identifier: string, field?: OrderIdentifierField): Promise<StoredOrder | null>;
   abstract keysTaken(
     tenantId: string,
     keys: { orderNumber?: string; externalOrderId?: string },

@@ -88,6 +88,14 @@ describe('orders read model on PostgreSQL', () => {
     expect(await readModel.findByIdentifier(tenantB, 'A-2')).toBeNull();
   });
 
+  it("matches only a partner's one identifier field when one is named (identifiers.md §2.2)", async () => {
+    expect((await readModel.findByIdentifier(tenantA, 'EXT-1', 'external_order_id'))?.order.order_number).toBe('A-1');
+    expect(await readModel.findByIdentifier(tenantA, 'EXT-1', 'order_number')).toBeNull();
+    expect((await readModel.findByIdentifier(tenantA, 'A-1', 'order_number'))?.order.order_number).toBe('A-1');
+    expect(await readModel.findByIdentifier(tenantA, 'A-1', 'external_order_id')).toBeNull();
+    expect(await readModel.findByIdentifier(tenantB, 'A-1', 'order_number')).toBeNull();
+  });
+
   it('applying the same events again, any number of times, changes nothing (idempotent by revision)', async () => {
     const before = await asTenant(ds, tenantA, (sql) => sql.query(`SELECT stream_name, revision, doc::text FROM orders.orders ORDER BY stream_name`));
     const events = await store.readAll({ maxCount: 1000, categories: ['order'] });

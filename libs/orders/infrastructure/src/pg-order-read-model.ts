@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { OrderDto } from '@datamingle/contracts';
 import { appliedThenFailed } from '@datamingle/event-store';
 import { encodeCursor } from '@datamingle/kernel';
-import type { ClaimedWrite, ExternalIdClaim, OrderListQuery, StoredOrder, Written } from '@datamingle/orders-application';
+import type { ClaimedWrite, ExternalIdClaim, OrderIdentifierField, OrderListQuery, StoredOrder, Written } from '@datamingle/orders-application';
 import { OrderReadModel } from '@datamingle/orders-application';
 import { asTenant, type DocumentProjection, isResolvableIdentifier, keysetPage, withTenant, writeThenProject } from '@datamingle/read-model';
 
@@ -15,8 +15,16 @@ export class PgOrderReadModel extends OrderReadModel {
     super();
   }
 
-  async findByIdentifier(tenantId: string, identifier: string): Promise<StoredOrder | null> {
+  async findByIdentifier(tenantId: string, identifier: string, field?: OrderIdentifierField): Promise<StoredOrder | null> {
     if (!isResolvableIdentifier(identifier)) return null;
+    if (field !== undefined) {
+      // One field only (a partner's identifier field): never the other one's value.
+      const column = field === 'order_number' ? 'order_number' : 'external_order_id';
+      const rows: Array<{ stream_name: string; doc: OrderDto }> = await asTenant(this.ds, tenantId, (sql) =>
+        sql.query(`SELECT stream_name, doc FROM orders.orders WHERE tenant_id = $1 AND ${column} = $2`, [tenantId, identifier]),
+      );
+      return rows[0] ? { order: rows[0].doc, streamName: rows[0].stream_name } : null;
+    }
     const rows: Array<{ stream_name: string; doc: OrderDto }> = await asTenant(this.ds, tenantId, (sql) =>
       sql.query(
         `SELECT stream_name, doc FROM orders.orders

@@ -8,7 +8,8 @@ export interface Page<T> {
 
 /** How a use case finds the record a request names by its identifier (the path segment), and what it answers when there is none. */
 export interface RecordLookup<Found> {
-  find(tenantId: string, identifier: string): Promise<Found | null>;
+  /** `field`: the one field to match for a partner key (ServiceRequest.identifierField); absent: the platform default. */
+  find(tenantId: string, identifier: string, field?: string): Promise<Found | null>;
   notFound(identifier: string): ApiError;
 }
 
@@ -19,7 +20,7 @@ export async function withRecord<Found>(
   then: (found: Found) => ServiceReply | Promise<ServiceReply>,
 ): Promise<ServiceReply> {
   const identifier = request.identifier ?? '';
-  const found = await lookup.find(request.tenantId, identifier);
+  const found = await lookup.find(request.tenantId, identifier, request.identifierField);
   if (!found) return { ok: false, error: lookup.notFound(identifier) };
   return then(found);
 }

@@ -18,6 +18,25 @@ export interface ServiceRequest {
    * parses it with the same rules (kernel's parseJsonText) before anything else, and `body` is `{}`.
    */
   bodyJson?: string;
+  /**
+   * A partner key's active field mapping for the request's resource (custom-integrations.md §4):
+   * the service maps the body forward before anything else and the reply back. Absent for
+   * pass-through keys and for partners without an active mapping of the resource.
+   */
+  mapping?: ServiceMapping;
+  /**
+   * For a partner key: the one field `{identifier}` is matched against (identifiers.md §2.2 rules
+   * 1–2, always an eligible field of the resource). Absent: the platform default (§3).
+   */
+  identifierField?: string;
+}
+
+/** A field mapping as the gateway sends it with a request. */
+export interface ServiceMapping {
+  /** `<mapping id>:<revision>`: changes with every edit, so services cache compiled mappings by it. */
+  version: string;
+  /** The stored mapping (custom-integrations.md §2.2: resource, identifier_field, field_map, nested_mappings, static_values). */
+  definition: unknown;
 }
 
 export interface Pagination {

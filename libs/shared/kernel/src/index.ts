@@ -8,3 +8,4 @@ export * from './validation';
 export * from './json-body';
 export * from './activatable';
 export * from './json-number';
+export * from './lru-cache';

@@ -14,7 +14,7 @@
  * write per rule.
  */
 import type { ApiError, FieldErrors } from '@datamingle/contracts';
-import { err, ok, summaryMessage, type Result } from '@datamingle/kernel';
+import { err, LruCache, ok, summaryMessage, type Result } from '@datamingle/kernel';
 import type { MappingDefinition, MappingResource } from './mapping';
 import {
   ABSENT,
@@ -532,23 +532,20 @@ function isFieldErrors(details: Record<string, unknown>): details is FieldErrors
   return Object.keys(details).every((k) => Array.isArray(details[k]) && (details[k] as unknown[]).every((m) => typeof m === 'string'));
 }
 
-/** Compiled mappings by version key (for example `<mapping id>:<updated_at>`), least recently used evicted first. */
+/** Compiled mappings by version key (for example `<mapping id>:<revision>`), least recently used evicted first. */
 export class MappingCache {
-  private readonly entries = new Map<string, CompiledMapping>();
+  private readonly entries: LruCache<CompiledMapping>;
 
-  constructor(private readonly capacity = 256) {}
+  constructor(capacity = 256) {
+    this.entries = new LruCache(capacity);
+  }
 
   /** The compiled mapping of `key`, compiling `load()` on a miss. */
   get(key: string, load: () => unknown): CompiledMapping {
     const hit = this.entries.get(key);
-    if (hit !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-      return hit;
-    }
+    if (hit !== undefined) return hit;
     const compiled = compileMapping(load());
     this.entries.set(key, compiled);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
     return compiled;
   }
 

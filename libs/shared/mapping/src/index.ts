@@ -3,3 +3,4 @@ export * from './mapping';
 export * from './validate';
 export * from './engine';
 export * from './templates';
+export * from './requests';

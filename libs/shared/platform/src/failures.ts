@@ -1,7 +1,8 @@
-import { GATEWAY_TIMEOUT_MESSAGE, type ServiceReply, type ServiceRequest } from '@datamingle/contracts';
+import { GATEWAY_TIMEOUT_MESSAGE, type OperationName, type ResourceName, type ServiceReply, type ServiceRequest } from '@datamingle/contracts';
 import { parseJsonText } from '@datamingle/kernel';
 import { EventStoreUnavailableError, writeOutcomeOf } from '@datamingle/event-store';
 import type { Logger } from './logger';
+import { PartnerMappings } from './partner-mapping';
 import { continueTrace } from './tracing';
 
 const UNAVAILABLE_CODES = new Set([
@@ -114,9 +115,16 @@ export async function replyOf(run: () => Promise<ServiceReply>, logger: Logger, 
  * dependency, 500 otherwise) logged with its request id.
  */
 export abstract class ServiceMessageController {
+  /** Compiled partner mappings of this process, by mapping version. */
+  private static readonly partnerMappings = new PartnerMappings();
+
   constructor(protected readonly logger: Logger) {}
 
-  protected run(pattern: string, request: ServiceRequest, execute: () => Promise<ServiceReply>): Promise<ServiceReply> {
+  /**
+   * `route`: the integration-API operation the request is; a partner key's field mapping
+   * (`request.mapping`) is applied to its body before `execute` and to the reply after it.
+   */
+  protected run(pattern: string, request: ServiceRequest, execute: () => Promise<ServiceReply>, route?: { resource: ResourceName; operation: OperationName }): Promise<ServiceReply> {
     // Traced (MessageSpanInterceptor), the events it stores carry this message's span.
     continueTrace(request);
     if (request.bodyJson !== undefined) {
@@ -126,6 +134,15 @@ export abstract class ServiceMessageController {
       if (!parsed.ok) return Promise.resolve({ ok: false, error: parsed.error });
       request.body = parsed.value;
     }
-    return replyOf(execute, this.logger, { pattern, request_id: request.requestId, tenant_id: request.tenantId });
+    if (route === undefined || request.mapping === undefined) return replyOf(execute, this.logger, { pattern, request_id: request.requestId, tenant_id: request.tenantId });
+    return replyOf(
+      async () => {
+        // Step 14 (forward, 422 MAPPING_ERROR stores nothing) before everything the use case does; step 18 (reverse) on its reply.
+        const mapped = ServiceMessageController.partnerMappings.apply(request, route.resource, route.operation);
+        return mapped.ok ? mapped.reverse(await execute()) : mapped.reply;
+      },
+      this.logger,
+      { pattern, request_id: request.requestId, tenant_id: request.tenantId },
+    );
   }
 }

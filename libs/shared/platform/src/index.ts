@@ -12,3 +12,4 @@ export * from './service-providers';
 export * from './service-client';
 export * from './time-limit';
 export { outsideTrace } from './tracing';
+export * from './partner-mapping';

@@ -1,7 +1,7 @@
 import { Controller, Inject, type Type } from '@nestjs/common';
 import { CommandBus, QueryBus, type ICommand, type IQuery } from '@nestjs/cqrs';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { RESOURCE_REGISTRY, type OperationsOf, type ResourcesOf, type ServiceName, type ServiceRequest } from '@datamingle/contracts';
+import { RESOURCE_REGISTRY, type OperationName, type OperationsOf, type ResourceName, type ResourcesOf, type ServiceName, type ServiceRequest } from '@datamingle/contracts';
 import { ServiceMessageController } from './failures';
 import { Logger } from './logger';
 
@@ -33,9 +33,12 @@ abstract class TableMessageController extends ServiceMessageController {
   }
 
   /** A gateway request run through {@link ServiceMessageController.run}: its failures become replies. */
-  handle(pattern: string, request: ServiceRequest, message: RequestMessage) {
-    return this.run(pattern, request, () =>
-      'command' in message ? this.commands.execute(new message.command(request)) : this.queries.execute(new message.query(request)),
+  handle(pattern: string, request: ServiceRequest, message: RequestMessage, route: { resource: ResourceName; operation: OperationName }) {
+    return this.run(
+      pattern,
+      request,
+      () => ('command' in message ? this.commands.execute(new message.command(request)) : this.queries.execute(new message.query(request))),
+      route,
     );
   }
 }
@@ -61,9 +64,10 @@ export function serviceMessageController<S extends ServiceName>(
     const patterns: Readonly<Record<string, string>> = RESOURCE_REGISTRY[resource].operations;
     for (const [operation, message] of Object.entries(operations)) {
       const pattern = patterns[operation];
+      const route = { resource: resource as ResourceName, operation: operation as OperationName };
       if (pattern === undefined) throw new Error(`${service}: ${resource} has no ${operation} operation in the resource registry`);
       handlers.push([pattern, function (this: TableMessageController, request: ServiceRequest) {
-        return this.handle(pattern, request, message);
+        return this.handle(pattern, request, message, route);
       } as Handler]);
     }
   }

@@ -11,11 +11,12 @@ import { settleBody } from './steps/step-01-body-size';
 import { authenticationFailure, notifyKeyAuthenticated } from './steps/steps-02-05-authentication';
 import { routeRequest } from './steps/steps-08-10-routing';
 import { readBody } from './steps/steps-12-13-body';
+import { mappingErrorBeforeStep15, partnerRequestFields } from './steps/step-14-partner-mapping';
 import { undecodableIdentifier } from './steps/step-15-identifier';
 import { dispatch } from './steps/steps-16-18-dispatch';
 import type { PipelineDeps, RawRequest, RawResponse } from './types';
 
-export type { BodyReadResult, KeyRecord, Operation, PendingBody, PipelineDeps, RawRequest, RawResponse, SecurityEvent } from './types';
+export type { ActiveMappingRef, BodyReadResult, KeyPartner, KeyRecord, Operation, PendingBody, PipelineDeps, RawRequest, RawResponse, SecurityEvent } from './types';
 export { ServiceTimeoutError, ServiceUnavailableError, isIntegrationPath };
 
 /**
@@ -34,10 +35,10 @@ export { ServiceTimeoutError, ServiceUnavailableError, isIntegrationPath };
  * | 8–10 | route, method, scope (404/405/403) | steps/steps-08-10-routing.ts |
  * | 11 | query parameters | query.ts; the services validate the ones they define |
  * | 12–13 | media type (415), body text; JSON well-formed (400) in the service | steps/steps-12-13-body.ts |
- * | 14 | forward field mapping for partner keys (422) | **not built yet** (custom integrations issue; runs where the body is parsed — see docs/architecture.md) |
+ * | 14 | forward field mapping for partner keys (422): the active mapping and identifier field are resolved here, the mapping runs where the body is parsed (the owning service, docs/architecture.md) | steps/step-14-partner-mapping.ts; platform's partner-mapping.ts |
  * | 15 | identifier resolves (404): undecodable segments here, the rest in the service | steps/step-15-identifier.ts |
  * | 16–18 | validation, business rules, persist, response | the owning service; steps/steps-16-18-dispatch.ts sends and maps the reply |
- * | 18 | reverse field mapping for partner keys | **not built yet** (custom integrations issue) |
+ * | 18 | reverse field mapping of records and error paths for partner keys | the owning service (platform's partner-mapping.ts) |
  * | log | one integration-log entry for every request past step 5 not refused at step 10 | **not built yet** (integration logs issue) |
  */
 export async function handleIntegrationRequest(req: RawRequest, deps: PipelineDeps): Promise<RawResponse> {
@@ -109,13 +110,20 @@ async function routeAndHandle(ctx: RequestContext, caller: AuthenticatedCaller, 
     bodyJson = parsed.raw;
   }
 
-  // Step 14: forward field mapping for partner keys — not built yet.
-
-  // Step 15 for identifiers that cannot be decoded: they resolve to no record.
-  if (identifier && identifier.value === null) return undecodableIdentifier(ctx, route, identifier, query);
+  // Step 14: a partner key's active mapping for the resource and its identifier field; the
+  // service maps the body forward (and its reply back, step 18).
+  const partner = await partnerRequestFields(ctx.deps, caller.key.tenantId, route.resource, caller.key.partner);
 
   const op = operationFor(route, method, identifier?.value ?? undefined);
   if (op === null) return methodNotAllowed(ctx, route.methods); // unreachable: the method was checked above
-  // Steps 15–18 in the owning service. Step 18's reverse field mapping — not built yet.
-  return dispatch(ctx, caller, op, query, body, bodyJson);
+
+  // Step 15 for identifiers that cannot be decoded: they resolve to no record (after step 14's mapping error).
+  if (identifier && identifier.value === null) {
+    const mappingError = mappingErrorBeforeStep15(op, body, partner.mapping);
+    if (mappingError) return errorOutcome(ctx, mappingError);
+    return undecodableIdentifier(ctx, route, identifier, query);
+  }
+
+  // Steps 15–18 in the owning service.
+  return dispatch(ctx, caller, op, query, body, bodyJson, partner);
 }

@@ -66,7 +66,23 @@ export interface KeyRecord {
   scopes: string[];
   isActive: boolean;
   expiresAt: Date | null;
-  partnerId: string | null;
+  /** The key's partner (a partner key, auth-and-keys.md §6), or `null` for a pass-through key. */
+  partner: KeyPartner | null;
+}
+
+/** What the request path needs of a key's partner, read with the key: state as committed right now. */
+export interface KeyPartner {
+  id: string;
+  /** custom-integrations.md §1.1: an internal field name, used where it is an eligible identifier field of the resource. */
+  defaultIdentifierField: string | null;
+  /** The partner's active mapping per resource (at most one each): its version and `identifier_field`. */
+  activeMappings: Partial<Record<Resource, ActiveMappingRef>>;
+}
+
+export interface ActiveMappingRef {
+  /** `<mapping id>:<revision>`; every change of the mapping gives a new one. */
+  version: string;
+  identifierField: string | null;
 }
 
 /** The service operation a routed request asks for. */
@@ -124,6 +140,13 @@ export interface PipelineDeps {
    * Without this dependency the path is an unknown route.
    */
   openApiDocument?(): unknown;
+  /**
+   * The stored mapping of an active mapping version (custom-integrations.md §2.2), for partner
+   * keys: `version` is the one read with the key; the answer carries the version it actually is
+   * (a newer one when the mapping changed in between), or `null` when the mapping is gone.
+   * Versions never change, so an implementation may cache by version.
+   */
+  loadMapping(tenantId: string, version: string): Promise<{ version: string; definition: unknown } | null>;
   /** Told about every failure that became `500 INTERNAL_ERROR` (the response never reveals it). */
   onUnexpectedError?(error: unknown, requestId: string): void;
 }

@@ -29,7 +29,7 @@ export function keyRecord(overrides: Partial<KeyRecord> = {}): KeyRecord {
     scopes: ['integrations.*'],
     isActive: true,
     expiresAt: null,
-    partnerId: null,
+    partner: null,
     ...overrides,
   };
 }
@@ -66,6 +66,10 @@ export interface FakeDeps {
   /** The calls that reached the service's handler, with the body parsed as the service parses it. */
   dispatched: DispatchCall[];
   lookups: string[];
+  /** Stored mappings by id (`loadMapping` answers `<id>:<revision>`). */
+  mappings: Map<string, { revision: number; definition: unknown }>;
+  /** Every `loadMapping` call: `<tenant>/<version>`. */
+  mappingLoads: string[];
   events: SecurityEvent[];
   unexpected: unknown[];
   /** What the fake dispatch answers; replace to script a reply or throw. */
@@ -80,6 +84,8 @@ export function fakeDeps(overrides: Partial<PipelineDeps> = {}): FakeDeps {
     sent: [],
     dispatched: [],
     lookups: [],
+    mappings: new Map(),
+    mappingLoads: [],
     events: [],
     unexpected: [],
     reply: async (op) => ({ ok: true, status: op.name === 'create' ? 201 : 200, data: { echo: op.name } }),
@@ -93,6 +99,12 @@ export function fakeDeps(overrides: Partial<PipelineDeps> = {}): FakeDeps {
     findKeyByHash: async (hash) => {
       fake.lookups.push(hash);
       return fake.keys.get(hash) ?? null;
+    },
+    loadMapping: async (tenantId, version) => {
+      fake.mappingLoads.push(`${tenantId}/${version}`);
+      const id = version.split(':', 1)[0]!;
+      const stored = fake.mappings.get(id);
+      return stored ? { version: `${id}:${stored.revision}`, definition: stored.definition } : null;
     },
     dispatch: async (op, request) => {
       fake.sent.push({ op, request: { ...request } });

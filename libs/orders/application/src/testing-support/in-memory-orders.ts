@@ -1,6 +1,6 @@
 import { InMemoryDocuments } from '@datamingle/application/testing';
 import type { OrderDto } from '@datamingle/contracts';
-import { OrderReadModel, ProductCatalog, type ClaimedWrite, type ExternalIdClaim, type OrderListQuery, type StoredOrder, type Written } from '../ports';
+import { OrderReadModel, ProductCatalog, type ClaimedWrite, type ExternalIdClaim, type OrderIdentifierField, type OrderListQuery, type StoredOrder, type Written } from '../ports';
 
 /**
  * The orders read model of pg-order-read-model.ts, in memory: one row per order stream,
@@ -10,8 +10,11 @@ import { OrderReadModel, ProductCatalog, type ClaimedWrite, type ExternalIdClaim
 export class InMemoryOrderReadModel extends OrderReadModel {
   private readonly docs = new InMemoryDocuments<OrderDto>();
 
-  async findByIdentifier(tenantId: string, identifier: string): Promise<StoredOrder | null> {
-    const found = this.docs.find(tenantId, (d) => d.external_order_id === identifier) ?? this.docs.find(tenantId, (d) => d.order_number === identifier);
+  async findByIdentifier(tenantId: string, identifier: string, field?: OrderIdentifierField): Promise<StoredOrder | null> {
+    const found =
+      field !== undefined
+        ? this.docs.find(tenantId, (d) => d[field] === identifier)
+        : (this.docs.find(tenantId, (d) => d.external_order_id === identifier) ?? this.docs.find(tenantId, (d) => d.order_number === identifier));
     return found ? { order: found.doc, streamName: found.streamName } : null;
   }
 

@@ -5,6 +5,7 @@ import { successEnvelope } from '../responses';
 import type { Operation } from '../types';
 import type { AuthenticatedCaller, Outcome, RequestContext } from './context';
 import { errorOutcome } from './outcomes';
+import type { PartnerRequestFields } from './step-14-partner-mapping';
 
 /**
  * Steps 15 (identifier resolution) to 18 (persist, build the response) happen in the owning
@@ -17,6 +18,7 @@ export async function dispatch(
   query: Record<string, string>,
   body: Record<string, unknown>,
   bodyJson?: string,
+  partner: PartnerRequestFields = {},
 ): Promise<Outcome> {
   const traceparent = headerValue(ctx.req.headers, 'traceparent')?.trim();
   const request: ServiceRequest = {
@@ -28,9 +30,9 @@ export async function dispatch(
     query,
     body,
     ...(bodyJson !== undefined ? { bodyJson } : {}),
+    ...partner,
   };
   const reply = await ctx.deps.dispatch(op, request);
-  // Step 18's reverse field mapping (partner keys) goes here.
   return replyOutcome(ctx, reply);
 }
 
