@@ -59,6 +59,21 @@ export interface Partner {
   updated_at: string;
 }
 
+/** A template a partner can start from (custom-integrations.md §10.1); `mappings` as in the template object. */
+export interface Template {
+  slug: string;
+  name: string;
+  version: number;
+  resources: string[];
+  default_identifier_field: string | null;
+}
+
+/** `POST mappings/preview/` (admin.md §4): the internal payload, or the mapping errors (caller path → messages). */
+export interface MappingPreview {
+  mapped_payload: unknown;
+  errors: Record<string, string[]>;
+}
+
 export interface Settings {
   integration_enabled: boolean;
 }

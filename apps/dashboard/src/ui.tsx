@@ -1,6 +1,6 @@
 /** Small building blocks shared by the screens, on react-aria-components. */
 import type { ReactNode } from 'react';
-import { Button, Dialog, Heading, Label, ListBox, ListBoxItem, Modal, ModalOverlay, Popover, Select, SelectValue, Text } from 'react-aria-components';
+import { Button, Dialog, FieldError, Heading, Label, ListBox, ListBoxItem, Modal, ModalOverlay, Popover, Select, SelectValue, Text } from 'react-aria-components';
 import { messageOf } from './api';
 
 export function ScreenHeader({ title, children }: { title: string; children?: ReactNode }) {
@@ -116,6 +116,8 @@ export function SelectField({
   onChange,
   options,
   description,
+  errors = [],
+  isDisabled,
 }: {
   label: string;
   name?: string;
@@ -123,15 +125,19 @@ export function SelectField({
   onChange: (key: string) => void;
   options: readonly { id: string; label: string }[];
   description?: string;
+  /** The API's errors for this field, shown under it. */
+  errors?: readonly string[];
+  isDisabled?: boolean;
 }) {
   return (
-    <Select name={name} selectedKey={selectedKey} onSelectionChange={(k) => onChange(String(k))}>
+    <Select name={name} selectedKey={selectedKey} onSelectionChange={(k) => onChange(String(k))} isInvalid={errors.length > 0} isDisabled={isDisabled}>
       <Label>{label}</Label>
       <Button className="select-button">
         <SelectValue />
         <span aria-hidden="true">▾</span>
       </Button>
       {description ? <Text slot="description">{description}</Text> : null}
+      <FieldError>{errors.join(' ')}</FieldError>
       <Popover className="popover">
         <ListBox className="listbox">
           {options.map((o) => (

@@ -1,32 +1,52 @@
 /**
  * Partners (admin.md §6, custom-integrations.md §1): the tenant's partners (cursor-paged) and
- * **New partner** (name + template picker). A partner's page has the tabs **API keys** (its keys;
- * Create key makes a key of this partner), **Field mapping** and **Logs** (those two arrive with
- * their issues). Viewers see no write controls.
+ * **New partner** (name + the template picker, from `GET templates/`). A partner's page has the tabs
+ * **API keys** (its keys; Create key makes a key of this partner), **Field mapping** (its mappings:
+ * screens/field-mapping.tsx; a template's mappings are there from the partner's creation) and
+ * **Logs** (arrives with the integration logs issue). Viewers see no write controls.
  */
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Cell, Column, FieldError, Form, Input, Label, Row, Tab, Table, TableBody, TableHeader, TabList, TabPanel, Tabs, Text, TextField } from 'react-aria-components';
 import { Link, useNavigate, useParams } from 'react-router';
-import { getData, messageOf, send, type Partner } from '../api';
+import { getData, getPage, send, type Page, type Partner, type Template } from '../api';
 import { usePages } from '../paging';
 import { useCanWrite } from '../session';
 import { ConfirmDialog, ErrorNote, FormActions, formatDateTime, LoadMore, ModalDialog, ScreenHeader, SelectField } from '../ui';
 import { KeysPanel, PARTNERS } from './api-keys';
+import { FieldMappingPanel } from './field-mapping';
 import { NotFoundScreen } from './not-found';
 
-/** The templates a partner can start from (custom-integrations.md §10.1), in the order admin.md §6 lists them. */
-export const TEMPLATE_OPTIONS: readonly { id: string; label: string }[] = [
-  { id: 'acumatica', label: 'Acumatica' },
-  { id: 'sap-business-one', label: 'SAP Business One' },
-  { id: 'netsuite', label: 'NetSuite' },
-  { id: 'shopify', label: 'Shopify' },
-  { id: 'logo-erp', label: 'Logo ERP' },
-  { id: 'mikro-erp', label: 'Mikro ERP' },
-  { id: 'custom', label: 'Custom' },
-];
+/**
+ * The templates a partner can start from (`GET templates/`, custom-integrations.md §10.1), in the
+ * API's order (admin.md §6: Acumatica, SAP Business One, NetSuite, Shopify, Logo ERP, Mikro ERP,
+ * Custom). Templates change only with a platform release or a template publication: read once.
+ */
+function useTemplates() {
+  return useQuery({
+    queryKey: ['templates'],
+    queryFn: async () => {
+      const templates: Template[] = [];
+      let cursor: string | null = null;
+      // A handful of templates; the list is paged like every list, so follow its cursor (bounded).
+      for (let i = 0; i < 10; i++) {
+        const page: Page<Template> = await getPage<Template>('templates/', cursor, 100);
+        templates.push(...page.data);
+        cursor = page.pagination.next_cursor;
+        if (!cursor) break;
+      }
+      return templates;
+    },
+    staleTime: Infinity,
+  });
+}
 
-export const templateLabel = (slug: string): string => TEMPLATE_OPTIONS.find((t) => t.id === slug)?.label ?? slug;
+/** A template's name by its slug (the slug itself until the templates are read, or for one no longer published). */
+function useTemplateLabel(): (slug: string) => string {
+  const templates = useTemplates();
+  const names = new Map((templates.data ?? []).map((t) => [t.slug, t.name]));
+  return (slug) => names.get(slug) ?? slug;
+}
 
 const partnerPath = (id: string) => `/partners/${id}`;
 
@@ -35,6 +55,7 @@ export function PartnersScreen() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const partners = usePages<Partner>([...PARTNERS, 'list'], 'partners/');
+  const templateLabel = useTemplateLabel();
   const [creating, setCreating] = useState(false);
   return (
     <section aria-labelledby="screen-title">
@@ -88,6 +109,7 @@ export function PartnersScreen() {
 function NewPartnerDialog({ isOpen, onClose, onCreated }: { isOpen: boolean; onClose: () => void; onCreated: (partner: Partner) => void }) {
   const [name, setName] = useState('');
   const [template, setTemplate] = useState('custom');
+  const templates = useTemplates();
   const create = useMutation({
     mutationFn: () => send<Partner>('POST', 'partners/', { name: name.trim(), template }),
     onSuccess: (partner) => {
@@ -125,13 +147,10 @@ function NewPartnerDialog({ isOpen, onClose, onCreated }: { isOpen: boolean; onC
           selectedKey={template}
           onChange={setTemplate}
           description="The system the partner runs. Custom starts from scratch: its payloads use the platform's field names until a mapping is added."
-          options={TEMPLATE_OPTIONS}
+          options={(templates.data ?? []).map((t) => ({ id: t.slug, label: t.name }))}
+          errors={fieldErrors['template'] ?? []}
         />
-        {fieldErrors['template'] ? (
-          <p className="error" role="alert">
-            {fieldErrors['template'][0]}
-          </p>
-        ) : null}
+        <ErrorNote error={templates.error} />
         <FormActions error={create.error} hasFieldErrors={Object.keys(fieldErrors).length > 0} isPending={create.isPending} onCancel={close} submitLabel="Create" />
       </Form>
     </ModalDialog>
@@ -144,6 +163,7 @@ export function PartnerScreen() {
   const canWrite = useCanWrite();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
+  const templateLabel = useTemplateLabel();
   const partner = useQuery({ queryKey: [...PARTNERS, 'one', id], queryFn: () => getData<Partner>(`partners/${encodeURIComponent(id)}/`) });
   const [deleting, setDeleting] = useState(false);
   const remove = useMutation({
@@ -186,10 +206,7 @@ export function PartnerScreen() {
             <KeysPanel partner={p} />
           </TabPanel>
           <TabPanel id="mapping" className="tab-panel">
-            <p className="note">
-              Field mapping comes with its issue: the editor, activation and preview of this partner's mappings. Until then this partner's keys send and receive the
-              platform's own field names.
-            </p>
+            <FieldMappingPanel partner={p} />
           </TabPanel>
           <TabPanel id="logs" className="tab-panel">
             <p className="note">Logs come with the integration logs issue: this partner's requests and responses. Until then, refused requests are listed under Security.</p>
