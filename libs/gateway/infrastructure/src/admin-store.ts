@@ -3,11 +3,15 @@ import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import {
   AUDITED_KEY_FIELDS,
+  AUDITED_MAPPING_FIELDS,
   AUDITED_PARTNER_FIELDS,
   AUDITED_USER_FIELDS,
   auditEvent,
+  defaultMappingName,
   diffChanges,
   keyUpdateAction,
+  mappingUpdateAction,
+  partnerTemplateMappings,
   SESSION_ABSOLUTE_LIFETIME_SECONDS,
   SESSION_IDLE_TIMEOUT_SECONDS,
   SIGN_IN_FAILURE_WINDOW_SECONDS,
@@ -15,12 +19,17 @@ import {
   userUpdateAction,
   type AdminStorePort,
   type ApiKeyRepresentation,
+  type AuditChanges,
   type AuditContext,
   type AuditEventView,
   type AuditTarget,
   type KeyFilters,
   type KeyPatch,
+  type MappingFilters,
+  type MappingReplacement,
+  type MappingView,
   type NewKey,
+  type NewMapping,
   type NewPartner,
   type NewUser,
   type Page,
@@ -88,6 +97,26 @@ export function partnerView(r: Row): PartnerView {
 
 const partnerTarget = (p: PartnerView): AuditTarget => ({ type: 'partner', id: p.id, name: p.name });
 
+const MAPPING_COLUMNS = `m.id, m.partner_id, m.resource, m.name, m.is_active, m.identifier_field, m.field_map, m.nested_mappings, m.static_values, m.created_at, m.updated_at`;
+
+export function mappingView(r: Row): MappingView {
+  return {
+    id: r['id'],
+    partner: r['partner_id'],
+    resource: r['resource'],
+    name: r['name'],
+    is_active: r['is_active'],
+    identifier_field: r['identifier_field'],
+    field_map: r['field_map'],
+    nested_mappings: r['nested_mappings'],
+    static_values: r['static_values'],
+    created_at: iso(r['created_at'])!,
+    updated_at: iso(r['updated_at'])!,
+  };
+}
+
+const mappingTarget = (m: MappingView): AuditTarget => ({ type: 'mapping', id: m.id, name: m.name });
+
 const tenantRef = (r: Row): TenantRef => ({ id: r['id'], slug: r['slug'], name: r['name'], integration_enabled: r['integration_enabled'] });
 
 const keyTarget = (k: ApiKeyRepresentation): AuditTarget => ({ type: 'api_key', id: k.id, name: k.name });
@@ -115,6 +144,7 @@ interface TenantTable<T> {
 
 const PARTNERS: TenantTable<PartnerView> = { from: 'gateway.partners p', alias: 'p', columns: PARTNER_COLUMNS, view: partnerView };
 const USERS: TenantTable<UserView> = { from: 'gateway.users u', alias: 'u', columns: USER_COLUMNS, view: userView };
+const MAPPINGS: TenantTable<MappingView> = { from: 'gateway.mappings m', alias: 'm', columns: MAPPING_COLUMNS, view: mappingView };
 
 /** One page of a tenant's records, newest first (pagination.md: keyset on created_at, id). */
 async function newestFirst<T>(pool: Pool, table: TenantTable<T>, tenantId: string, p: PageRequest): Promise<Page<T>> {
@@ -136,8 +166,8 @@ async function byId<T>(pool: Pool, table: TenantTable<T>, tenantId: string, id: 
 
 
 /**
- * The admin surface's storage (admin.md): users, sessions, sign-in throttling, API keys and the
- * integration switch as the admin API changes them, security and audit events. Every change and its
+ * The admin surface's storage (admin.md): users, sessions, sign-in throttling, API keys, partners,
+ * field mappings and the integration switch as the admin API changes them, security and audit events. Every change and its
  * audit event are written in one transaction; every query is filtered by the tenant.
  */
 export class AdminStore implements AdminStorePort {
@@ -388,7 +418,15 @@ export class AdminStore implements AdminStorePort {
       );
       if (!rows[0]) return { ok: false, error: 'duplicate_name' } as const;
       const created = partnerView(rows[0]);
-      await insertAuditEvent(q, tenantId, auditEvent(audit, 'partner.created', partnerTarget(created), diffChanges(null, created, AUDITED_PARTNER_FIELDS)));
+      // The template's mappings, one active per resource it covers (custom-integrations.md §10.2),
+      // in the same transaction; the one `partner.created` event names them in `changes.mappings`.
+      const mappingIds: string[] = [];
+      for (const mapping of partnerTemplateMappings(created.template)) {
+        mappingIds.push((await insertMappingRow(q, tenantId, created.id, { ...mapping, name: mapping.name ?? defaultMappingName(created.name, mapping.resource) })).id);
+      }
+      const changes: AuditChanges = diffChanges(null, created, AUDITED_PARTNER_FIELDS);
+      if (mappingIds.length > 0) changes['mappings'] = [null, mappingIds];
+      await insertAuditEvent(q, tenantId, auditEvent(audit, 'partner.created', partnerTarget(created), changes));
       return { ok: true, value: created } as const;
     });
   }
@@ -431,6 +469,105 @@ export class AdminStore implements AdminStorePort {
       await q.query(`DELETE FROM gateway.partners WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
       await insertAuditEvent(q, tenantId, auditEvent(audit, 'partner.deleted', partnerTarget(partner)));
       return { ok: true, value: partner } as const;
+    });
+  }
+
+  // ---- field mappings ----
+  //
+  // Every change locks the partner row first (FOR NO KEY UPDATE: it does not block the foreign-key
+  // checks of new keys or mappings), so the changes of one partner's mappings run one at a time and
+  // each sees the others' committed rows: "at most one active per resource" (the partial unique
+  // index) is kept by deactivating the previous one in the same transaction, never by a conflict.
+  // Every UPDATE bumps `revision` (the runtime's cache key is `<id>:<revision>`) and `updated_at`.
+
+  async listMappings(tenantId: string, partnerId: string, filters: MappingFilters, p: PageRequest): Promise<StoreResult<Page<MappingView>>> {
+    const partner = await this.pool.query(`SELECT 1 FROM gateway.partners WHERE tenant_id = $1 AND id = $2`, [tenantId, partnerId]);
+    if (partner.rows.length === 0) return { ok: false, error: 'not_found' };
+    const { rows } = await this.pool.query(
+      `SELECT ${MAPPING_COLUMNS}, ${MICROS('m.created_at')} AS pos_c, m.id::text AS pos_i FROM gateway.mappings m
+        WHERE m.tenant_id = $1 AND m.partner_id = $2
+          AND ($3::text IS NULL OR m.resource = $3)
+          AND ($4::boolean IS NULL OR m.is_active = $4)
+          AND ($5::timestamptz IS NULL OR (m.created_at, m.id) < ($5::timestamptz, $6::uuid))
+        ORDER BY m.created_at DESC, m.id DESC LIMIT $7`,
+      [tenantId, partnerId, filters.resource ?? null, filters.isActive ?? null, p.after?.c ?? null, p.after?.i ?? null, p.limit + 1],
+    );
+    return { ok: true, value: page(rows, p.limit, mappingView) };
+  }
+
+  getMapping(tenantId: string, id: string): Promise<MappingView | null> {
+    return byId(this.pool, MAPPINGS, tenantId, id);
+  }
+
+  async createMapping(tenantId: string, partnerId: string, mapping: NewMapping, audit: AuditContext): Promise<StoreResult<MappingView>> {
+    return inTransaction(this.pool, async (q) => {
+      const partner = await lockPartner(q, tenantId, partnerId);
+      if (!partner) return { ok: false, error: 'not_found' } as const;
+      const deactivated = mapping.isActive ? await deactivateActive(q, tenantId, partnerId, mapping.resource, null) : null;
+      const created = await insertMappingRow(q, tenantId, partnerId, { ...mapping, name: mapping.name ?? defaultMappingName(partner.name, mapping.resource) });
+      const changes = diffChanges(null, created, AUDITED_MAPPING_FIELDS);
+      if (deactivated) changes['active_mapping'] = [deactivated, created.id];
+      await insertAuditEvent(q, tenantId, auditEvent(audit, 'mapping.created', mappingTarget(created), changes));
+      return { ok: true, value: created } as const;
+    });
+  }
+
+  async replaceMapping(tenantId: string, id: string, replacement: MappingReplacement, audit: AuditContext): Promise<StoreResult<MappingView>> {
+    return inTransaction(this.pool, async (q) => {
+      const before = await lockMapping(q, tenantId, id);
+      if (!before) return { ok: false, error: 'not_found' } as const;
+      const name = replacement.name ?? before.name;
+      const isActive = replacement.isActive ?? before.is_active;
+      const { rules } = replacement;
+      const same =
+        name === before.name &&
+        isActive === before.is_active &&
+        JSON.stringify([rules.identifier_field, rules.field_map, rules.nested_mappings, rules.static_values]) ===
+          JSON.stringify([before.identifier_field, before.field_map, before.nested_mappings, before.static_values]);
+      // Nothing changes: no new revision, no event.
+      if (same) return { ok: true, value: before } as const;
+      const deactivated = isActive && !before.is_active ? await deactivateActive(q, tenantId, before.partner, before.resource, id) : null;
+      const { rows } = await q.query(
+        `UPDATE gateway.mappings m SET name = $3, is_active = $4, identifier_field = $5, field_map = $6::json, nested_mappings = $7::json, static_values = $8::json,
+                revision = m.revision + 1, updated_at = clock_timestamp()
+          WHERE m.tenant_id = $1 AND m.id = $2 RETURNING ${MAPPING_COLUMNS}`,
+        [tenantId, id, name, isActive, rules.identifier_field, JSON.stringify(rules.field_map), JSON.stringify(rules.nested_mappings), JSON.stringify(rules.static_values)],
+      );
+      const after = mappingView(rows[0]);
+      const changes = diffChanges(before, after, AUDITED_MAPPING_FIELDS);
+      if (deactivated) changes['active_mapping'] = [deactivated, id];
+      await insertAuditEvent(q, tenantId, auditEvent(audit, mappingUpdateAction(changes), mappingTarget(after), changes));
+      return { ok: true, value: after } as const;
+    });
+  }
+
+  async deleteMapping(tenantId: string, id: string, audit: AuditContext): Promise<StoreResult<MappingView>> {
+    return inTransaction(this.pool, async (q) => {
+      const mapping = await lockMapping(q, tenantId, id);
+      if (!mapping) return { ok: false, error: 'not_found' } as const;
+      await q.query(`DELETE FROM gateway.mappings WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+      await insertAuditEvent(q, tenantId, auditEvent(audit, 'mapping.deleted', mappingTarget(mapping)));
+      return { ok: true, value: mapping } as const;
+    });
+  }
+
+  async setMappingActive(tenantId: string, id: string, active: boolean, audit: AuditContext): Promise<StoreResult<MappingView>> {
+    return inTransaction(this.pool, async (q) => {
+      const before = await lockMapping(q, tenantId, id);
+      if (!before) return { ok: false, error: 'not_found' } as const;
+      if (before.is_active === active) return { ok: true, value: before } as const;
+      const deactivated = active ? await deactivateActive(q, tenantId, before.partner, before.resource, id) : null;
+      const { rows } = await q.query(
+        `UPDATE gateway.mappings m SET is_active = $3, revision = m.revision + 1, updated_at = clock_timestamp()
+          WHERE m.tenant_id = $1 AND m.id = $2 RETURNING ${MAPPING_COLUMNS}`,
+        [tenantId, id, active],
+      );
+      const after = mappingView(rows[0]);
+      // One request, one event: an activation names the mapping it deactivated in `changes.active_mapping`.
+      const changes: AuditChanges = { is_active: [before.is_active, active] };
+      if (deactivated) changes['active_mapping'] = [deactivated, id];
+      await insertAuditEvent(q, tenantId, auditEvent(audit, active ? 'mapping.activated' : 'mapping.deactivated', mappingTarget(after), changes));
+      return { ok: true, value: after } as const;
     });
   }
 
@@ -596,6 +733,55 @@ export async function insertKeyRow(q: Queryable, tenantId: string, key: NewKey):
     [randomUUID(), tenantId, key.name, key.prefix, key.keyHash, key.scopes, key.partnerId, key.expiresAt, key.rateLimitPerSecond, key.isActive ?? true],
   );
   return keyRepresentation(rows[0]);
+}
+
+/** The partner of the tenant, locked for a change of its mappings (see the mappings section of AdminStore); null when absent. */
+async function lockPartner(q: Queryable, tenantId: string, partnerId: string): Promise<PartnerView | null> {
+  const { rows } = await q.query(`SELECT ${PARTNER_COLUMNS} FROM gateway.partners p WHERE p.tenant_id = $1 AND p.id = $2 FOR NO KEY UPDATE`, [tenantId, partnerId]);
+  return rows[0] ? partnerView(rows[0]) : null;
+}
+
+/** The mapping, locked after its partner (the order every mapping change takes); null when absent or deleted meanwhile. */
+async function lockMapping(q: Queryable, tenantId: string, id: string): Promise<MappingView | null> {
+  const found = await q.query(`SELECT partner_id FROM gateway.mappings WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+  if (!found.rows[0]) return null;
+  await lockPartner(q, tenantId, found.rows[0].partner_id);
+  const { rows } = await q.query(`SELECT ${MAPPING_COLUMNS} FROM gateway.mappings m WHERE m.tenant_id = $1 AND m.id = $2 FOR UPDATE`, [tenantId, id]);
+  return rows[0] ? mappingView(rows[0]) : null;
+}
+
+/** Deactivates the partner's active mapping of `resource` (other than `exceptId`); its id, or null when there was none. */
+async function deactivateActive(q: Queryable, tenantId: string, partnerId: string, resource: string, exceptId: string | null): Promise<string | null> {
+  const { rows } = await q.query(
+    `UPDATE gateway.mappings m SET is_active = false, revision = m.revision + 1, updated_at = clock_timestamp()
+      WHERE m.tenant_id = $1 AND m.partner_id = $2 AND m.resource = $3 AND m.is_active AND ($4::uuid IS NULL OR m.id <> $4::uuid)
+      RETURNING m.id`,
+    [tenantId, partnerId, resource, exceptId],
+  );
+  return rows[0]?.id ?? null;
+}
+
+/** Inserts a mapping row (created_at = updated_at, revision 1); the caller deactivated the previous active one. */
+async function insertMappingRow(q: Queryable, tenantId: string, partnerId: string, mapping: NewMapping & { name: string }): Promise<MappingView> {
+  const { rules } = mapping;
+  const { rows } = await q.query(
+    `INSERT INTO gateway.mappings AS m (id, tenant_id, partner_id, resource, name, is_active, identifier_field, field_map, nested_mappings, static_values, created_at, updated_at)
+     SELECT $1, $2, $3, $4, $5, $6, $7, $8::json, $9::json, $10::json, c.t, c.t FROM (SELECT clock_timestamp() AS t) c
+     RETURNING ${MAPPING_COLUMNS}`,
+    [
+      randomUUID(),
+      tenantId,
+      partnerId,
+      mapping.resource,
+      mapping.name,
+      mapping.isActive,
+      rules.identifier_field,
+      JSON.stringify(rules.field_map),
+      JSON.stringify(rules.nested_mappings),
+      JSON.stringify(rules.static_values),
+    ],
+  );
+  return mappingView(rows[0]);
 }
 
 /** The integration switch and its `settings.updated` event (shared by the admin API and the CLI). */

@@ -165,7 +165,9 @@ export const gatewayMigrations: MigrationSet = {
     // (a partial unique index: activation deactivates the previous one in the same transaction).
     // `revision` grows with every change of the row; the gateway sends `<id>:<revision>` with each
     // request and services keep compiled mappings per revision, so a change applies to the very
-    // next request. Deleting a partner deletes its mappings.
+    // next request. Deleting a partner deletes its mappings. The rules are `json`, not `jsonb`:
+    // jsonb reorders object keys, and the order of `field_map` is part of the mapping (ties of the
+    // write order, custom-integrations.md §5 step 5) and of what the admin reads back.
     sqlMigration('GatewayMappings1765300000000', [
       `CREATE TABLE gateway.mappings (
          id uuid PRIMARY KEY,
@@ -175,9 +177,9 @@ export const gatewayMigrations: MigrationSet = {
          name text NOT NULL,
          is_active boolean NOT NULL,
          identifier_field text NULL,
-         field_map jsonb NOT NULL,
-         nested_mappings jsonb NOT NULL,
-         static_values jsonb NOT NULL,
+         field_map json NOT NULL,
+         nested_mappings json NOT NULL,
+         static_values json NOT NULL,
          revision integer NOT NULL DEFAULT 1,
          created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
          updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),

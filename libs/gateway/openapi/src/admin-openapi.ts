@@ -10,6 +10,7 @@ import {
   ADMIN_ROUTES,
   allowedMethods,
   IDENTIFIER_FIELD_MAX_LENGTH,
+  MAPPING_RESOURCE_NAMES,
   PARTNER_TEMPLATE_SLUGS,
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
@@ -41,6 +42,17 @@ const API_KEY_PROPERTIES: Record<string, Schema> = {
 const { id: keyId, name: keyName, ...keyRest } = API_KEY_PROPERTIES;
 const IDENTIFIER_FIELD: Schema = { type: 'string', minLength: 1, maxLength: IDENTIFIER_FIELD_MAX_LENGTH, pattern: '^[a-z][a-z0-9_]*$' };
 
+/** A path of custom-integrations.md §3 (the `path` of the §2.3 schema). */
+const MAPPING_PATH: Schema = { type: 'string', minLength: 1, maxLength: 256, pattern: '^[^.\\[\\]]+(\\[(0|[1-9][0-9]{0,2})\\])*(\\.[^.\\[\\]]+(\\[(0|[1-9][0-9]{0,2})\\])*)*$' };
+const FIELD_MAP: Schema = { type: 'object', maxProperties: 500, propertyNames: MAPPING_PATH, additionalProperties: MAPPING_PATH, description: 'source path (partner shape) → target path (internal shape)' };
+const MAPPING_RULES: Record<string, Schema> = {
+  identifier_field: nullable({ type: 'string', enum: ['order_number', 'external_order_id', 'sku', 'code'] }),
+  field_map: FIELD_MAP,
+  nested_mappings: { type: 'array', maxItems: 1, items: obj({ source: MAPPING_PATH, target: { type: 'string', enum: ['items', 'inventory'] }, field_map: FIELD_MAP }) },
+  static_values: { type: 'object', maxProperties: 100, propertyNames: MAPPING_PATH, description: 'target path → constant JSON value (create bodies only)' },
+};
+const RESOURCE: Schema = { type: 'string', enum: [...MAPPING_RESOURCE_NAMES] };
+
 const SCHEMAS: Record<string, Schema> = {
   User: obj({
     id: uuid,
@@ -65,6 +77,51 @@ const SCHEMAS: Record<string, Schema> = {
     created_at: datetime,
     updated_at: datetime,
   }),
+  Mapping: {
+    ...obj({
+      id: uuid,
+      partner: uuid,
+      resource: RESOURCE,
+      name: { type: 'string', minLength: 1, maxLength: 255 },
+      is_active: { type: 'boolean' },
+      ...MAPPING_RULES,
+      created_at: datetime,
+      updated_at: datetime,
+    }),
+    description: 'A field mapping (custom-integrations.md §2.1): at most one active per partner and resource.',
+  },
+  MappingInput: {
+    type: 'object',
+    description:
+      'The mapping of custom-integrations.md §2.3, validated with the save-time rules of §2.4 (errors: 400 VALIDATION_ERROR with paths such as `field_map.BillToContact.Email`, `nested_mappings[0].field_map.InventoryID`, `static_values.metadata.source`). `id`, `partner`, `created_at` and `updated_at` are accepted and ignored.',
+    properties: {
+      id: uuid,
+      partner: uuid,
+      resource: RESOURCE,
+      name: { type: 'string', minLength: 1, maxLength: 255 },
+      is_active: { type: 'boolean' },
+      ...MAPPING_RULES,
+      created_at: datetime,
+      updated_at: datetime,
+    },
+    required: ['resource'],
+    additionalProperties: false,
+  },
+  Template: {
+    ...obj({
+      slug: { type: 'string', enum: [...PARTNER_TEMPLATE_SLUGS] },
+      name: { type: 'string' },
+      version: { type: 'integer', minimum: 1 },
+      resources: { type: 'array', items: RESOURCE },
+      default_identifier_field: nullable({ type: 'string' }),
+      mappings: { type: 'object', propertyNames: RESOURCE, additionalProperties: obj(MAPPING_RULES) },
+    }),
+    description: 'A template (custom-integrations.md §10.1): read-only mappings for a well-known system, copied into a partner created from it.',
+  },
+  MappingPreview: obj({
+    mapped_payload: { anyOf: [{ type: 'object' }, { type: 'null' }], description: 'The internal payload, or null when the mapping failed.' },
+    errors: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } }, description: 'The MAPPING_ERROR details (caller path → messages); `{}` on success.' },
+  }),
   Settings: obj({ integration_enabled: { type: 'boolean' }, tenant: obj({ id: uuid, slug: { type: 'string' }, name: { type: 'string' } }) }),
   SecurityEvent: obj({
     id: { type: 'string' },
@@ -82,11 +139,11 @@ const SCHEMAS: Record<string, Schema> = {
   AuditEvent: obj({
     id: uuid,
     occurred_at: datetime,
-    action: { type: 'string', examples: ['api_key.revoked', 'partner.created', 'user.created', 'session.failed'] },
+    action: { type: 'string', examples: ['api_key.revoked', 'partner.created', 'mapping.activated', 'user.created', 'session.failed'] },
     actor: {
       oneOf: [obj({ type: { const: 'cli' } }), obj({ type: { const: 'user' }, id: nullable(uuid), email: { type: 'string' } })],
     },
-    target: obj({ type: { type: 'string', enum: ['api_key', 'partner', 'user', 'settings', 'session', 'tenant'] }, id: nullable({ type: 'string' }), name: nullable({ type: 'string' }) }),
+    target: obj({ type: { type: 'string', enum: ['api_key', 'partner', 'mapping', 'user', 'settings', 'session', 'tenant'] }, id: nullable({ type: 'string' }), name: nullable({ type: 'string' }) }),
     changes: { type: 'object', additionalProperties: { type: 'array', minItems: 2, maxItems: 2 }, description: '`{field: [before, after]}`' },
     request_id: nullable({ type: 'string' }),
     client_ip: nullable({ type: 'string' }),
@@ -106,6 +163,8 @@ const SCHEMAS: Record<string, Schema> = {
 
 const single = (data: Schema): Schema => obj({ success: { const: true }, data });
 const list = (item: string): Schema => obj({ success: { const: true }, data: { type: 'array', items: ref(item) }, pagination: ref('Pagination') });
+/** A complete, unpaginated list (a small fixed catalogue). */
+const all = (item: string): Schema => obj({ success: { const: true }, data: { type: 'array', items: ref(item) } });
 const json = (schema: Schema) => ({ 'application/json': { schema } });
 
 interface OperationDoc {
@@ -161,7 +220,7 @@ const OPERATIONS: Record<AdminOperation, OperationDoc> = {
   listPartners: { summary: 'Partners, newest first', query: PAGE_PARAMS, response: { status: 200, schema: list('Partner') } },
   createPartner: {
     summary:
-      'Create a partner (custom-integrations.md §1). `template` (default `custom`) is stored and its `default_identifier_field` copied unless the body sets one; the template’s mappings are not created in this version',
+      'Create a partner (custom-integrations.md §1). `template` (default `custom`) is stored, its `default_identifier_field` copied unless the body sets one, and, in the same transaction, one active mapping per resource the template covers is created, named `<template name> – <resource>` (§10.2; `custom`: none). One `partner.created` audit event; `changes.mappings` lists the created mappings’ ids',
     body: { type: 'object', properties: { name: { type: 'string' }, template: { type: 'string', enum: [...PARTNER_TEMPLATE_SLUGS] }, default_identifier_field: nullable(IDENTIFIER_FIELD) }, required: ['name'] },
     response: { status: 201, schema: single(ref('Partner')) },
   },
@@ -171,7 +230,47 @@ const OPERATIONS: Record<AdminOperation, OperationDoc> = {
     body: { type: 'object', properties: { name: { type: 'string' }, default_identifier_field: nullable(IDENTIFIER_FIELD) } },
     response: { status: 200, schema: single(ref('Partner')) },
   },
-  deletePartner: { summary: 'Delete a partner; refused (400, non_field_errors) while API keys are linked to it', response: { status: 204 } },
+  deletePartner: { summary: 'Delete a partner and its mappings; refused (400, non_field_errors) while API keys are linked to it', response: { status: 204 } },
+  listMappings: {
+    summary: 'The partner’s field mappings, newest first (404 for an unknown partner)',
+    query: [
+      { name: 'resource', schema: RESOURCE, description: 'one resource only' },
+      { name: 'is_active', schema: { type: 'string', enum: ['true', 'false'] }, description: 'active or inactive mappings only' },
+      ...PAGE_PARAMS,
+    ],
+    response: { status: 200, schema: list('Mapping') },
+  },
+  createMapping: {
+    summary:
+      'Create a mapping of the partner. `is_active` defaults to true: an active mapping deactivates the partner’s active mapping of the same resource in the same transaction. `name` defaults to `<partner name> – <resource>`',
+    body: ref('MappingInput'),
+    response: { status: 201, schema: single(ref('Mapping')) },
+  },
+  getMapping: { summary: 'One mapping', response: { status: 200, schema: single(ref('Mapping')) } },
+  replaceMapping: {
+    summary:
+      'Replace the mapping’s rules (`identifier_field`, `field_map`, `nested_mappings`, `static_values`; absent → their defaults). `resource` is required and cannot change; `name` and `is_active` keep their values when absent (`is_active: true` activates it like `activate/`). Effective on the next integration request',
+    body: ref('MappingInput'),
+    response: { status: 200, schema: single(ref('Mapping')) },
+  },
+  deleteMapping: { summary: 'Delete a mapping (when it was the active one, the resource’s payloads use internal names from the next request)', response: { status: 204 } },
+  activateMapping: {
+    summary: 'Activate the mapping; the previously active mapping of the same partner and resource is deactivated in the same transaction (one `mapping.activated` event, `changes.active_mapping` = [previous id, this id])',
+    response: { status: 200, schema: single(ref('Mapping')) },
+  },
+  deactivateMapping: { summary: 'Deactivate the mapping (the resource’s payloads then use internal names)', response: { status: 200, schema: single(ref('Mapping')) } },
+  previewMapping: {
+    summary:
+      'Run the forward mapping on `payload` without storing or sending anything: `mapping` (an inline mapping, validated like a save; errors under `mapping.`) or `mapping_id`; `method` POST (default; static values apply), PUT or DELETE. Allowed for viewers (it changes nothing; the CSRF token is still needed)',
+    body: {
+      type: 'object',
+      properties: { mapping: ref('MappingInput'), mapping_id: uuid, method: { type: 'string', enum: ['POST', 'PUT', 'DELETE'], default: 'POST' }, payload: { type: 'object' } },
+      required: ['payload'],
+    },
+    response: { status: 200, schema: single(ref('MappingPreview')) },
+  },
+  listTemplates: { summary: 'The templates (custom-integrations.md §10), all of them in one unpaginated list', response: { status: 200, schema: all('Template') } },
+  getTemplate: { summary: 'One template by slug (404 for an unknown slug)', response: { status: 200, schema: single(ref('Template')) } },
   getSettings: { summary: 'The tenant integration switch', response: { status: 200, schema: single(ref('Settings')) } },
   updateSettings: { summary: 'Turn the integration API on or off', body: { type: 'object', properties: { integration_enabled: { type: 'boolean' } } }, response: { status: 200, schema: single(ref('Settings')) } },
   listUsers: { summary: 'Users, newest first', query: PAGE_PARAMS, response: { status: 200, schema: list('User') } },
@@ -217,8 +316,8 @@ export function buildAdminOpenApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of ADMIN_ROUTES) {
     const item: Record<string, unknown> = {};
-    const hasId = route.path.includes('{id}');
-    if (hasId) item['parameters'] = [{ name: 'id', in: 'path', required: true, schema: uuid }];
+    if (route.path.includes('{id}')) item['parameters'] = [{ name: 'id', in: 'path', required: true, schema: uuid }];
+    if (route.path.includes('{slug}')) item['parameters'] = [{ name: 'slug', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,100}$' } }];
     for (const [method, op] of Object.entries(route.methods) as Array<[string, AdminOperation]>) {
       const doc = OPERATIONS[op];
       const responses: Record<string, unknown> = {

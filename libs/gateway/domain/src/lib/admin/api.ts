@@ -27,6 +27,7 @@ import { apiError, baseResponseHeaders, errorEnvelope, gatewayErrors, JSON_CONTE
 import type { PendingBody, RawRequest, RawResponse } from '../types';
 import type { AuditContext } from './audit';
 import { rotatedKeyName, validateKeyCreate, validateKeyUpdate } from './keys';
+import { mappingDefinition, mappingFilters, runPreview, TEMPLATE_VIEWS, templateBySlug, validateMappingCreate, validateMappingReplace, validatePreview } from './mappings';
 import { PARTNER_MESSAGES, validatePartnerCreate, validatePartnerUpdate, type PartnerView } from './partners';
 import type { AdminStorePort, Page, PageRequest, PasswordHasher, SessionRecord, StoreRefusal, StoreResult, TenantRef } from './ports';
 import { allowedMethods, matchAdminRoute, roleAllows, UNSAFE_METHODS, type AdminMethod, type AdminOperation } from './routes';
@@ -469,7 +470,7 @@ const OPERATIONS: Record<AdminOperation, Handler> = {
   createPartner: async (ctx) => {
     const input = validatePartnerCreate(ctx.body);
     if (!input.ok) return invalid(input.errors);
-    // The template's mappings come with the mapping engine (custom-integrations.md §10.2 step 2); the slug is stored.
+    // The store creates the template's mappings with the partner (custom-integrations.md §10.2).
     const r = await ctx.deps.store.createPartner(ctx.tenant.id, input.value, ctx.audit);
     return r.ok ? ok(r.value, 201) : refusal(r, 'Partner', input.value.name);
   },
@@ -484,6 +485,77 @@ const OPERATIONS: Record<AdminOperation, Handler> = {
   deletePartner: async (ctx, id) => {
     const r = await ctx.deps.store.deletePartner(ctx.tenant.id, id!, ctx.audit);
     return r.ok ? { status: 204 } : refusal(r, 'Partner', id!);
+  },
+
+  listMappings: async (ctx, partnerId) => {
+    const errors: FieldErrors = {};
+    const filters = mappingFilters(ctx.query, errors);
+    const { page, invalidCursor } = pageRequest(ctx, errors);
+    if (Object.keys(errors).length > 0) return queryError(errors, invalidCursor);
+    const r = await ctx.deps.store.listMappings(ctx.tenant.id, partnerId!, filters, page);
+    return r.ok ? listOutcome(r.value, page.limit) : refusal(r, 'Partner', partnerId!);
+  },
+
+  createMapping: async (ctx, partnerId) => {
+    const input = validateMappingCreate(ctx.body);
+    if (!input.ok) {
+      // An unknown partner is a 404 before any validation error of the body.
+      if (!(await ctx.deps.store.getPartner(ctx.tenant.id, partnerId!))) return notFound('Partner', partnerId!);
+      return invalid(input.errors);
+    }
+    const r = await ctx.deps.store.createMapping(ctx.tenant.id, partnerId!, input.value, ctx.audit);
+    return r.ok ? ok(r.value, 201) : refusal(r, 'Partner', partnerId!);
+  },
+
+  getMapping: async (ctx, id) => {
+    const mapping = await ctx.deps.store.getMapping(ctx.tenant.id, id!);
+    return mapping ? ok(mapping) : notFound('Mapping', id!);
+  },
+
+  replaceMapping: async (ctx, id) => {
+    const current = await ctx.deps.store.getMapping(ctx.tenant.id, id!);
+    if (!current) return notFound('Mapping', id!);
+    const input = validateMappingReplace(ctx.body, current);
+    if (!input.ok) return invalid(input.errors);
+    const r = await ctx.deps.store.replaceMapping(ctx.tenant.id, id!, input.value, ctx.audit);
+    return r.ok ? ok(r.value) : refusal(r, 'Mapping', id!);
+  },
+
+  deleteMapping: async (ctx, id) => {
+    const r = await ctx.deps.store.deleteMapping(ctx.tenant.id, id!, ctx.audit);
+    return r.ok ? { status: 204 } : refusal(r, 'Mapping', id!);
+  },
+
+  activateMapping: async (ctx, id) => {
+    const r = await ctx.deps.store.setMappingActive(ctx.tenant.id, id!, true, ctx.audit);
+    return r.ok ? ok(r.value) : refusal(r, 'Mapping', id!);
+  },
+
+  deactivateMapping: async (ctx, id) => {
+    const r = await ctx.deps.store.setMappingActive(ctx.tenant.id, id!, false, ctx.audit);
+    return r.ok ? ok(r.value) : refusal(r, 'Mapping', id!);
+  },
+
+  previewMapping: async (ctx) => {
+    const input = validatePreview(ctx.body);
+    if (!input.ok) return invalid(input.errors);
+    const { source, method, payload } = input.value;
+    let definition;
+    if ('mappingId' in source) {
+      const stored = await ctx.deps.store.getMapping(ctx.tenant.id, source.mappingId);
+      if (!stored) return notFound('Mapping', source.mappingId);
+      definition = mappingDefinition(stored);
+    } else {
+      definition = source.mapping;
+    }
+    return ok(runPreview(definition, method, payload));
+  },
+
+  listTemplates: async () => ok(TEMPLATE_VIEWS),
+
+  getTemplate: async (_ctx, slug) => {
+    const template = templateBySlug(slug!);
+    return template ? ok(template) : notFound('Template', slug!);
   },
 
   getSettings: async (ctx) => ok(settingsView(ctx.tenant)),

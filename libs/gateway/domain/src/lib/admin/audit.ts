@@ -8,7 +8,7 @@
 export type AuditActor = { type: 'cli' } | { type: 'user'; id: string | null; email: string };
 
 export interface AuditTarget {
-  type: 'api_key' | 'partner' | 'user' | 'settings' | 'session' | 'tenant';
+  type: 'api_key' | 'partner' | 'mapping' | 'user' | 'settings' | 'session' | 'tenant';
   id: string | null;
   name: string | null;
 }
@@ -58,6 +58,11 @@ export function diffChanges<T extends object>(before: T | null, after: T | null,
 export const AUDITED_KEY_FIELDS = ['name', 'prefix', 'scopes', 'partner', 'expires_at', 'is_active', 'rate_limit_per_second'] as const;
 /** Fields of a partner an audit event may name. */
 export const AUDITED_PARTNER_FIELDS = ['name', 'template', 'default_identifier_field'] as const;
+/**
+ * Fields of a field mapping an audit event may name (custom-integrations.md §2.2): all of its
+ * writable fields, the rules in full, so that the event says exactly which mapping was in force.
+ */
+export const AUDITED_MAPPING_FIELDS = ['partner', 'resource', 'name', 'is_active', 'identifier_field', 'field_map', 'nested_mappings', 'static_values'] as const;
 /** Fields of a user an audit event may name (never the password or its hash). */
 export const AUDITED_USER_FIELDS = ['email', 'name', 'role', 'is_active'] as const;
 
@@ -66,6 +71,13 @@ export function keyUpdateAction(changes: AuditChanges): string {
   const fields = Object.keys(changes);
   if (fields.length === 1 && fields[0] === 'is_active') return changes['is_active']![1] === false ? 'api_key.revoked' : 'api_key.activated';
   return 'api_key.updated';
+}
+
+/** `mapping.activated` / `mapping.deactivated` when only `is_active` moved (and, on activation, the `active_mapping` it replaced), else `mapping.updated`. */
+export function mappingUpdateAction(changes: AuditChanges): string {
+  const fields = Object.keys(changes).filter((f) => f !== 'active_mapping');
+  if (fields.length === 1 && fields[0] === 'is_active') return changes['is_active']![1] === false ? 'mapping.deactivated' : 'mapping.activated';
+  return 'mapping.updated';
 }
 
 /** `user.disabled` / `user.enabled` when only `is_active` moved, else `user.updated`. */

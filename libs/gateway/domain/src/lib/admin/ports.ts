@@ -6,6 +6,7 @@
 import type { CursorPosition } from '@datamingle/kernel';
 import type { ApiKeyRepresentation } from './keys';
 import type { PartnerView } from './partners';
+import type { MappingFilters, MappingReplacement, MappingView, NewMapping } from './mappings';
 import type { AuditContext, AuditEventView } from './audit';
 import type { UserRole, UserView } from './users';
 
@@ -107,6 +108,7 @@ export interface UserChanges {
 /**
  * A refused change: the record is absent, it would leave no active admin, the email or partner
  * name is taken, the partner still has keys, or a new key names a partner the tenant does not have.
+ * (The mapping methods answer `not_found` for an absent partner or mapping.)
  */
 export type StoreRefusal = 'not_found' | 'last_admin' | 'duplicate_email' | 'duplicate_name' | 'partner_in_use' | 'partner_not_found';
 export type StoreResult<T> = { ok: true; value: T } | { ok: false; error: StoreRefusal };
@@ -141,6 +143,20 @@ export interface AdminStorePort {
   /** Refused `partner_in_use` while any API key is linked to it (auth-and-keys.md §8). */
   deletePartner(tenantId: string, id: string, audit: AuditContext): Promise<StoreResult<PartnerView>>;
 
+  /** One page of a partner's mappings, newest first; refused `not_found` when the tenant has no such partner. */
+  listMappings(tenantId: string, partnerId: string, filters: MappingFilters, page: PageRequest): Promise<StoreResult<Page<MappingView>>>;
+  getMapping(tenantId: string, id: string): Promise<MappingView | null>;
+  /**
+   * Creates a mapping of the partner (`not_found` when absent); an active one deactivates the
+   * partner's active mapping of the resource in the same transaction. One `mapping.created` event.
+   */
+  createMapping(tenantId: string, partnerId: string, mapping: NewMapping, audit: AuditContext): Promise<StoreResult<MappingView>>;
+  /** Replaces the rules (and name / is_active when given); activation deactivates the other active one. One event, none when nothing changed. */
+  replaceMapping(tenantId: string, id: string, replacement: MappingReplacement, audit: AuditContext): Promise<StoreResult<MappingView>>;
+  deleteMapping(tenantId: string, id: string, audit: AuditContext): Promise<StoreResult<MappingView>>;
+  /** Activates (deactivating the partner's active mapping of the resource, one transaction) or deactivates; nothing when already so. */
+  setMappingActive(tenantId: string, id: string, active: boolean, audit: AuditContext): Promise<StoreResult<MappingView>>;
+
   setIntegrationEnabled(tenantId: string, enabled: boolean, audit: AuditContext): Promise<TenantRef>;
 
   listUsers(tenantId: string, page: PageRequest): Promise<Page<UserView>>;
@@ -152,6 +168,9 @@ export interface AdminStorePort {
   listSecurityEvents(tenantId: string, filters: SecurityEventFilters, page: PageRequest): Promise<Page<SecurityEventView>>;
   listAuditEvents(tenantId: string, page: PageRequest): Promise<Page<AuditEventView>>;
 }
+
+// The package index lists the admin modules one by one; the mapping module's names reach it through here.
+export * from './mappings';
 
 /** The password hasher (argon2id in the gateway). */
 export interface PasswordHasher {

@@ -1,6 +1,7 @@
 /**
  * The admin API's route table (admin.md §4, the resources this version serves), relative to
- * `/api/admin/v1/`. Trailing slash optional; `{id}` is a UUID (anything else names no record).
+ * `/api/admin/v1/`. Trailing slash optional; `{id}` is a UUID (anything else names no record),
+ * `{slug}` a template slug (letters, digits, `-` and `_`; an unknown one is the handler's 404).
  */
 
 export const ADMIN_BASE_PATH = '/api/admin/v1';
@@ -22,6 +23,16 @@ export type AdminOperation =
   | 'getPartner'
   | 'updatePartner'
   | 'deletePartner'
+  | 'listMappings'
+  | 'createMapping'
+  | 'getMapping'
+  | 'replaceMapping'
+  | 'deleteMapping'
+  | 'activateMapping'
+  | 'deactivateMapping'
+  | 'previewMapping'
+  | 'listTemplates'
+  | 'getTemplate'
   | 'getSettings'
   | 'updateSettings'
   | 'listUsers'
@@ -49,6 +60,13 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   { path: 'api-keys/{id}/rotate/', methods: { POST: 'rotateKey' } },
   { path: 'partners/', methods: { GET: 'listPartners', POST: 'createPartner' } },
   { path: 'partners/{id}/', methods: { GET: 'getPartner', PATCH: 'updatePartner', DELETE: 'deletePartner' } },
+  { path: 'partners/{id}/mappings/', methods: { GET: 'listMappings', POST: 'createMapping' } },
+  { path: 'mappings/preview/', methods: { POST: 'previewMapping' } },
+  { path: 'mappings/{id}/', methods: { GET: 'getMapping', PUT: 'replaceMapping', DELETE: 'deleteMapping' } },
+  { path: 'mappings/{id}/activate/', methods: { POST: 'activateMapping' } },
+  { path: 'mappings/{id}/deactivate/', methods: { POST: 'deactivateMapping' } },
+  { path: 'templates/', methods: { GET: 'listTemplates' } },
+  { path: 'templates/{slug}/', methods: { GET: 'getTemplate' } },
   { path: 'settings/', methods: { GET: 'getSettings', PATCH: 'updateSettings' } },
   { path: 'users/', methods: { GET: 'listUsers', POST: 'createUser' } },
   { path: 'users/{id}/', methods: { GET: 'getUser', PATCH: 'updateUser', DELETE: 'deleteUser' } },
@@ -56,8 +74,12 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   { path: 'audit-events/', methods: { GET: 'listAuditEvents' } },
 ];
 
-/** Operations a `viewer` may run besides reading: its own password and signing out (admin.md §2). */
-const VIEWER_WRITES: ReadonlySet<AdminOperation> = new Set(['changePassword', 'signOut']);
+/**
+ * Operations a `viewer` may run besides reading: its own password and signing out (admin.md §2),
+ * and the mapping preview — a `POST` that stores, sends and changes nothing (admin.md §4), so
+ * it is a read in all but method (it still needs the CSRF token, like every `POST`).
+ */
+const VIEWER_WRITES: ReadonlySet<AdminOperation> = new Set(['changePassword', 'signOut', 'previewMapping']);
 
 export const UNSAFE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -78,7 +100,9 @@ export function allowedMethods(route: AdminRoute): string[] {
 }
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const SLUG = /^[A-Za-z0-9_-]{1,100}$/;
 
+/** `id`: the path parameter — a UUID (lower-cased) for `{id}`, the slug as sent for `{slug}`. */
 export type AdminRouteMatch = { type: 'openapi' } | { type: 'route'; route: AdminRoute; id: string | null } | { type: 'not_found' };
 
 export function isAdminPath(rawUrl: string): boolean {
@@ -106,6 +130,12 @@ export function matchAdminRoute(path: string): AdminRouteMatch {
           break;
         }
         id = segments[i]!.toLowerCase();
+      } else if (pattern[i] === '{slug}') {
+        if (!SLUG.test(segments[i]!)) {
+          matched = false;
+          break;
+        }
+        id = segments[i]!;
       } else if (pattern[i] !== segments[i]) {
         matched = false;
         break;

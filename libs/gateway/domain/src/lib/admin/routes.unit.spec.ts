@@ -27,11 +27,24 @@ describe('admin API routes', () => {
     expect(allowedMethods(ADMIN_ROUTES.find((r) => r.path === 'session/')!)).toEqual(['OPTIONS', 'POST', 'DELETE']);
   });
 
-  it('let a viewer read everything and write only its own password and its sign-out', () => {
+  it('match the mapping and template paths: preview is not an id, a slug is not a UUID', () => {
+    expect(matchAdminRoute(`/api/admin/v1/partners/${ID}/mappings`)).toMatchObject({ type: 'route', route: { path: 'partners/{id}/mappings/' }, id: ID });
+    expect(matchAdminRoute('/api/admin/v1/mappings/preview/')).toMatchObject({ type: 'route', route: { path: 'mappings/preview/' }, id: null });
+    expect(matchAdminRoute(`/api/admin/v1/mappings/${ID}/activate/`)).toMatchObject({ type: 'route', route: { path: 'mappings/{id}/activate/' }, id: ID });
+    expect(matchAdminRoute(`/api/admin/v1/mappings/${ID}/deactivate`)).toMatchObject({ type: 'route', route: { path: 'mappings/{id}/deactivate/' }, id: ID });
+    expect(matchAdminRoute('/api/admin/v1/templates/sap-business-one/')).toMatchObject({ type: 'route', route: { path: 'templates/{slug}/' }, id: 'sap-business-one' });
+    expect(matchAdminRoute('/api/admin/v1/templates/Oracle_2')).toMatchObject({ type: 'route', route: { path: 'templates/{slug}/' }, id: 'Oracle_2' });
+    for (const path of ['/api/admin/v1/mappings/other/', '/api/admin/v1/templates/a.b/', `/api/admin/v1/templates/${'x'.repeat(101)}/`, '/api/admin/v1/mappings/']) {
+      expect({ path, match: matchAdminRoute(path) }).toEqual({ path, match: { type: 'not_found' } });
+    }
+    expect(allowedMethods(ADMIN_ROUTES.find((r) => r.path === 'mappings/{id}/')!)).toEqual(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+  });
+
+  it('let a viewer read everything and write only its own password, its sign-out and a mapping preview (which stores nothing)', () => {
     for (const route of ADMIN_ROUTES) {
       for (const [method, op] of Object.entries(route.methods)) {
         expect(roleAllows('admin', op, method)).toBe(true);
-        const expected = method === 'GET' || op === 'changePassword' || op === 'signOut';
+        const expected = method === 'GET' || op === 'changePassword' || op === 'signOut' || op === 'previewMapping';
         expect({ op, viewer: roleAllows('viewer', op, method) }).toEqual({ op, viewer: expected });
       }
     }
