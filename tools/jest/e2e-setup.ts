@@ -2,14 +2,15 @@
 // serves (status documented for the operation, body valid against its schema, required headers).
 import { buildAdminOpenApiDocument, buildOpenApiDocument } from '@datamingle/gateway-openapi';
 import { createAdminResponseValidator, createResponseValidator } from '@datamingle/gateway-testing';
-import { setResponseCheck } from '@datamingle/testing';
+import { isPartnerKey, setResponseCheck } from '@datamingle/testing';
 
 const validator = createResponseValidator(buildOpenApiDocument());
 // The admin API's responses against its own document (each validator skips the other's paths).
 const adminValidator = createAdminResponseValidator(buildAdminOpenApiDocument());
 
 setResponseCheck((request, response) => {
-  const input = { method: request.method, path: request.path, status: response.status, body: response.text, headers: response.headers };
+  // A partner key's records use the partner's names: checked loosely (envelopes and errors strictly).
+  const input = { method: request.method, path: request.path, status: response.status, body: response.text, headers: response.headers, partnerMapped: isPartnerKey(request.key) };
   const integration = validator.validate(input);
   const result = integration.ok ? adminValidator.validate(input) : integration;
   if (!result.ok) {

@@ -20,10 +20,6 @@ const CHECKLIST_LAST = 90;
 
 /** Checklist items covered by later issues; every other item is in scope. */
 const OUT_OF_SCOPE: Record<number, string> = {
-  60: 'partner keys: forward field mapping (custom integrations)',
-  61: 'partner keys: reverse-mapped records and error paths (custom integrations)',
-  62: 'partner keys: MAPPING_ERROR (custom integrations)',
-  63: 'partner keys: identifier resolution (custom integrations)',
   64: 'per-key concurrency limit and queue timeout (limits)',
   65: 'per-key rate limit (limits)',
   66: 'integration logs',

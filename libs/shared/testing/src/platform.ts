@@ -44,8 +44,22 @@ export interface ApiRequestOptions {
 }
 
 /** Checks every response the harness receives (e.g. against the OpenAPI document); throws to fail the test. */
-export type ResponseCheck = (request: { method: string; path: string }, response: ApiResponse) => void;
+export type ResponseCheck = (request: { method: string; path: string; key?: string }, response: ApiResponse) => void;
 let responseCheck: ResponseCheck | null = null;
+
+const partnerKeys = new Set<string>();
+
+/**
+ * Tells the response check that `key` is a partner key: its records use the partner's field
+ * names (custom-integrations.md §6), so the check compares their shape loosely.
+ */
+export function registerPartnerKey(key: string): void {
+  partnerKeys.add(key);
+}
+
+export function isPartnerKey(key: string | undefined): boolean {
+  return key !== undefined && partnerKeys.has(key);
+}
 
 /** Registers the check that every later response must pass (the e2e tier's setup registers one). */
 export function setResponseCheck(check: ResponseCheck | null): void {
@@ -77,7 +91,7 @@ export function rawRequest(port: number, method: string, path: string, options: 
         }
         const response: ApiResponse = { status: r.statusCode ?? 0, headers: r.headers, text, body };
         try {
-          responseCheck?.({ method, path }, response);
+          responseCheck?.({ method, path, ...(options.key !== undefined ? { key: options.key } : {}) }, response);
         } catch (error) {
           rej(error);
           return;
