@@ -1,3 +1,4 @@
+import { TEMPLATE_VIEWS } from '@datamingle/gateway-domain';
 import { buildAdminOpenApiDocument } from '@datamingle/gateway-openapi';
 import { createAdminResponseValidator } from './admin-response-validator';
 
@@ -30,5 +31,25 @@ describe('the admin API response validator', () => {
     expect(validator.validate({ method: 'GET', path: `/api/admin/v1/api-keys/${key.id}`, status: 200, body: JSON.stringify({ success: true, data: { ...key, key: 'sk_live_x' } }) }).ok).toBe(false);
     expect(validator.validate({ method: 'DELETE', path: '/api/admin/v1/session/', status: 204, body: '{}' }).ok).toBe(false);
     expect(validator.validate({ method: 'GET', path: '/api/admin/v1/users/', status: 403, body: JSON.stringify({ success: false }) }).ok).toBe(false);
+  });
+
+  it('accepts the mapping, preview and template answers', () => {
+    const mapping = {
+      id: key.id,
+      partner: key.id,
+      resource: 'orders',
+      name: 'Acumatica – orders',
+      is_active: true,
+      identifier_field: 'order_number',
+      ...TEMPLATE_VIEWS[0]!.mappings.orders,
+      created_at: '2026-04-16T09:12:44.123Z',
+      updated_at: '2026-04-16T09:12:44.123Z',
+    };
+    expect(validator.validate({ method: 'GET', path: `/api/admin/v1/partners/${key.id}/mappings/`, status: 200, body: JSON.stringify({ success: true, data: [mapping], pagination: { limit: 50, next_cursor: null } }) })).toEqual({ ok: true });
+    expect(validator.validate({ method: 'POST', path: `/api/admin/v1/mappings/${key.id}/activate/`, status: 200, body: JSON.stringify({ success: true, data: mapping }) })).toEqual({ ok: true });
+    expect(validator.validate({ method: 'POST', path: '/api/admin/v1/mappings/preview/', status: 200, body: JSON.stringify({ success: true, data: { mapped_payload: null, errors: { Details: ['Expected an array, got object.'] } } }) })).toEqual({ ok: true });
+    expect(validator.validate({ method: 'GET', path: '/api/admin/v1/templates/', status: 200, body: JSON.stringify({ success: true, data: TEMPLATE_VIEWS }) })).toEqual({ ok: true });
+    expect(validator.validate({ method: 'GET', path: '/api/admin/v1/templates/custom/', status: 200, body: JSON.stringify({ success: true, data: TEMPLATE_VIEWS[6] }) })).toEqual({ ok: true });
+    expect(validator.validate({ method: 'GET', path: `/api/admin/v1/mappings/${key.id}/`, status: 200, body: JSON.stringify({ success: true, data: { ...mapping, resource: 'customers' } }) }).ok).toBe(false);
   });
 });

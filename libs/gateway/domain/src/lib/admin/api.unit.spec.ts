@@ -221,3 +221,137 @@ describe('handleAdminRequest: partners and partner keys (fake store refusals)', 
     expect(touched).toEqual([]);
   });
 });
+
+describe('handleAdminRequest: field mappings, preview and templates (fake store)', () => {
+  const PARTNER = '7e3a9f12-5b6c-4d8e-9f01-23456789abcd';
+  const MAPPING = '5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e';
+  const stored = {
+    id: MAPPING,
+    partner: PARTNER,
+    resource: 'orders',
+    name: 'ERP – orders',
+    is_active: true,
+    identifier_field: null,
+    field_map: { OrderNbr: 'order_number' },
+    nested_mappings: [{ source: 'Details', target: 'items', field_map: { InventoryID: 'sku_code' } }],
+    static_values: {},
+    created_at: '2026-01-01T00:00:00.000Z',
+    updated_at: '2026-01-01T00:00:00.000Z',
+  };
+  const write = (deps: AdminApiDeps, s: { cookie: string; csrf: string }, method: string, path: string, body?: unknown) =>
+    handleAdminRequest(request(method, path, { cookie: s.cookie, 'x-csrf-token': s.csrf }, body), deps);
+
+  function withMappings() {
+    const env = setup();
+    const calls: string[] = [];
+    Object.assign(env.deps.store, {
+      getPartner: async (_t: string, id: string) => (id === PARTNER ? { id: PARTNER, name: 'ERP' } : null),
+      getMapping: async (_t: string, id: string) => (id === MAPPING ? stored : null),
+      listMappings: async (_t: string, partnerId: string, filters: unknown) => {
+        calls.push(`list ${JSON.stringify(filters)}`);
+        return partnerId === PARTNER ? { ok: true, value: { data: [stored], next: null } } : { ok: false, error: 'not_found' };
+      },
+      createMapping: async (_t: string, partnerId: string, m: { name: string | null; isActive: boolean }) => {
+        calls.push(`create ${m.name} ${m.isActive}`);
+        return partnerId === PARTNER ? { ok: true, value: stored } : { ok: false, error: 'not_found' };
+      },
+      replaceMapping: async (_t: string, _id: string, r: { name?: string; isActive?: boolean }) => {
+        calls.push(`replace ${r.name} ${r.isActive}`);
+        return { ok: true, value: stored };
+      },
+      setMappingActive: async (_t: string, id: string, active: boolean) => {
+        calls.push(`active ${active}`);
+        return id === MAPPING ? { ok: true, value: stored } : { ok: false, error: 'not_found' };
+      },
+      deleteMapping: async (_t: string, id: string) => (id === MAPPING ? { ok: true, value: stored } : { ok: false, error: 'not_found' }),
+    });
+    return { ...env, calls };
+  }
+
+  it('lists with filters (400 for bad ones), 404 for an unknown partner; create 201, its errors 400 at their paths, an unknown partner 404 first', async () => {
+    const { deps, signedIn, calls } = withMappings();
+    const s = signedIn('admin');
+    const list = await write(deps, s, 'GET', `partners/${PARTNER}/mappings/?resource=orders&is_active=true&limit=5`);
+    expect([list.status, parsed(list).data, parsed(list).pagination]).toEqual([200, [stored], { limit: 5, next_cursor: null }]);
+    const badFilter = await write(deps, s, 'GET', `partners/${PARTNER}/mappings/?resource=customers`);
+    expect([badFilter.status, parsed(badFilter).error.details]).toEqual([400, { resource: ['"customers" is not a valid choice.'] }]);
+    const noPartner = await write(deps, s, 'GET', `partners/${MAPPING}/mappings/`);
+    expect([noPartner.status, parsed(noPartner).error.message]).toEqual([404, `Partner '${MAPPING}' not found.`]);
+
+    const created = await write(deps, s, 'POST', `partners/${PARTNER}/mappings/`, { resource: 'orders', is_active: false });
+    expect([created.status, parsed(created).data]).toEqual([201, stored]);
+    const invalid = await write(deps, s, 'POST', `partners/${PARTNER}/mappings/`, { resource: 'orders', field_map: { A: 'notes', B: 'notes' }, identifier_field: 'code' });
+    expect([invalid.status, parsed(invalid).error.code, parsed(invalid).error.details]).toEqual([
+      400,
+      'VALIDATION_ERROR',
+      { identifier_field: ['"code" is not a valid choice.'], 'field_map.B': ['The target "notes" is already used in this mapping.'] },
+    ]);
+    const unknown = await write(deps, s, 'POST', `partners/${MAPPING}/mappings/`, { resource: 'nope' });
+    expect([unknown.status, parsed(unknown).error.code]).toEqual([404, 'NOT_FOUND']);
+    expect(calls).toEqual(['list {"resource":"orders","isActive":true}', 'list {}', 'create null false']);
+  });
+
+  it('get, replace (resource fixed, name and is_active only when sent), delete 204, activate and deactivate 200; 404 for an unknown mapping', async () => {
+    const { deps, signedIn, calls } = withMappings();
+    const s = signedIn('admin');
+    expect(parsed(await write(deps, s, 'GET', `mappings/${MAPPING}/`)).data).toEqual(stored);
+    const missing = await write(deps, s, 'GET', `mappings/${PARTNER}/`);
+    expect([missing.status, parsed(missing).error.message]).toEqual([404, `Mapping '${PARTNER}' not found.`]);
+    const moved = await write(deps, s, 'PUT', `mappings/${MAPPING}/`, { resource: 'products' });
+    expect([moved.status, parsed(moved).error.details]).toEqual([400, { resource: ['This field cannot be changed.'] }]);
+    expect((await write(deps, s, 'PUT', `mappings/${MAPPING}/`, { ...stored, name: 'v2' })).status).toBe(200);
+    expect((await write(deps, s, 'PUT', `mappings/${MAPPING}/`, { resource: 'orders' })).status).toBe(200);
+    expect((await write(deps, s, 'PUT', `mappings/${PARTNER}/`, { resource: 'orders' })).status).toBe(404);
+    expect((await write(deps, s, 'POST', `mappings/${MAPPING}/activate/`)).status).toBe(200);
+    expect((await write(deps, s, 'POST', `mappings/${MAPPING}/deactivate`)).status).toBe(200);
+    expect((await write(deps, s, 'POST', `mappings/${PARTNER}/activate/`)).status).toBe(404);
+    expect((await write(deps, s, 'DELETE', `mappings/${MAPPING}/`)).status).toBe(204);
+    expect((await write(deps, s, 'DELETE', `mappings/${PARTNER}/`)).status).toBe(404);
+    const wrongMethod = await write(deps, s, 'PATCH', `mappings/${MAPPING}/`, {});
+    expect([wrongMethod.status, wrongMethod.headers['Allow']]).toEqual([405, 'GET, HEAD, OPTIONS, PUT, DELETE']);
+    expect(calls).toEqual(['replace v2 true', 'replace undefined undefined', 'active true', 'active false', 'active true']);
+  });
+
+  it('preview: inline or stored mapping, 200 with mapped_payload and errors; 400 for bad input, 404 for an unknown mapping_id; a viewer may run it, not write', async () => {
+    const { deps, signedIn, calls } = withMappings();
+    const viewer = signedIn('viewer');
+    const inline = await write(deps, viewer, 'POST', 'mappings/preview/', { mapping: { resource: 'products', field_map: { Code: 'sku' } }, payload: { Code: 'A-1' } });
+    expect([inline.status, parsed(inline).data]).toEqual([200, { mapped_payload: { sku: 'A-1' }, errors: {} }]);
+    const byId = await write(deps, viewer, 'POST', 'mappings/preview/', { mapping_id: MAPPING, payload: { OrderNbr: 'SO-1', Details: { InventoryID: 'X' } } });
+    expect([byId.status, parsed(byId).data]).toEqual([200, { mapped_payload: null, errors: { Details: ['Expected an array, got object.'] } }]);
+    const notAnObject = await write(deps, viewer, 'POST', 'mappings/preview/', { mapping_id: MAPPING, payload: 'x' });
+    expect([notAnObject.status, parsed(notAnObject).error.code, parsed(notAnObject).error.details]).toEqual([400, 'VALIDATION_ERROR', { payload: ['Expected a JSON object.'] }]);
+    const invalid = await write(deps, viewer, 'POST', 'mappings/preview/', { mapping: { resource: 'orders', identifier_field: 'sku' }, payload: {} });
+    expect(parsed(invalid).error.details).toEqual({ 'mapping.identifier_field': ['"sku" is not a valid choice.'] });
+    const unknown = await write(deps, viewer, 'POST', 'mappings/preview/', { mapping_id: PARTNER, payload: {} });
+    expect([unknown.status, parsed(unknown).error.message]).toEqual([404, `Mapping '${PARTNER}' not found.`]);
+    // Still a POST: the CSRF token is needed.
+    const noCsrf = await handleAdminRequest(request('POST', 'mappings/preview/', { cookie: viewer.cookie }, { mapping_id: MAPPING, payload: {} }), deps);
+    expect(noCsrf.status).toBe(403);
+    for (const [method, path, body] of [
+      ['POST', `partners/${PARTNER}/mappings/`, { resource: 'orders' }],
+      ['PUT', `mappings/${MAPPING}/`, { resource: 'orders' }],
+      ['DELETE', `mappings/${MAPPING}/`, undefined],
+      ['POST', `mappings/${MAPPING}/activate/`, undefined],
+      ['POST', `mappings/${MAPPING}/deactivate/`, undefined],
+    ] as const) {
+      const res = await write(deps, viewer, method, path, body);
+      expect({ method, path, status: res.status, code: parsed(res).error.code }).toEqual({ method, path, status: 403, code: 'PERMISSION_DENIED' });
+    }
+    expect(calls).toEqual([]);
+    expect((await write(deps, viewer, 'GET', `mappings/${MAPPING}/`)).status).toBe(200);
+  });
+
+  it('templates: all seven in the §10.1 order (one unpaginated list), one by slug, 404 for an unknown slug', async () => {
+    const { deps, signedIn } = withMappings();
+    const s = signedIn('viewer');
+    const all = parsed(await write(deps, s, 'GET', 'templates/'));
+    expect(all.data.map((t: { slug: string }) => t.slug)).toEqual(['acumatica', 'sap-business-one', 'netsuite', 'shopify', 'logo-erp', 'mikro-erp', 'custom']);
+    expect(all).not.toHaveProperty('pagination');
+    const one = parsed(await write(deps, s, 'GET', 'templates/netsuite'));
+    expect(one.data).toEqual(all.data[2]);
+    expect(one.data.mappings.orders.identifier_field).toBe('external_order_id');
+    const unknown = await write(deps, s, 'GET', 'templates/oracle/');
+    expect([unknown.status, parsed(unknown).error.message]).toEqual([404, "Template 'oracle' not found."]);
+  });
+});
