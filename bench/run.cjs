@@ -3,7 +3,8 @@
  * Benchmarks through the gateway (autocannon), against the platform as `npm start` runs it
  * (launcher, embedded PostgreSQL with its default durable settings, one process per service).
  *
- *   npm run build && node bench/run.cjs [--duration 10] [--connections 20] [--only get|post|bulk]
+ *   npm run build && node bench/run.cjs [--duration 10] [--connections 20] [--only get|post|bulk|mapped]
+ *   MAPPED_ROUNDS=3 (mapped: alternating pass-through / partner-key runs per comparison)
  *   READER_RATE=0 (bulk: read the other tenant as fast as possible instead of at 200 req/s)
  *   BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (CPU profiles of every process)
  *
@@ -136,6 +137,148 @@ async function bulkBenchmarks(port, admin) {
   }]);
 }
 
+/**
+ * Partner keys against pass-through keys in one run (issue: custom integrations): the same order
+ * read and created, and the same inventory rows sent, once in internal names with a pass-through
+ * key and once in Acumatica names with a key of a partner made from the `acumatica` template.
+ * Runs alternate (pass-through, mapped; bulk requests in A B B A order with a pause before each)
+ * so that drift of the noisy machine and the background work of the previous request hit both;
+ * medians are compared. The other tenant (`acme`) is read during every mapped 50,000-row
+ * request.
+ */
+async function mappedBenchmarks(port, admin, base) {
+  const ROUNDS = Number(process.env.MAPPED_ROUNDS ?? 3);
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const out = [];
+  const key = admin('key', 'create', '--tenant', 'acme', '--name', 'mapped bench pass-through');
+  admin('partner', 'create', '--tenant', 'acme', '--name', 'Acumatica bench', '--template', 'acumatica');
+  const partnerKey = admin('key', 'create', '--tenant', 'acme', '--name', 'mapped bench partner', '--partner', 'Acumatica bench');
+  const probe = await request(port, 'GET', '/api/integrations/v1/orders/BENCH-GET-1/', partnerKey);
+  if (probe.status !== 200 || probe.body.data.OrderNbr !== 'BENCH-GET-1') throw new Error(`mapped GET probe: ${probe.status} ${JSON.stringify(probe.body).slice(0, 300)}`);
+
+  // Single-record GET and POST, alternating.
+  const headers = (k) => ({ host: 'acme.localhost', 'x-api-key': k });
+  const getRun = (k) => run({ connections: CONNECTIONS, duration: DURATION, url: `${base}/api/integrations/v1/orders/BENCH-GET-1/`, headers: headers(k) });
+  let n = 0;
+  const runId = Date.now().toString(36);
+  const bodies = {
+    pass: () => JSON.stringify({ order_number: `MB-${runId}-${n++}`, customer_name: 'Bench Customer', items: [{ sku_code: 'RUG-5X7-BLU', quantity: 1 }, { sku_code: 'RUG-8X10-RED', quantity: 2 }] }),
+    mapped: () => JSON.stringify({ OrderNbr: `MB-${runId}-${n++}`, BillToContact: { BusinessName: 'Bench Customer' }, Details: [{ InventoryID: 'RUG-5X7-BLU', OrderQty: 1 }, { InventoryID: 'RUG-8X10-RED', OrderQty: 2 }] }),
+  };
+  const postRun = (k, body) =>
+    run({
+      connections: CONNECTIONS,
+      duration: DURATION,
+      url: base,
+      requests: [{ method: 'POST', path: '/api/integrations/v1/orders/', headers: { ...headers(k), 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: body() }) }],
+    });
+  await run({ connections: CONNECTIONS, duration: 2, url: `${base}/api/integrations/v1/orders/BENCH-GET-1/`, headers: headers(key) }); // warm-up
+  await run({ connections: CONNECTIONS, duration: 2, url: `${base}/api/integrations/v1/orders/BENCH-GET-1/`, headers: headers(partnerKey) });
+  const single = { get: { pass: [], mapped: [] }, post: { pass: [], mapped: [] } };
+  for (let round = 0; round < ROUNDS; round++) {
+    single.get.pass.push(await getRun(key));
+    single.get.mapped.push(await getRun(partnerKey));
+    single.post.pass.push(await postRun(key, bodies.pass));
+    single.post.mapped.push(await postRun(partnerKey, bodies.mapped));
+  }
+  for (const op of ['get', 'post']) {
+    for (const kind of ['pass', 'mapped']) {
+      const rs = single[op][kind];
+      const failed = rs.reduce((a, r) => a + r.non2xx + r.errors, 0);
+      if (failed > 0) throw new Error(`${op} ${kind}: ${failed} failed requests`);
+      out.push({
+        name: `${op.toUpperCase()} /orders/ ${kind === 'pass' ? 'pass-through key' : 'Acumatica partner key'} (median of ${ROUNDS})`,
+        requests_per_s: median(rs.map((r) => Math.round(r.requests.average))),
+        latency_ms: { p50: median(rs.map((r) => r.latency.p50)), p90: median(rs.map((r) => r.latency.p90)), p99: median(rs.map((r) => r.latency.p99)), max: Math.max(...rs.map((r) => r.latency.max)) },
+        non2xx: 0,
+        errors: 0,
+      });
+    }
+    const ratio = median(single[op].mapped.map((r) => r.requests.average)) / median(single[op].pass.map((r) => r.requests.average));
+    out.push({ name: `${op.toUpperCase()} mapped / pass-through throughput`, requests_per_s: ratio.toFixed(3), latency_ms: { p50: '-', p90: '-', p99: '-', max: '-' }, non2xx: 0, errors: 0 });
+  }
+
+  // Inventory bulk: its own tenant, 100 locations × 500 products, a partner of the acumatica template.
+  admin('tenant', 'create', 'bulkmap');
+  const bulkKey = admin('key', 'create', '--tenant', 'bulkmap', '--name', 'bulk pass-through');
+  admin('partner', 'create', '--tenant', 'bulkmap', '--name', 'Acumatica', '--template', 'acumatica');
+  const bulkPartnerKey = admin('key', 'create', '--tenant', 'bulkmap', '--name', 'bulk partner', '--partner', 'Acumatica');
+  const post = (k, path, body) => request(port, 'POST', path, k, body, 'bulkmap.localhost');
+  const LOCATIONS = 100;
+  const PRODUCTS = 500;
+  for (let l = 0; l < LOCATIONS; l++) if ((await post(bulkKey, '/api/integrations/v1/locations/', { code: `L-${l}` })).status !== 201) throw new Error(`location L-${l}`);
+  for (let p = 0; p < PRODUCTS; p += 25) {
+    const batch = await Promise.all(Array.from({ length: 25 }, (_, i) => post(bulkKey, '/api/integrations/v1/products/', { sku: `S-${p + i}` })));
+    if (batch.some((r) => r.status !== 201)) throw new Error('product create failed');
+  }
+  const rows = (locations, quantity, mapped) => {
+    const out = [];
+    for (let l = 0; l < locations; l++)
+      for (let p = 0; p < PRODUCTS; p++) out.push(mapped ? { LocationID: `L-${l}`, InventoryID: `S-${p}`, OnHand: quantity + p } : { location_code: `L-${l}`, sku_code: `S-${p}`, quantity: quantity + p });
+    return out;
+  };
+  const body = (locations, quantity, mapped) => (mapped ? { Results: rows(locations, quantity, true) } : { inventory: rows(locations, quantity, false), source: 'erp_sync' });
+  let quantity = 1;
+  const timed = async (k, locations, mapped) => {
+    const b = body(locations, quantity++, mapped);
+    const started = process.hrtime.bigint();
+    const r = await post(k, '/api/integrations/v1/inventory/', b);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    if (r.status !== 200 || r.body.data.failed !== 0 || r.body.data.updated + r.body.data.created !== locations * PRODUCTS) throw new Error(`bulk ${locations * PRODUCTS} mapped=${mapped}: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+    return ms;
+  };
+  await timed(bulkKey, LOCATIONS, false); // initial load of all 50,000 pairs: every measured request then changes every pair
+  const otherKey = admin('key', 'create', '--tenant', 'acme', '--name', 'mapped bulk reader');
+  const bulk = { 10000: { pass: [], mapped: [] }, 50000: { pass: [], mapped: [] } };
+  const reads = [];
+  const settle = () => new Promise((r) => setTimeout(r, Number(process.env.BULK_SETTLE_MS ?? 3000)));
+  const passRun = async (size) => {
+    await settle();
+    bulk[size].pass.push(await timed(bulkKey, size / PRODUCTS, false));
+  };
+  for (const size of [10000, 50000]) {
+    for (let round = 0; round < ROUNDS; round++) {
+      // A B B A …: the request that follows another pays for its background work (projection
+      // catch-up, relay, autovacuum) as often in one order as in the other; a pause before each.
+      if (round % 2 === 0) await passRun(size);
+      await settle();
+      if (size === 50000) {
+        let instance;
+        const reader = new Promise((res, rej) => {
+          instance = autocannon(
+            { url: `${base}/api/integrations/v1/orders/ERP-BENCH-1/`, connections: 4, duration: 60, overallRate: Number(process.env.READER_RATE ?? 200), headers: headers(otherKey) },
+            (err, result) => (err ? rej(err) : res(result)),
+          );
+          autocannon.track(instance, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
+        });
+        await new Promise((r) => setTimeout(r, 500));
+        bulk[size].mapped.push(await timed(bulkPartnerKey, size / PRODUCTS, true));
+        instance.stop();
+        reads.push(await reader);
+      } else {
+        bulk[size].mapped.push(await timed(bulkPartnerKey, size / PRODUCTS, true));
+      }
+      if (round % 2 === 1) await passRun(size);
+    }
+  }
+  for (const size of [10000, 50000]) {
+    for (const kind of ['pass', 'mapped']) {
+      const ms = bulk[size][kind].map(Math.round);
+      out.push({ name: `bulk ${size.toLocaleString('en')} rows, ${kind === 'pass' ? 'pass-through' : 'Acumatica partner'} (median of ${ROUNDS}: ${ms.join(', ')} ms)`, requests_per_s: '-', latency_ms: { p50: median(ms), p90: '-', p99: '-', max: Math.max(...ms) }, non2xx: 0, errors: 0 });
+    }
+    const ratio = median(bulk[size].mapped) / median(bulk[size].pass);
+    out.push({ name: `bulk ${size.toLocaleString('en')} mapped / pass-through duration`, requests_per_s: ratio.toFixed(3), latency_ms: { p50: '-', p90: '-', p99: '-', max: '-' }, non2xx: 0, errors: 0 });
+  }
+  out.push({
+    name: `GET another tenant during the mapped 50,000-row requests (4 connections, ${process.env.READER_RATE ?? 200} req/s; worst of ${reads.length})`,
+    requests_per_s: Math.round(median(reads.map((r) => r.requests.average))),
+    latency_ms: { p50: Math.max(...reads.map((r) => r.latency.p50)), p90: Math.max(...reads.map((r) => r.latency.p90)), p99: Math.max(...reads.map((r) => r.latency.p99)), max: Math.max(...reads.map((r) => r.latency.max)) },
+    non2xx: reads.reduce((a, r) => a + r.non2xx, 0),
+    errors: reads.reduce((a, r) => a + r.errors, 0),
+  });
+  return out;
+}
+
 function summary(name, r) {
   return {
     name,
@@ -238,6 +381,8 @@ async function main() {
       results.push(summary('POST /orders/ at 400 req/s offered', atRate));
     }
     if (ONLY === 'all' || ONLY === 'bulk') results.push(...(await bulkBenchmarks(gatewayPort, admin)));
+    // Not part of `all` (it takes minutes): `--only mapped`.
+    if (ONLY === 'mapped') results.push(...(await mappedBenchmarks(gatewayPort, admin, base)));
   } finally {
     launcher.kill('SIGTERM');
     await new Promise((res) => launcher.once('exit', res));

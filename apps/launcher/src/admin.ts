@@ -153,7 +153,7 @@ async function runUser(command: string | undefined, rest: string[], ds: DataSour
   throw new UsageError(USAGE);
 }
 
-/** `partner create|list` (custom-integrations.md §1): the template's slug is stored; its mappings come with the mapping engine. */
+/** `partner create|list` (custom-integrations.md §1): a partner made from a template gets its active mappings (§10.2), like on the admin API. */
 async function runPartner(command: string | undefined, rest: string[], ds: DataSource, gateway: GatewayStore): Promise<void> {
   const p = parseArgs(rest, ['tenant', 'name', 'template', 'default-identifier-field']);
   const store = new AdminStore(ds);

@@ -414,5 +414,25 @@ describe('Conformance: custom integrations (#60–#63, custom-integrations.md §
       await adminCall('DELETE', `mappings/${second.id}/`);
       expect((await client.get('products/CHG-1/')).body.data).toMatchObject({ sku: 'CHG-1' });
     });
+
+    it('applies a change to the next request on every gateway, whatever each had cached', async () => {
+      const second = await platform.startReplica('gateway');
+      const { partner, client } = await partnerWithKey('Two gateways');
+      const viaSecond = (path: string) => second.request('GET', `/api/integrations/v1/${path}`, { key: client.key, host: client.host });
+      const mapping = await addMapping(partner.id, { resource: 'products', field_map: { code: 'sku' } });
+      await client.post('products/', { code: 'TWO-GW-1', name: 'Two gateways' });
+      // Both gateways have read (and cached) the first version.
+      expect((await client.get('products/TWO-GW-1/')).body.data).toMatchObject({ code: 'TWO-GW-1' });
+      expect((await viaSecond('products/TWO-GW-1/')).body.data).toMatchObject({ code: 'TWO-GW-1' });
+
+      await adminCall('PUT', `mappings/${mapping.id}/`, { resource: 'products', field_map: { article_no: 'sku' } });
+      expect((await viaSecond('products/TWO-GW-1/')).body.data).toMatchObject({ article_no: 'TWO-GW-1' });
+      expect((await client.get('products/TWO-GW-1/')).body.data).toMatchObject({ article_no: 'TWO-GW-1' });
+
+      await adminCall('POST', `mappings/${mapping.id}/deactivate/`);
+      expect((await viaSecond('products/TWO-GW-1/')).body.data).toMatchObject({ sku: 'TWO-GW-1' });
+      expect((await client.get('products/TWO-GW-1/')).body.data).toMatchObject({ sku: 'TWO-GW-1' });
+      await second.kill('SIGTERM');
+    });
   });
 });
