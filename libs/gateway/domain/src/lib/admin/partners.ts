@@ -24,8 +24,9 @@ export interface PartnerTemplateRef {
 
 /**
  * The shipped templates (custom-integrations.md §10.1): slug, name and default identifier field,
- * from the mapping lib's `TEMPLATES` (it owns the templates and their mappings). Creating a
- * template's mappings for a new partner is not done here (the mappings issue).
+ * from the mapping lib's `TEMPLATES` (it owns the templates and their mappings). The mappings a
+ * new partner gets from its template are `partnerTemplateMappings` (mappings.ts), inserted by the
+ * store in the partner's transaction.
  */
 export const PARTNER_TEMPLATES: readonly PartnerTemplateRef[] = TEMPLATES.map((t) => ({ slug: t.slug, name: t.name, defaultIdentifierField: t.default_identifier_field }));
 
