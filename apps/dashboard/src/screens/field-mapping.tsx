@@ -305,7 +305,8 @@ function MappingEditor({
         {mapping ? <> · {mapping.is_active ? 'Active' : 'Inactive'}</> : ' · saved inactive: Activate applies it'}. Paths use dots for objects and [n] for array elements,
         e.g. <code>BillToContact.Email</code>, <code>lines[0].ref</code>.
       </p>
-      <Form className="form" onSubmit={onSubmit}>
+      {/* aria validation: the API's errors mark fields invalid without the browser blocking the next submit. */}
+      <Form className="form" onSubmit={onSubmit} validationBehavior="aria">
         <TextField name="name" isRequired maxLength={255} value={state.name} onChange={(name) => update((s) => ({ ...s, name }))} isReadOnly={readOnly} isInvalid={errors.name.length > 0}>
           <Label>Name</Label>
           <Input />
@@ -636,7 +637,7 @@ function PreviewPanel({
             ) : (
               <>
                 <h4>Internal payload</h4>
-                <pre className="json" tabIndex={0} aria-label="Internal payload">
+                <pre className="json" tabIndex={0} role="region" aria-label="Internal payload">
                   {JSON.stringify(result.mapped_payload, null, 2)}
                 </pre>
               </>

@@ -1,8 +1,8 @@
 /**
  * Partners in a real browser against the real admin API (admin.md §6): New partner with a name and
- * the template picker (the seven templates), the partner's page with its tabs API keys, Field
- * mapping and Logs, a partner key created on that page (shown once, linked to the partner, working
- * on the integration API), the API Keys screen naming the partner, Delete refused while keys are
+ * the template picker (the seven templates, from the admin API's templates/), the partner's page with
+ * its tabs API keys, Field mapping (the template's mappings, active) and Logs, a partner key created
+ * on that page (shown once, linked to the partner, working on the integration API), the API Keys screen naming the partner, Delete refused while keys are
  * linked, and a viewer without write controls. Every control labelled; nothing from another origin.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -80,9 +80,15 @@ describe('partners in the dashboard', () => {
     expect(keys.body.data.map((k: { name: string; partner: string }) => [k.name, k.partner])).toEqual([['Acumatica sync', partnerId]]);
     expect((await started.platform.request('GET', '/api/integrations/v1/orders/', { host: 'acme.localhost', key })).status).toBe(200);
 
-    // The other tabs say what comes with their issues.
+    // Field mapping: the template's mappings are there from the partner's creation, each active
+    // (custom-integrations.md §10.2; the tab itself: dashboard-field-mapping.e2e.spec.ts).
     await page.getByRole('tab', { name: 'Field mapping' }).click();
-    await expect(page.getByRole('tabpanel').textContent()).resolves.toMatch(/Field mapping comes with its issue/);
+    for (const [label, resource] of [['Orders', 'orders'], ['Products', 'products'], ['Locations', 'locations'], ['Inventory', 'inventory']]) {
+      const row = page.getByRole('grid', { name: `${label} mappings` }).getByRole('row', { name: new RegExp(`Acumatica – ${resource}`) });
+      await row.waitFor();
+      expect(await row.textContent()).toMatch(/Active/);
+    }
+    // Logs says what comes with its issue.
     await page.getByRole('tab', { name: 'Logs' }).click();
     await expect(page.getByRole('tabpanel').textContent()).resolves.toMatch(/Logs come with the integration logs issue/);
 
