@@ -202,6 +202,9 @@ describe('admin API: field mappings, preview and templates', () => {
     expect((await req(admin, 'POST', `partners/${partner.id}/mappings/`, { resource: 'inventory', identifier_field: 'code' })).body.error.details).toEqual({
       identifier_field: ['"code" is not a valid choice.'],
     });
+    // Strings PostgreSQL cannot store are refused at their paths, not a 500.
+    const unstorable = await req(admin, 'POST', `partners/${partner.id}/mappings/`, { resource: 'orders', name: 'x\ud800', static_values: { notes: 'a\u0000b' } });
+    expect([unstorable.status, unstorable.body.error.details]).toEqual([400, { name: ['Not a valid string.'], 'static_values.notes': ['Not a valid string.'] }]);
     expect(await mappingsOf(partner.id)).toEqual([]);
   });
 

@@ -13,8 +13,9 @@
  *   replacement that forgot `is_active` must not switch a mapping on).
  * - On both, the read-only fields (`id`, `partner`, `created_at`, `updated_at`) are accepted and
  *   ignored, whatever their value (§2.3 `readOnly`), so that a representation can be sent back.
- * - A string holding U+0000 anywhere in the body is refused at its top-level field (PostgreSQL
- *   text cannot store it).
+ * - A string (or key) holding U+0000 or an unpaired surrogate is refused at its path with
+ *   `Not a valid string.`, like the integration API's strings: PostgreSQL cannot store it (text,
+ *   and the jsonb of the audit event).
  */
 import {
   compileMapping,
@@ -33,6 +34,7 @@ import {
   type MappingRules,
   type Template,
 } from '@datamingle/mapping';
+import { isValidApiString } from '@datamingle/kernel';
 import type { FieldErrors } from './users';
 
 /** The field mapping object (custom-integrations.md §2.1), in this key order. */
@@ -75,7 +77,7 @@ export const MAPPING_RESOURCE_NAMES: readonly MappingResource[] = MAPPING_RESOUR
 
 export const MAPPING_MESSAGES = {
   cannotChange: 'This field cannot be changed.',
-  nullCharacter: 'Null characters are not allowed.',
+  invalidString: 'Not a valid string.',
   previewSourceMissing: 'Provide "mapping" (a mapping object) or "mapping_id".',
   previewSourceBoth: 'Provide either "mapping" or "mapping_id", not both.',
 } as const;
@@ -99,19 +101,26 @@ export function defaultMappingName(partnerName: string, resource: MappingResourc
   return [...partnerName].slice(0, MAX_NAME_LENGTH - suffix.length).join('') + suffix;
 }
 
-function holdsNullCharacter(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(holdsNullCharacter);
-  if (isPlainObject(value)) return Object.keys(value).some((k) => k.includes('\u0000') || holdsNullCharacter(value[k]));
-  return false;
+/** Strings PostgreSQL cannot store (U+0000 anywhere; an unpaired surrogate in the jsonb of the audit event), at their paths. */
+function collectInvalidStrings(value: unknown, path: string, errors: FieldErrors): void {
+  if (typeof value === 'string') {
+    if (!isValidApiString(value)) addError(errors, path, MAPPING_MESSAGES.invalidString);
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => collectInvalidStrings(v, `${path}[${i}]`, errors));
+  } else if (isPlainObject(value)) {
+    for (const key of Object.keys(value)) {
+      if (!isValidApiString(key)) addError(errors, `${path}.${key}`, MAPPING_MESSAGES.invalidString);
+      else collectInvalidStrings(value[key], `${path}.${key}`, errors);
+    }
+  }
 }
 
-/** U+0000 in a top-level field's value (or key) → an error at that field. */
-function nullCharacterErrors(body: Record<string, unknown>): FieldErrors {
+/** The invalid strings of a body (a key of the body itself: `non_field_errors`). */
+function invalidStringErrors(body: Record<string, unknown>): FieldErrors {
   const errors: FieldErrors = {};
   for (const key of Object.keys(body)) {
-    if (key.includes('\u0000')) addError(errors, 'non_field_errors', MAPPING_MESSAGES.nullCharacter);
-    else if (holdsNullCharacter(body[key])) addError(errors, key, MAPPING_MESSAGES.nullCharacter);
+    if (!isValidApiString(key)) addError(errors, 'non_field_errors', MAPPING_MESSAGES.invalidString);
+    else collectInvalidStrings(body[key], key, errors);
   }
   return errors;
 }
@@ -127,8 +136,8 @@ const has = (body: Record<string, unknown>, key: string) => Object.prototype.has
 
 /** `POST partners/{id}/mappings/`: the save-time validation of §2.3/§2.4, with the defaults above. */
 export function validateMappingCreate(body: Record<string, unknown>): Validated<NewMapping> {
-  const nul = nullCharacterErrors(body);
-  if (Object.keys(nul).length > 0) return { ok: false, errors: nul };
+  const strings = invalidStringErrors(body);
+  if (Object.keys(strings).length > 0) return { ok: false, errors: strings };
   const v = validateMapping(body);
   if (!v.ok) return { ok: false, errors: v.error as FieldErrors };
   return { ok: true, value: { resource: v.value.resource, name: v.value.name ?? null, isActive: v.value.is_active ?? true, rules: rulesOf(v.value) } };
@@ -136,8 +145,8 @@ export function validateMappingCreate(body: Record<string, unknown>): Validated<
 
 /** `PUT mappings/{id}/` of `current`: the same validation; `resource` must stay; see the module comment for `name` and `is_active`. */
 export function validateMappingReplace(body: Record<string, unknown>, current: { resource: MappingResource }): Validated<MappingReplacement> {
-  const nul = nullCharacterErrors(body);
-  if (Object.keys(nul).length > 0) return { ok: false, errors: nul };
+  const strings = invalidStringErrors(body);
+  if (Object.keys(strings).length > 0) return { ok: false, errors: strings };
   const changesResource = typeof body['resource'] === 'string' && body['resource'] !== current.resource;
   // Another resource is refused; the rules are judged against the mapping's own resource meanwhile.
   const v = validateMapping(changesResource ? { ...body, resource: current.resource } : body);

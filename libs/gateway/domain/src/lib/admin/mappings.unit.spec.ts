@@ -57,15 +57,18 @@ describe('mapping input (custom-integrations.md §2.3–2.4, admin.md §4)', () 
     expect(validateMappingCreate({ resource: 'inventory', identifier_field: 'code' })).toEqual({ ok: false, errors: { identifier_field: ['"code" is not a valid choice.'] } });
   });
 
-  it('create and replace: U+0000 anywhere is refused at its top-level field (PostgreSQL text cannot hold it)', () => {
-    expect(validateMappingCreate({ resource: 'orders', name: 'a\u0000b', field_map: { 'x\u0000': 'notes' } })).toEqual({
+  it('create and replace: U+0000 or an unpaired surrogate anywhere is refused at its path (PostgreSQL cannot store it)', () => {
+    expect(validateMappingCreate({ resource: 'orders', name: 'a\u0000b', field_map: { 'x\u0000': 'notes', Ok: 'order_number', Bad: '\ud800' } })).toEqual({
       ok: false,
-      errors: { name: ['Null characters are not allowed.'], field_map: ['Null characters are not allowed.'] },
+      errors: { name: ['Not a valid string.'], 'field_map.x\u0000': ['Not a valid string.'], 'field_map.Bad': ['Not a valid string.'] },
     });
-    expect(validateMappingReplace({ resource: 'orders', static_values: { notes: ['\u0000'] } }, { resource: 'orders' })).toEqual({
+    expect(validateMappingReplace({ resource: 'orders', static_values: { notes: ['ok', 'x\udc00'] } }, { resource: 'orders' })).toEqual({
       ok: false,
-      errors: { static_values: ['Null characters are not allowed.'] },
+      errors: { 'static_values.notes[1]': ['Not a valid string.'] },
     });
+    expect(validateMappingCreate({ resource: 'orders', 'bad\u0000': 1 })).toEqual({ ok: false, errors: { non_field_errors: ['Not a valid string.'] } });
+    // Paired surrogates (an emoji) are fine.
+    expect(validateMappingCreate({ resource: 'orders', name: 'Orders \u{1F600}' }).ok).toBe(true);
     // A body key `__proto__` is an own member of the errors, not the prototype.
     const proto = JSON.parse('{"resource": "orders", "__proto__": "\\u0000"}') as Record<string, unknown>;
     const r = validateMappingCreate(proto);
