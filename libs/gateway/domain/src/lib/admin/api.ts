@@ -17,7 +17,7 @@
  * | 8 | body: size, media type (415), JSON (400); then the operation's validation (400) and the change |
  */
 import { ERROR_STATUS, type ApiError, type Pagination } from '@datamingle/contracts';
-import { encodeCursor, parseCursorParam, parseInstant, parseJsonBody, parseLimit, type CursorPosition } from '@datamingle/kernel';
+import { encodeCursor, isValidApiString, parseCursorParam, parseInstant, parseJsonBody, parseLimit, type CursorPosition } from '@datamingle/kernel';
 import { headerValue } from '../headers';
 import { tenantSlugFromHost } from '../host';
 import { checkBodyMediaType } from '../media-type';
@@ -282,6 +282,8 @@ async function signIn(ctx: Ctx): Promise<Outcome> {
     if (v === undefined) errors[field] = ['This field is required.'];
     else if (v === null) errors[field] = ['This field may not be null.'];
     else if (typeof v !== 'string') errors[field] = ['Not a valid string.'];
+    // The email is stored (failures, the audit event's actor): U+0000 and unpaired surrogates cannot be.
+    else if (field === 'email' && !isValidApiString(v)) errors[field] = ['Not a valid string.'];
     else if (v.length > 1024) errors[field] = ['Ensure this field has no more than 1024 characters.'];
   }
   if (Object.keys(errors).length > 0) return invalid(errors);

@@ -175,6 +175,9 @@ describe('handleAdminRequest: signing in', () => {
     const res = await handleAdminRequest(request('POST', 'session/', {}, { email: 'x' }), deps);
     expect([res.status, parsed(res).error.details]).toEqual([400, { password: ['This field is required.'] }]);
     expect((await handleAdminRequest(request('POST', 'session/', { origin: 'http://evil.example' }, { email: 'x', password: 'y' }), deps)).status).toBe(403);
+    // An email the failure record and audit event could not store.
+    const nul = await handleAdminRequest(request('POST', 'session/', {}, { email: 'a\u0000@acme.example', password: 'y' }), deps);
+    expect([nul.status, parsed(nul).error.details]).toEqual([400, { email: ['Not a valid string.'] }]);
   });
 });
 

@@ -50,6 +50,14 @@ describe('user input', () => {
     expect(!bad.ok && Object.keys(bad.errors)).toEqual(['email', 'name', 'role', 'password']);
   });
 
+  it('refuses emails and names PostgreSQL cannot store (U+0000, an unpaired surrogate)', () => {
+    expect(validateNewUser({ email: 'a\u0000@acme.example', name: 'x\udc00', password: 'x'.repeat(12) }, 'admin')).toEqual({
+      ok: false,
+      errors: { email: ['Not a valid string.'], name: ['Not a valid string.'] },
+    });
+    expect(validateKeyCreate({ name: 'key\u0000' }, NOW)).toEqual({ ok: false, errors: { name: ['Not a valid string.'] } });
+  });
+
   it('a user patch takes name, role and is_active only', () => {
     expect(validateUserPatch({ name: 'N', role: 'viewer', is_active: false, email: 'ignored@x' })).toEqual({ ok: true, value: { name: 'N', role: 'viewer', is_active: false } });
     const bad = validateUserPatch({ role: 'root', is_active: 'no' });

@@ -1,5 +1,5 @@
 /** API keys on the admin API (auth-and-keys.md §4): representation and the validation of create and update bodies. */
-import { parseInstant } from '@datamingle/kernel';
+import { isValidApiString, parseInstant } from '@datamingle/kernel';
 import { canonicalizeScopes } from '../scopes';
 import { addError, charLength, type FieldErrors } from './users';
 
@@ -41,7 +41,8 @@ const DATETIME_MESSAGE = 'Datetime has wrong format. Use ISO 8601, e.g. 2026-05-
 
 function nameField(errors: FieldErrors, value: unknown): string | undefined {
   if (value === null) return void addError(errors, 'name', 'This field may not be null.');
-  if (typeof value !== 'string') return void addError(errors, 'name', 'Not a valid string.');
+  // U+0000 and unpaired surrogates cannot be stored (text, and the jsonb of the audit event).
+  if (typeof value !== 'string' || !isValidApiString(value)) return void addError(errors, 'name', 'Not a valid string.');
   const trimmed = value.trim();
   if (trimmed === '') return void addError(errors, 'name', 'This field may not be blank.');
   if (charLength(trimmed) > 255) return void addError(errors, 'name', 'Ensure this field has no more than 255 characters.');

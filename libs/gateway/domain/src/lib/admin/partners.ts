@@ -2,6 +2,7 @@
  * Partners on the admin API (custom-integrations.md §1): representation, the templates a partner
  * may be created from, and the validation of create and update bodies.
  */
+import { isValidApiString } from '@datamingle/kernel';
 import { TEMPLATES } from '@datamingle/mapping';
 import { addError, charLength, type FieldErrors } from './users';
 
@@ -57,7 +58,8 @@ type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
 function nameField(errors: FieldErrors, value: unknown): string | undefined {
   if (value === null) return void addError(errors, 'name', 'This field may not be null.');
-  if (typeof value !== 'string') return void addError(errors, 'name', 'Not a valid string.');
+  // U+0000 and unpaired surrogates cannot be stored (text, and the jsonb of the audit event).
+  if (typeof value !== 'string' || !isValidApiString(value)) return void addError(errors, 'name', 'Not a valid string.');
   const trimmed = value.trim();
   if (trimmed === '') return void addError(errors, 'name', 'This field may not be blank.');
   if (charLength(trimmed) > 255) return void addError(errors, 'name', 'Ensure this field has no more than 255 characters.');

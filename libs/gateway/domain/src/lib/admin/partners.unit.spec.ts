@@ -25,6 +25,9 @@ describe('partner input (custom-integrations.md §1)', () => {
     expect(validatePartnerCreate({ name: '  ', template: null })).toEqual({ ok: false, errors: { name: ['This field may not be blank.'], template: ['This field may not be null.'] } });
     expect(validatePartnerCreate({ name: 'x'.repeat(256) })).toEqual({ ok: false, errors: { name: ['Ensure this field has no more than 255 characters.'] } });
     expect(validatePartnerCreate({ name: 'x', default_identifier_field: 'a'.repeat(101) })).toEqual({ ok: false, errors: { default_identifier_field: ['Ensure this field has no more than 100 characters.'] } });
+    // Strings PostgreSQL cannot store (U+0000, an unpaired surrogate) are refused, not a 500.
+    expect(validatePartnerCreate({ name: 'a\u0000b' })).toEqual({ ok: false, errors: { name: ['Not a valid string.'] } });
+    expect(validatePartnerUpdate({ name: 'x\ud800' })).toEqual({ ok: false, errors: { name: ['Not a valid string.'] } });
   });
 
   it('update: name and default_identifier_field; template cannot change', () => {

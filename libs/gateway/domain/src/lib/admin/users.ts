@@ -1,4 +1,5 @@
 /** Tenant users of the admin surface (admin.md §2): representation, roles, password policy, input validation. */
+import { isValidApiString } from '@datamingle/kernel';
 
 export type UserRole = 'admin' | 'viewer';
 export const USER_ROLES: readonly UserRole[] = ['admin', 'viewer'];
@@ -43,7 +44,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 /** An email as given (trimmed); the problem when it is not one. */
 export function emailProblem(email: unknown): string | null {
-  if (typeof email !== 'string') return 'Not a valid string.';
+  // U+0000 and unpaired surrogates cannot be stored (text, and the jsonb of the audit event).
+  if (typeof email !== 'string' || !isValidApiString(email)) return 'Not a valid string.';
   const trimmed = email.trim();
   if (trimmed === '') return 'This field may not be blank.';
   if (charLength(trimmed) > EMAIL_MAX_LENGTH) return `Ensure this field has no more than ${EMAIL_MAX_LENGTH} characters.`;
@@ -52,7 +54,7 @@ export function emailProblem(email: unknown): string | null {
 }
 
 export function nameProblem(name: unknown): string | null {
-  if (typeof name !== 'string') return 'Not a valid string.';
+  if (typeof name !== 'string' || !isValidApiString(name)) return 'Not a valid string.';
   if (charLength(name) > NAME_MAX_LENGTH) return `Ensure this field has no more than ${NAME_MAX_LENGTH} characters.`;
   return null;
 }
