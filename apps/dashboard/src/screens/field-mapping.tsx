@@ -242,7 +242,10 @@ function MappingEditor({
 }) {
   const [state, setState] = useState<EditorState>(() => (mapping ? editorFromMapping(mapping) : emptyEditor(resource, defaultMappingName(partner.name, resource))));
   const [errors, setErrors] = useState<PlacedErrors>(noErrors);
-  const [saved, setSaved] = useState(false);
+  /** What found the errors shown: a Save (the mapping was not saved) or a Preview. */
+  const [errorsFrom, setErrorsFrom] = useState<'save' | 'preview'>('save');
+  /** Whether the editor holds changes not saved yet, or has just saved them. */
+  const [status, setStatus] = useState<'clean' | 'changed' | 'saved'>('clean');
   const headingRef = useRef<HTMLHeadingElement>(null);
   const headingId = useId();
   const readOnly = !canWrite;
@@ -254,8 +257,12 @@ function MappingEditor({
   }, []);
 
   const update = (change: (s: EditorState) => EditorState) => {
-    setSaved(false);
+    setStatus('changed');
     setState(change);
+  };
+  const showErrors = (placed: PlacedErrors, from: 'save' | 'preview') => {
+    setErrors(placed);
+    setErrorsFrom(from);
   };
 
   const save = useMutation({
@@ -263,22 +270,21 @@ function MappingEditor({
       mapping ? send<Mapping>('PUT', `mappings/${encodeURIComponent(mapping.id)}/`, body) : send<Mapping>('POST', `partners/${encodeURIComponent(partner.id)}/mappings/`, body),
     onSuccess: (stored) => {
       setErrors(noErrors());
-      setSaved(true);
+      setStatus('saved');
       onSaved(stored);
     },
     onError: (error) => {
-      if (error instanceof ApiError && error.code === 'VALIDATION_ERROR' && Object.keys(error.details).length > 0) setErrors(placeErrors(error.details, state));
-      else setErrors({ ...noErrors(), general: [messageOf(error)] });
+      if (error instanceof ApiError && error.code === 'VALIDATION_ERROR' && Object.keys(error.details).length > 0) showErrors(placeErrors(error.details, state), 'save');
+      else showErrors({ ...noErrors(), general: [messageOf(error)] }, 'save');
     },
   });
 
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     if (readOnly) return;
-    setSaved(false);
     const result = mappingFromEditor(state, resource);
     if (!result.ok) {
-      setErrors(result.errors);
+      showErrors(result.errors, 'save');
       return;
     }
     setErrors(noErrors());
@@ -425,7 +431,12 @@ function MappingEditor({
 
         {errors.general.length > 0 || problemCount > 0 ? (
           <div className="error" role="alert">
-            {problemCount > 0 ? <p>The mapping was not saved: {problemCount === 1 ? 'a problem is' : `${problemCount} problems are`} shown next to the fields.</p> : null}
+            {problemCount > 0 ? (
+              <p>
+                {errorsFrom === 'save' ? 'The mapping was not saved: ' : 'The mapping cannot be previewed: '}
+                {problemCount === 1 ? 'a problem is' : `${problemCount} problems are`} shown next to the fields.
+              </p>
+            ) : null}
             {errors.general.length > 0 ? (
               <ul>
                 {errors.general.map((m) => (
@@ -436,7 +447,7 @@ function MappingEditor({
           </div>
         ) : null}
         <p role="status" className="note">
-          {saved ? 'Saved. Changes apply from the next request.' : ''}
+          {status === 'saved' ? 'Saved. Changes apply from the next request.' : status === 'changed' && canWrite ? 'Unsaved changes.' : ''}
         </p>
         {canWrite ? (
           <div className="dialog-buttons">
@@ -451,7 +462,7 @@ function MappingEditor({
         resource={resource}
         mapping={mapping}
         state={state}
-        onMappingErrors={(e) => setErrors(e)}
+        onMappingErrors={(e) => showErrors(e, 'preview')}
       />
     </section>
   );
@@ -562,30 +573,34 @@ function PreviewPanel({
   const headingId = useId();
   const [method, setMethod] = useState('POST');
   const [payload, setPayload] = useState('');
-  const [localError, setLocalError] = useState<string | null>(null);
+  /** The payload is not a JSON object: reported here, nothing sent. */
+  const [payloadError, setPayloadError] = useState<string | null>(null);
+  /** The mapping has problems (found here or by the API), shown next to its fields. */
+  const [mappingProblem, setMappingProblem] = useState(false);
   const preview = useMutation({
     mutationFn: (body: Record<string, unknown>) => send<MappingPreview>('POST', 'mappings/preview/', body),
     onError: (error) => {
       if (error instanceof ApiError && error.code === 'VALIDATION_ERROR') {
         const mappingErrors = Object.fromEntries(Object.entries(error.details).filter(([k]) => k === 'mapping' || k.startsWith('mapping.')));
-        if (Object.keys(mappingErrors).length > 0) onMappingErrors(placeErrors(mappingErrors, state));
+        if (Object.keys(mappingErrors).length > 0) {
+          onMappingErrors(placeErrors(mappingErrors, state));
+          setMappingProblem(Object.keys(mappingErrors).length === Object.keys(error.details).length);
+        }
       }
     },
   });
   const run = () => {
     preview.reset();
+    setMappingProblem(false);
     const parsed = parsePayload(payload);
-    if (!parsed.ok) {
-      setLocalError(parsed.message);
-      return;
-    }
+    setPayloadError(parsed.ok ? null : parsed.message);
+    if (!parsed.ok) return;
     const built = mappingFromEditor(state, resource);
     if (!built.ok) {
       onMappingErrors(built.errors);
-      setLocalError('The mapping has problems (shown next to its fields): fix them to preview it.');
+      setMappingProblem(true);
       return;
     }
-    setLocalError(null);
     const { name, ...rest } = built.body;
     // The editor's current content, saved or not; a blank name is irrelevant to a preview.
     preview.mutate({ mapping: name ? { ...rest, name } : rest, method, payload: parsed.value });
@@ -596,22 +611,25 @@ function PreviewPanel({
     <section className="preview" aria-labelledby={headingId}>
       <h3 id={headingId}>Preview</h3>
       <p className="note">
-        Paste a {resource} payload in the partner's field names and see the internal payload this editor's mapping{mapping ? ' (as edited, saved or not)' : ''} makes of it.
-        Nothing is sent or stored.
+        Paste a payload of {resource} in the partner's field names and see the internal payload this editor's mapping{mapping ? ' (as edited, saved or not)' : ''} makes
+        of it. Nothing is sent or stored.
       </p>
       <div className="preview-grid">
         <div className="preview-input">
           <SelectField label="Method" name="method" selectedKey={method} onChange={setMethod} options={METHODS} />
-          <TextField value={payload} onChange={setPayload} isInvalid={localError !== null && !localError.startsWith('The mapping')}>
+          <TextField value={payload} onChange={setPayload} isInvalid={payloadError !== null}>
             <Label>Partner payload (JSON)</Label>
             <TextArea className="react-aria-TextArea mono" rows={16} spellCheck={false} />
           </TextField>
-          {localError ? (
+          {payloadError ? (
             <p className="error" role="alert">
-              {localError}
+              {payloadError}
             </p>
-          ) : null}
-          {preview.error ? (
+          ) : mappingProblem ? (
+            <p className="error" role="alert">
+              The mapping has problems, shown next to its fields: fix them to preview it.
+            </p>
+          ) : preview.error ? (
             <p className="error" role="alert">
               {messageOf(preview.error)}
             </p>

@@ -182,6 +182,11 @@ describe('field mapping in the dashboard', () => {
     expect(await fieldMapRow(2).textContent()).not.toContain('is not a field');
     let stored = await adminApi(`partners/${partnerId}/mappings/?resource=orders`);
     expect(stored.body.data[0].field_map['BillToContact.BusinessName']).toBe('customer_name');
+    // Preview of the invalid mapping: the API's refusal placed at the same row.
+    await preview(page, JSON.stringify(ACUMATICA_ORDER));
+    await page.getByRole('region', { name: 'Preview' }).getByRole('alert').getByText('The mapping has problems, shown next to its fields: fix them to preview it.').waitFor();
+    await fieldMapRow(3).getByText('"customer_nme" is not a field of orders.').waitFor();
+    await editor(page).getByRole('alert').getByText(/^The mapping cannot be previewed: a problem is shown next to the fields\.$/).waitFor();
 
     // A valid edit: the target fixed and one more rule; saved.
     await fieldMapRow(3).getByRole('textbox', { name: 'Internal path 3', exact: true }).fill('customer_name');
