@@ -141,7 +141,8 @@ export function FieldMappingPanel({ partner }: { partner: Partner }) {
   );
 }
 
-const ruleCount = (m: Mapping) => Object.keys(m.field_map).length + m.nested_mappings.reduce((n, x) => n + 1 + Object.keys(x.field_map).length, 0) + Object.keys(m.static_values).length;
+/** Field map, element field map and static value entries: 0 is the identity mapping (internal names). */
+const ruleCount = (m: Mapping) => Object.keys(m.field_map).length + m.nested_mappings.reduce((n, x) => n + Object.keys(x.field_map).length, 0) + Object.keys(m.static_values).length;
 
 /** One resource: its active mapping first, then the others; Edit (View for viewers), Activate / Deactivate, Delete. */
 function ResourceMappings({
