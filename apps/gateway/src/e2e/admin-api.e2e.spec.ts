@@ -38,6 +38,7 @@ describe('admin API: resources, CSRF, roles and audit', () => {
     users: (await db.query(`SELECT id, email, name, role, is_active, password_hash FROM gateway.users ORDER BY id`)).rows,
     tenants: (await db.query(`SELECT id, integration_enabled FROM gateway.tenants ORDER BY id`)).rows,
     sessions: (await db.query(`SELECT token_hash FROM gateway.sessions ORDER BY token_hash`)).rows,
+    mappings: (await db.query(`SELECT id, name, is_active, revision, field_map::text FROM gateway.mappings ORDER BY id`)).rows,
     audit: await auditCount(),
   });
 
@@ -197,7 +198,8 @@ describe('admin API: resources, CSRF, roles and audit', () => {
       { name: 'Origin null', csrf: admin.csrf, headers: { origin: 'null' } },
       { name: 'cross-site fetch', csrf: admin.csrf, headers: { 'sec-fetch-site': 'cross-site' } },
     ];
-    for (const endpoint of writeEndpoints({ keyId: key.id, userId: victim.id, partnerId: partner.id })) {
+    const mapping = (await req(admin, 'GET', `partners/${partner.id}/mappings/?resource=orders`)).body.data[0];
+    for (const endpoint of writeEndpoints({ keyId: key.id, userId: victim.id, partnerId: partner.id, mappingId: mapping.id })) {
       for (const variant of variants) {
         const before = await state();
         const res = await req(admin, endpoint.method, endpoint.path, { csrf: variant.csrf, headers: variant.headers ?? {}, ...(endpoint.body ? { body: endpoint.body } : {}) });
@@ -227,12 +229,14 @@ describe('admin API: resources, CSRF, roles and audit', () => {
     const key = (await req(admin, 'POST', 'api-keys/', { body: { name: 'viewer target' } })).body.data;
     secrets.add(key.key);
     const partner = (await req(admin, 'POST', 'partners/', { body: { name: 'viewer partner' } })).body.data;
-    for (const path of ['me/', 'api-keys/', `api-keys/${key.id}/`, `api-keys/?partner=${partner.id}`, 'partners/', `partners/${partner.id}/`, 'settings/', 'users/', `users/${adminId}/`, 'security-events/', 'audit-events/']) {
+    const mapping = (await req(admin, 'POST', `partners/${partner.id}/mappings/`, { body: { resource: 'orders', field_map: { po: 'order_number' } } })).body.data;
+    for (const path of ['me/', 'api-keys/', `api-keys/${key.id}/`, `api-keys/?partner=${partner.id}`, 'partners/', `partners/${partner.id}/`, `partners/${partner.id}/mappings/`, `mappings/${mapping.id}/`, 'templates/', 'templates/acumatica/', 'settings/', 'users/', `users/${adminId}/`, 'security-events/', 'audit-events/']) {
       const res = await req(viewer, 'GET', path);
       expect({ path, status: res.status, success: res.body.success }).toEqual({ path, status: 200, success: true });
       expect(res.text).not.toContain(key.key);
     }
-    for (const endpoint of writeEndpoints({ keyId: key.id, userId: adminId, partnerId: partner.id }).filter((e) => e.path !== 'me/password/' && e.path !== 'session/')) {
+    // The viewer's own password, signing out and the preview (it changes nothing) are not refused.
+    for (const endpoint of writeEndpoints({ keyId: key.id, userId: adminId, partnerId: partner.id, mappingId: mapping.id }).filter((e) => !['me/password/', 'session/', 'mappings/preview/'].includes(e.path))) {
       const before = await state();
       const res = await req(viewer, endpoint.method, endpoint.path, endpoint.body ? { body: endpoint.body } : {});
       expect({ endpoint: `${endpoint.method} ${endpoint.path}`, status: res.status, code: res.body.error?.code }).toEqual({

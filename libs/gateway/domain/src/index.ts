@@ -14,6 +14,7 @@ export type { Action, Resource } from './lib/types';
 export * from './lib/admin/audit';
 export * from './lib/admin/keys';
 export * from './lib/admin/partners';
+export * from './lib/admin/mappings';
 export * from './lib/admin/ports';
 export * from './lib/admin/session';
 export * from './lib/admin/users';

@@ -45,8 +45,14 @@ export function adminRequest(platform: TestPlatform, session: AdminSession | nul
 }
 
 /** Every write of the admin API this version serves, with a body that would succeed for an admin. */
-export function writeEndpoints(ids: { keyId: string; userId: string; partnerId: string }): Array<{ method: string; path: string; body?: unknown }> {
+export function writeEndpoints(ids: { keyId: string; userId: string; partnerId: string; mappingId: string }): Array<{ method: string; path: string; body?: unknown }> {
   return [
+    { method: 'POST', path: `partners/${ids.partnerId}/mappings/`, body: { resource: 'products', field_map: { code: 'sku' } } },
+    { method: 'PUT', path: `mappings/${ids.mappingId}/`, body: { resource: 'orders', field_map: { ref: 'order_number' } } },
+    { method: 'POST', path: `mappings/${ids.mappingId}/deactivate/` },
+    { method: 'POST', path: `mappings/${ids.mappingId}/activate/` },
+    { method: 'POST', path: 'mappings/preview/', body: { mapping_id: ids.mappingId, payload: { ref: 'A' } } },
+    { method: 'DELETE', path: `mappings/${ids.mappingId}/` },
     { method: 'POST', path: 'api-keys/', body: { name: 'matrix key' } },
     { method: 'POST', path: 'api-keys/', body: { name: 'matrix partner key', partner: ids.partnerId } },
     { method: 'POST', path: 'partners/', body: { name: 'matrix partner', template: 'shopify' } },

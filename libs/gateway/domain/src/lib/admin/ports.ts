@@ -169,8 +169,6 @@ export interface AdminStorePort {
   listAuditEvents(tenantId: string, page: PageRequest): Promise<Page<AuditEventView>>;
 }
 
-// The package index lists the admin modules one by one; the mapping module's names reach it through here.
-export * from './mappings';
 
 /** The password hasher (argon2id in the gateway). */
 export interface PasswordHasher {
