@@ -169,7 +169,6 @@ export interface AdminStorePort {
   listAuditEvents(tenantId: string, page: PageRequest): Promise<Page<AuditEventView>>;
 }
 
-
 /** The password hasher (argon2id in the gateway). */
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
