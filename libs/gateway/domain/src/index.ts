@@ -20,3 +20,4 @@ export * from './lib/admin/session';
 export * from './lib/admin/users';
 export * from './lib/admin/api';
 export * from './lib/admin/routes';
+export * from './lib/limits-and-logs';

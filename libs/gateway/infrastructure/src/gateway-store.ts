@@ -214,8 +214,8 @@ export class GatewayStore {
       name: 'gateway-find-key-by-hash',
       // A partner key brings its partner's default identifier field and the version of each active
       // mapping (custom-integrations.md §2: a change applies to the next request).
-      text: `SELECT k.id, k.name, k.tenant_id, t.slug, t.integration_enabled, k.scopes, k.is_active, k.expires_at, k.partner_id,
-                    p.default_identifier_field,
+      text: `SELECT k.id, k.name, k.tenant_id, t.slug, t.integration_enabled, k.scopes, k.is_active, k.expires_at, k.partner_id, k.rate_limit_per_second,
+                    p.name AS partner_name, p.default_identifier_field,
                     (SELECT json_object_agg(m.resource, json_build_object('version', m.id::text || ':' || m.revision, 'identifier_field', m.identifier_field))
                        FROM gateway.mappings m WHERE m.partner_id = k.partner_id AND m.is_active) AS active_mappings
                FROM gateway.api_keys k JOIN gateway.tenants t ON t.id = k.tenant_id
@@ -234,7 +234,8 @@ export class GatewayStore {
       scopes: r.scopes,
       isActive: r.is_active,
       expiresAt: r.expires_at ? new Date(r.expires_at) : null,
-      partner: r.partner_id === null ? null : { id: r.partner_id, defaultIdentifierField: r.default_identifier_field, activeMappings: activeMappingRefs(r.active_mappings) },
+      partner: r.partner_id === null ? null : { id: r.partner_id, name: r.partner_name, defaultIdentifierField: r.default_identifier_field, activeMappings: activeMappingRefs(r.active_mappings) },
+      rateLimitPerSecond: r.rate_limit_per_second,
     };
   }
 

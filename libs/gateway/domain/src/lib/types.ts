@@ -1,3 +1,4 @@
+import type { IntegrationLogSink, KeyLimits } from './limits-and-logs';
 import type { Action, OperationName, ResourceName, ServiceReply, ServiceRequest } from '@datamingle/contracts';
 
 /** The resources of the integration API (conventions.md §4): the resource registry's. */
@@ -68,11 +69,15 @@ export interface KeyRecord {
   expiresAt: Date | null;
   /** The key's partner (a partner key, auth-and-keys.md §6), or `null` for a pass-through key. */
   partner: KeyPartner | null;
+  /** `rate_limit_per_second` (limits-and-versioning.md §4): `null` = no rate limit. */
+  rateLimitPerSecond: number | null;
 }
 
 /** What the request path needs of a key's partner, read with the key: state as committed right now. */
 export interface KeyPartner {
   id: string;
+  /** For the integration log (integration-logs.md §2 `partner`). */
+  name: string;
   /** custom-integrations.md §1.1: an internal field name, used where it is an eligible identifier field of the resource. */
   defaultIdentifierField: string | null;
   /** The partner's active mapping per resource (at most one each): its version and `identifier_field`. */
@@ -147,6 +152,10 @@ export interface PipelineDeps {
    * Versions never change, so an implementation may cache by version.
    */
   loadMapping(tenantId: string, version: string): Promise<{ version: string; definition: unknown } | null>;
+  /** Steps 6–7 (limits-and-versioning.md §3–§4). Without it, no request is limited. */
+  limits?: KeyLimits;
+  /** The integration log (integration-logs.md). Without it, nothing is logged. */
+  integrationLog?: IntegrationLogSink;
   /** Told about every failure that became `500 INTERNAL_ERROR` (the response never reveals it). */
   onUnexpectedError?(error: unknown, requestId: string): void;
 }

@@ -30,6 +30,7 @@ export function keyRecord(overrides: Partial<KeyRecord> = {}): KeyRecord {
     isActive: true,
     expiresAt: null,
     partner: null,
+    rateLimitPerSecond: null,
     ...overrides,
   };
 }

@@ -8,7 +8,7 @@ const PARTNER_KEY = `sk_live_${'P'.repeat(40)}`;
 const ORDERS_MAPPING = { resource: 'orders', identifier_field: 'order_number', field_map: { po_number: 'order_number' }, nested_mappings: [{ source: 'Details', target: 'items', field_map: { Qty: 'quantity' } }], static_values: {} };
 
 function partner(overrides: Partial<KeyPartner> = {}): KeyPartner {
-  return { id: 'partner-1', defaultIdentifierField: null, activeMappings: {}, ...overrides };
+  return { id: 'partner-1', name: 'Partner one', defaultIdentifierField: null, activeMappings: {}, ...overrides };
 }
 
 function withPartnerKey(p: KeyPartner): FakeDeps {
