@@ -81,7 +81,13 @@ export type LoggedPayload =
   /** Text that may or may not be valid JSON (a body the gateway did not parse): the value when it is valid JSON, else the text as a JSON string. */
   | { maybeJson: string }
   /** Text stored as a JSON string (a shortened field, or a body that is not JSON). */
-  | { text: string };
+  | { text: string }
+  /**
+   * A body the gateway did not parse, as `mapped_payload` of a request that was not mapped: the
+   * value when the text is a valid JSON *object*, else SQL `NULL` (integration-logs.md §2:
+   * `mapped_payload` is null when the body was not a JSON object).
+   */
+  | { objectOrNull: string };
 
 /** Where entries go: must not block or throw; the implementation batches, retries and stores them. */
 export interface IntegrationLogSink {
