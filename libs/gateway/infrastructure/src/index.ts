@@ -2,3 +2,4 @@ export * from './migrations';
 export * from './gateway-store';
 export * from './admin-store';
 export * from './password-hasher';
+export * from './key-limits';

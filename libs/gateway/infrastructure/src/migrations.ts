@@ -189,5 +189,86 @@ export const gatewayMigrations: MigrationSet = {
       `CREATE INDEX mappings_partner_created ON gateway.mappings (tenant_id, partner_id, created_at DESC, id DESC)`,
       `GRANT SELECT, INSERT, UPDATE, DELETE ON gateway.mappings TO ${APP_ROLE}`,
     ]),
+    // Per-key rate limit and concurrency across gateway instances (limits-and-versioning.md §3–§4,
+    // key-limits.ts). UNLOGGED: this state is short-lived and rebuilt by itself, and it is written on
+    // hot paths (no WAL, ~5x the throughput of a logged table). After a database crash the tables
+    // come back empty: every bucket full, every slot free (the gateways' heartbeats then find
+    // their leases gone and stop using them).
+    // - key_rate_limits: GCRA, one theoretical arrival time per rate-limited key, epoch seconds of
+    //   the database's clock; `allowed` and `checked_at` let RETURNING report the last decision.
+    // - key_slots: 50 rows per key (created by the first claim), each free (holder NULL) or leased
+    //   by one gateway instance until lease_until (database clock): never more than 50 leased.
+    // - key_slot_demand: gateways that wanted more slots of a key than they got, refreshed by
+    //   their claims: the holders give slots back down to a fair share while it is fresh.
+    sqlMigration('GatewayKeyLimits1765500000000', [
+      `CREATE UNLOGGED TABLE gateway.key_rate_limits (
+         key_id uuid PRIMARY KEY,
+         tat double precision NOT NULL,
+         checked_at double precision NOT NULL,
+         allowed boolean NOT NULL
+       )`,
+      `CREATE UNLOGGED TABLE gateway.key_slots (
+         key_id uuid NOT NULL,
+         slot smallint NOT NULL,
+         holder text NULL,
+         lease_until timestamptz NULL,
+         PRIMARY KEY (key_id, slot)
+       )`,
+      `CREATE INDEX key_slots_holder ON gateway.key_slots (holder) WHERE holder IS NOT NULL`,
+      `CREATE UNLOGGED TABLE gateway.key_slot_demand (
+         key_id uuid NOT NULL,
+         holder text NOT NULL,
+         waiting integer NOT NULL,
+         updated_at timestamptz NOT NULL,
+         PRIMARY KEY (key_id, holder)
+       )`,
+      // One round trip: claims up to p_claim free or expired slots (creating the key's 50 rows the
+      // first time), records or clears the holder's demand, counts the other holders waiting.
+      `CREATE FUNCTION gateway.claim_key_slots(p_key uuid, p_holder text, p_claim integer, p_wanting integer, p_lease_ms integer)
+         RETURNS TABLE (claimed smallint[], others integer) LANGUAGE plpgsql AS $$
+         DECLARE
+           got smallint[] := '{}';
+           attempt integer := 0;
+         BEGIN
+           WHILE p_claim > 0 AND attempt < 2 LOOP
+             attempt := attempt + 1;
+             WITH c AS (
+               SELECT s.slot FROM gateway.key_slots s
+                WHERE s.key_id = p_key AND (s.holder IS NULL OR s.lease_until < clock_timestamp())
+                ORDER BY s.slot LIMIT p_claim FOR UPDATE SKIP LOCKED
+             ), u AS (
+               UPDATE gateway.key_slots s SET holder = p_holder, lease_until = clock_timestamp() + make_interval(secs => p_lease_ms / 1000.0)
+                 FROM c WHERE s.key_id = p_key AND s.slot = c.slot RETURNING s.slot
+             )
+             SELECT coalesce(array_agg(u.slot), '{}') INTO got FROM u;
+             EXIT WHEN cardinality(got) > 0 OR EXISTS (SELECT 1 FROM gateway.key_slots s WHERE s.key_id = p_key);
+             INSERT INTO gateway.key_slots (key_id, slot) SELECT p_key, g FROM generate_series(0, 49) g ON CONFLICT DO NOTHING;
+           END LOOP;
+           IF cardinality(got) < p_wanting THEN
+             INSERT INTO gateway.key_slot_demand AS d (key_id, holder, waiting, updated_at)
+               VALUES (p_key, p_holder, p_wanting - cardinality(got), clock_timestamp())
+               ON CONFLICT (key_id, holder) DO UPDATE SET waiting = EXCLUDED.waiting, updated_at = EXCLUDED.updated_at;
+           ELSE
+             DELETE FROM gateway.key_slot_demand d WHERE d.key_id = p_key AND d.holder = p_holder;
+           END IF;
+           RETURN QUERY SELECT got, (SELECT count(*)::integer FROM gateway.key_slot_demand d
+             WHERE d.key_id = p_key AND d.holder <> p_holder AND d.updated_at > clock_timestamp() - interval '2 seconds');
+         END
+       $$`,
+      // The heartbeat: every lease of the holder renewed in one statement; per key, the slots it
+      // still holds and the other holders waiting.
+      `CREATE FUNCTION gateway.renew_key_slot_leases(p_holder text, p_lease_ms integer)
+         RETURNS TABLE (key_id uuid, slots smallint[], others integer) LANGUAGE sql AS $$
+         WITH r AS (
+           UPDATE gateway.key_slots s SET lease_until = clock_timestamp() + make_interval(secs => p_lease_ms / 1000.0)
+            WHERE s.holder = p_holder RETURNING s.key_id, s.slot
+         )
+         SELECT r.key_id, array_agg(r.slot), (SELECT count(*)::integer FROM gateway.key_slot_demand d
+           WHERE d.key_id = r.key_id AND d.holder <> p_holder AND d.updated_at > clock_timestamp() - interval '2 seconds')
+           FROM r GROUP BY r.key_id
+       $$`,
+      `GRANT SELECT, INSERT, UPDATE, DELETE ON gateway.key_rate_limits, gateway.key_slots, gateway.key_slot_demand TO ${APP_ROLE}`,
+      `GRANT EXECUTE ON FUNCTION gateway.claim_key_slots(uuid, text, integer, integer, integer), gateway.renew_key_slot_leases(text, integer) TO ${APP_ROLE}`,
+    ]),
   ],
 };
