@@ -45,9 +45,26 @@ export interface Pagination {
 }
 
 /** A service's answer. Services never throw across the transport: failures are values. */
-export type ServiceReply =
+export type ServiceReply = (
   | { ok: true; status: 200 | 201; data: unknown; pagination?: Pagination }
-  | { ok: false; error: ApiError };
+  | { ok: false; error: ApiError }
+) & { log?: ReplyLog };
+
+/** What the gateway's integration-log entry needs from the service (integration-logs.md §2). */
+export interface ReplyLog {
+  /**
+   * `mapped_payload`: `null` when the body was not a JSON object or the mapping failed; the
+   * serialized internal body when a partner mapping changed it (at most {@link MAX_LOGGED_PAYLOAD_BYTES}
+   * bytes, then `mappedBodyShortened`); absent when the body was a JSON object passed on as sent.
+   */
+  mappedBody?: string | null;
+  mappedBodyShortened?: boolean;
+  /** `internal_id`: the one order, product or location the request created, read, updated, cancelled or deactivated. */
+  recordId?: string;
+}
+
+/** Each payload field of an integration-log entry is stored up to this size (integration-logs.md §4). */
+export const MAX_LOGGED_PAYLOAD_BYTES = 1_048_576;
 
 /**
  * Message patterns on the @nestjs/microservices transport. Those of the integration API's

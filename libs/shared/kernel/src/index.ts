@@ -9,3 +9,4 @@ export * from './json-body';
 export * from './activatable';
 export * from './json-number';
 export * from './lru-cache';
+export * from './bounded-json';

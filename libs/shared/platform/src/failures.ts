@@ -1,5 +1,5 @@
-import { GATEWAY_TIMEOUT_MESSAGE, type OperationName, type ResourceName, type ServiceReply, type ServiceRequest } from '@datamingle/contracts';
-import { parseJsonText } from '@datamingle/kernel';
+import { GATEWAY_TIMEOUT_MESSAGE, MAX_LOGGED_PAYLOAD_BYTES, type OperationName, type ReplyLog, type ResourceName, type ServiceReply, type ServiceRequest } from '@datamingle/contracts';
+import { isJsonObject, parseJsonText, serializeJsonBounded } from '@datamingle/kernel';
 import { EventStoreUnavailableError, writeOutcomeOf } from '@datamingle/event-store';
 import type { Logger } from './logger';
 import { PartnerMappings } from './partner-mapping';
@@ -131,18 +131,40 @@ export abstract class ServiceMessageController {
       // A large body the gateway forwarded unparsed: step 13 (well-formed JSON object) happens here.
       const parsed = parseJsonText(request.bodyJson);
       delete request.bodyJson;
-      if (!parsed.ok) return Promise.resolve({ ok: false, error: parsed.error });
+      if (!parsed.ok) return Promise.resolve({ ok: false, error: parsed.error, log: { mappedBody: null } });
       request.body = parsed.value;
     }
-    if (route === undefined || request.mapping === undefined) return replyOf(execute, this.logger, { pattern, request_id: request.requestId, tenant_id: request.tenantId });
     return replyOf(
       async () => {
         // Step 14 (forward, 422 MAPPING_ERROR stores nothing) before everything the use case does; step 18 (reverse) on its reply.
-        const mapped = ServiceMessageController.partnerMappings.apply(request, route.resource, route.operation);
-        return mapped.ok ? mapped.reverse(await execute()) : mapped.reply;
+        const mapped = route !== undefined && request.mapping !== undefined ? ServiceMessageController.partnerMappings.apply(request, route.resource, route.operation) : null;
+        if (mapped !== null && !mapped.ok) return { ...mapped.reply, log: { mappedBody: null } };
+        const reply = await execute();
+        const log = replyLog(reply, route, mapped?.forwarded === true ? request.body : undefined);
+        const out = mapped === null ? reply : mapped.reverse(reply);
+        return log === undefined ? out : { ...out, log };
       },
       this.logger,
       { pattern, request_id: request.requestId, tenant_id: request.tenantId },
     );
   }
+}
+
+/**
+ * What the gateway's integration-log entry takes from the reply (integration-logs.md §2): the
+ * internal body a partner mapping produced (serialized, at most the stored size: the cost is
+ * bounded whatever the body's size), and the id of the one record the request was about —
+ * read before the reply is reverse-mapped, where a partner may rename `id`.
+ */
+function replyLog(reply: ServiceReply, route: { resource: ResourceName; operation: OperationName } | undefined, mappedBody: Record<string, unknown> | undefined): ReplyLog | undefined {
+  const log: ReplyLog = {};
+  if (mappedBody !== undefined) {
+    const serialized = serializeJsonBounded(mappedBody, MAX_LOGGED_PAYLOAD_BYTES);
+    log.mappedBody = serialized.text;
+    if (serialized.shortened) log.mappedBodyShortened = true;
+  }
+  if (reply.ok && route !== undefined && route.resource !== 'inventory' && route.operation !== 'list' && isJsonObject(reply.data) && typeof reply.data['id'] === 'string') {
+    log.recordId = reply.data['id'];
+  }
+  return Object.keys(log).length > 0 ? log : undefined;
 }

@@ -24,9 +24,12 @@ function reverseData(compiled: CompiledMapping, resource: ResourceName, operatio
 }
 
 /** What mapping a request gave: its forward failure, or how to map the reply back. */
-export type PartnerMapped = { ok: false; reply: ServiceReply } | { ok: true; reverse(reply: ServiceReply): ServiceReply };
+export type PartnerMapped =
+  | { ok: false; reply: ServiceReply }
+  /** `forwarded`: the body was mapped (so the internal body differs from the one sent). */
+  | { ok: true; forwarded: boolean; reverse(reply: ServiceReply): ServiceReply };
 
-const IDENTITY: PartnerMapped = { ok: true, reverse: (reply) => reply };
+const IDENTITY: PartnerMapped = { ok: true, forwarded: false, reverse: (reply) => reply };
 
 /**
  * Compiled mappings by version, one cache per process: a version (`<id>:<revision>`) never
@@ -56,6 +59,7 @@ export class PartnerMappings {
     const keep = Object.keys(request.query);
     return {
       ok: true,
+      forwarded: method !== null,
       reverse: (reply) =>
         reply.ok
           ? { ...reply, data: reverseData(compiled, resource, operation, reply.data) }

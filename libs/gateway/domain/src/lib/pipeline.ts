@@ -1,3 +1,4 @@
+import type { ApiError } from '@datamingle/contracts';
 import { authenticate } from './authenticate';
 import { headerValue } from './headers';
 import { parseQuery } from './query';
@@ -11,6 +12,8 @@ import { settleBody } from './steps/step-01-body-size';
 import { authenticationFailure, notifyKeyAuthenticated } from './steps/steps-02-05-authentication';
 import { routeRequest } from './steps/steps-08-10-routing';
 import { readBody } from './steps/steps-12-13-body';
+import { recordIntegrationLog, startIntegrationLog } from './steps/integration-log';
+import { applyKeyLimits } from './steps/steps-06-07-limits';
 import { mappingErrorBeforeStep15, partnerRequestFields } from './steps/step-14-partner-mapping';
 import { undecodableIdentifier } from './steps/step-15-identifier';
 import { dispatch } from './steps/steps-16-18-dispatch';
@@ -30,8 +33,8 @@ export { ServiceTimeoutError, ServiceUnavailableError, isIntegrationPath };
  * | 0 | request ID | here |
  * | 1 | body size (413): declared length here; undeclared length once read, after 2–5 | steps/step-01-body-size.ts |
  * | 2–5 | authentication layer (403/401/401/403) | authenticate.ts, steps/steps-02-05-authentication.ts |
- * | 6 | per-key rate limit (429) | **not built yet** (limits issue) |
- * | 7 | per-key concurrency slot (503), held until the response | **not built yet** (limits issue) |
+ * | 6 | per-key rate limit (429), `X-RateLimit-*` from here on | steps/steps-06-07-limits.ts (state: the `limits` port) |
+ * | 7 | per-key concurrency slot (503), held until the response | steps/steps-06-07-limits.ts |
  * | 8–10 | route, method, scope (404/405/403) | steps/steps-08-10-routing.ts |
  * | 11 | query parameters | query.ts; the services validate the ones they define |
  * | 12–13 | media type (415), body text; JSON well-formed (400) in the service | steps/steps-12-13-body.ts |
@@ -39,18 +42,33 @@ export { ServiceTimeoutError, ServiceUnavailableError, isIntegrationPath };
  * | 15 | identifier resolves (404): undecodable segments here, the rest in the service | steps/step-15-identifier.ts |
  * | 16–18 | validation, business rules, persist, response | the owning service; steps/steps-16-18-dispatch.ts sends and maps the reply |
  * | 18 | reverse field mapping of records and error paths for partner keys | the owning service (platform's partner-mapping.ts) |
- * | log | one integration-log entry for every request past step 5 not refused at step 10 | **not built yet** (integration logs issue) |
+ * | log | one integration-log entry for every request past step 5 not refused at step 10 | steps/integration-log.ts (store: the `integrationLog` port) |
  */
 export async function handleIntegrationRequest(req: RawRequest, deps: PipelineDeps): Promise<RawResponse> {
   // Step 0: request ID.
   const requestId = resolveRequestId(headerValue(req.headers, 'x-request-id'), () => deps.newRequestId());
   const { path, query } = splitRawUrl(req.rawUrl);
-  const ctx: RequestContext = { req, deps, requestId, method: req.method, path, rawQuery: query };
+  const ctx: RequestContext = { req, deps, requestId, method: req.method, path, rawQuery: query, receivedAt: deps.now() };
+  let outcome: Outcome;
   try {
-    return finalize(await processRequest(ctx), ctx);
+    outcome = await processRequest(ctx);
   } catch (error) {
-    return finalize(thrownOutcome(error, ctx), ctx);
+    outcome = thrownOutcome(error, ctx);
   }
+  let response: RawResponse;
+  try {
+    response = finalize(outcome, ctx);
+  } finally {
+    // Step 7's slot is held until the response is produced.
+    ctx.releaseSlot?.();
+  }
+  if (ctx.log) recordIntegrationLog(ctx, response, errorOf(outcome));
+  return response;
+}
+
+function errorOf(outcome: Outcome): ApiError | undefined {
+  const body = outcome.body as { error?: ApiError } | undefined;
+  return body && typeof body === 'object' && body.error ? body.error : undefined;
 }
 
 async function processRequest(ctx: RequestContext): Promise<Outcome> {
@@ -82,9 +100,11 @@ async function processRequest(ctx: RequestContext): Promise<Outcome> {
   if (!auth.ok) return authenticationFailure(ctx, auth);
   const caller: AuthenticatedCaller = { key: auth.key, tenantSlug: auth.tenantSlug };
 
-  // Step 6: per-key rate limit — not built yet.
-  // Step 7: per-key concurrency slot, held until the response is produced — not built yet.
-  // From here on every response is written to the integration log — not built yet.
+  // From here on every response is written to the integration log (unless step 10 refuses it).
+  startIntegrationLog(ctx, caller, match);
+  // Steps 6–7: per-key rate limit, then a concurrency slot held until the response is produced.
+  const limited = await applyKeyLimits(ctx, caller);
+  if (limited) return limited;
   return routeAndHandle(ctx, caller, match);
 }
 
@@ -108,6 +128,7 @@ async function routeAndHandle(ctx: RequestContext, caller: AuthenticatedCaller, 
     if (!parsed.ok) return errorOutcome(ctx, parsed.error);
     body = parsed.value;
     bodyJson = parsed.raw;
+    if (ctx.log && bodyJson !== undefined) ctx.log.bodyText = bodyJson;
   }
 
   // Step 14: a partner key's active mapping for the resource and its identifier field; the

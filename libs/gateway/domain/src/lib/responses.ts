@@ -44,6 +44,8 @@ export const MESSAGES = {
   notAnObject: 'Expected a JSON object at the top level.',
   malformedJsonDetail: 'Malformed JSON.',
   bodyIncomplete: 'The request body was not received completely.',
+  rateLimited: (limit: number) => `Rate limit of ${limit} requests per second exceeded for this API key.`,
+  concurrencyQueue: 'Too many concurrent requests for this API key. Retry after 1 seconds.',
 } as const;
 
 export function apiError(code: ErrorCode, message: string, details?: Record<string, unknown>): ApiError {
@@ -79,6 +81,10 @@ export const gatewayErrors = {
   serviceUnavailable: (retryAfter = DEFAULT_RETRY_AFTER_SECONDS): ApiError =>
     apiError('SERVICE_UNAVAILABLE', MESSAGES.serviceUnavailable(retryAfter), { retry_after: retryAfter }),
   gatewayTimeout: (): ApiError => apiError('GATEWAY_TIMEOUT', MESSAGES.gatewayTimeout),
+  /** Step 6 (limits-and-versioning.md §4). */
+  rateLimited: (limit: number, retryAfter: number): ApiError => apiError('RATE_LIMITED', MESSAGES.rateLimited(limit), { limit_per_second: limit, retry_after: retryAfter }),
+  /** Step 7: 30 s in the key's queue, or the queue is full (limits-and-versioning.md §3). */
+  concurrencyQueue: (): ApiError => apiError('SERVICE_UNAVAILABLE', MESSAGES.concurrencyQueue, { retry_after: 1 }),
   /** The client closed the connection while sending its body (the answer cannot reach it). */
   bodyIncomplete: (): ApiError => validationError({ non_field_errors: [MESSAGES.bodyIncomplete] }),
 };

@@ -1,4 +1,5 @@
 import type { KeyRecord, PipelineDeps, RawRequest } from '../types';
+import type { IntegrationLogDraft } from './integration-log';
 
 /** Per-request facts fixed at step 0. */
 export interface RequestContext {
@@ -9,6 +10,14 @@ export interface RequestContext {
   /** Raw path, without query string. */
   path: string;
   rawQuery: string | null;
+  /** When the gateway received the request (the log's `created_at`, the start of `duration_ms`). */
+  receivedAt: Date;
+  /** Set once the request passed the authentication layer: its integration-log entry (integration-logs.md §1). */
+  log?: IntegrationLogDraft;
+  /** `X-RateLimit-*` of a key with a rate limit, on every response from step 6 on. */
+  limitHeaders?: Record<string, string>;
+  /** Frees the key's concurrency slot (step 7); called once the response is produced. */
+  releaseSlot?: () => void;
 }
 
 /** A response before the common headers and serialization are applied. */

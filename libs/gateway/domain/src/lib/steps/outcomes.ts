@@ -79,7 +79,7 @@ export function thrownOutcome(error: unknown, ctx: RequestContext): Outcome {
 
 /** Adds the common headers, fills in `request_id`, serializes, and drops the body for HEAD and 204. */
 export function finalize(outcome: Outcome, ctx: RequestContext): RawResponse {
-  const headers = { ...baseResponseHeaders(ctx.requestId, ctx.deps.baseDomain), ...outcome.headers };
+  const headers = { ...baseResponseHeaders(ctx.requestId, ctx.deps.baseDomain), ...ctx.limitHeaders, ...outcome.headers };
   let text: string | undefined = outcome.text;
   if (text === undefined && outcome.body !== undefined) {
     try {

@@ -38,6 +38,8 @@ export function routeRequest(ctx: RequestContext, caller: AuthenticatedCaller, m
   // Step 10: scope.
   if (!scopeAllows(caller.key.scopes, route.resource, action)) {
     emitSecurityEvent(ctx, 'PERMISSION_DENIED', caller.key, caller.tenantSlug);
+    // A security event, not an integration-log entry (integration-logs.md §1).
+    if (ctx.log) ctx.log.skip = true;
     return authLayerOutcome('PERMISSION_DENIED', ctx, { required_scope: requiredScope(route.resource, action) });
   }
 

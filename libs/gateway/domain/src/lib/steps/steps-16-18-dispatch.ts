@@ -33,6 +33,10 @@ export async function dispatch(
     ...partner,
   };
   const reply = await ctx.deps.dispatch(op, request);
+  if (ctx.log) {
+    ctx.log.reply = reply;
+    ctx.log.mapped = partner.mapping !== undefined;
+  }
   return replyOutcome(ctx, reply);
 }
 
