@@ -15,6 +15,7 @@ export * from './lib/admin/audit';
 export * from './lib/admin/keys';
 export * from './lib/admin/partners';
 export * from './lib/admin/mappings';
+export * from './lib/admin/integration-logs';
 export * from './lib/admin/ports';
 export * from './lib/admin/session';
 export * from './lib/admin/users';

@@ -23,6 +23,8 @@ import {
   type AuditContext,
   type AuditEventView,
   type AuditTarget,
+  type IntegrationLogFilters,
+  type IntegrationLogSummary,
   type KeyFilters,
   type KeyPatch,
   type MappingFilters,
@@ -46,6 +48,7 @@ import {
 } from '@datamingle/gateway-domain';
 import { poolOf } from '@datamingle/read-model';
 import { inTransaction, insertAuditEvent, type Queryable } from './audit-sql';
+import { IntegrationLogStore } from './integration-log-store';
 
 const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
 
@@ -174,8 +177,19 @@ export class AdminStore implements AdminStorePort {
   private readonly pool: Pool;
   private csrf: string | null = null;
 
+  private readonly logs: IntegrationLogStore;
+
   constructor(ds: DataSource) {
     this.pool = poolOf(ds);
+    this.logs = new IntegrationLogStore(this.pool);
+  }
+
+  listIntegrationLogs(tenantId: string, filters: IntegrationLogFilters, p: PageRequest): Promise<Page<IntegrationLogSummary>> {
+    return this.logs.listIntegrationLogs(tenantId, filters, p);
+  }
+
+  getIntegrationLog(tenantId: string, id: string): Promise<string | null> {
+    return this.logs.getIntegrationLog(tenantId, id);
   }
 
   /** The server-side secret the CSRF tokens are derived with (created by the migration). */

@@ -2,4 +2,5 @@ export * from './migrations';
 export * from './gateway-store';
 export * from './admin-store';
 export * from './password-hasher';
+export * from './integration-log-store';
 export * from './key-limits';

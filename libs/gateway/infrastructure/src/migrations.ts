@@ -189,6 +189,134 @@ export const gatewayMigrations: MigrationSet = {
       `CREATE INDEX mappings_partner_created ON gateway.mappings (tenant_id, partner_id, created_at DESC, id DESC)`,
       `GRANT SELECT, INSERT, UPDATE, DELETE ON gateway.mappings TO ${APP_ROLE}`,
     ]),
+    // Integration logs (integration-logs.md): one row per logged integration request, in a table
+    // PARTITIONED BY RANGE (created_at) with one partition per UTC day, so that retention drops
+    // whole days (DROP TABLE of a partition: no vacuum, no bloat) and every list scans only the
+    // partitions of its time range, newest first (ordered Append over the partitions).
+    // - No foreign keys: an entry survives the deletion of its key or partner (their id and name
+    //   are copied), and an insert checks nothing but itself.
+    // - id is a UUIDv7 whose timestamp is created_at (to the millisecond): the item lookup derives
+    //   the one partition to read from the id itself.
+    // - Payloads are json (not jsonb): json keeps the text as sent (key order, duplicate keys,
+    //   \u0000 escapes), jsonb would reorder and reject.
+    // - Indexes (each one per partition, so each stays small and goes away with its day):
+    //   the primary key (tenant_id, created_at, id) is the keyset of every tenant list (scanned
+    //   backwards for newest first) and of the item lookup; partner, api_key and internal_id are
+    //   ids of their own (no tenant_id prefix: the tenant is still checked on the row); identifier
+    //   and request_id are caller text (identifier per tenant); non-success entries have a partial
+    //   index of their own, so "the errors of the last days" (status or a non-2xx http_status)
+    //   never walks the successes. resource, action and a 2xx http_status filter on the primary key
+    //   walk (they split the volume only a few ways).
+    // Partitions are created ahead (today and the next days) and dropped by the gateway through the
+    // two SECURITY DEFINER functions below: the application role may do exactly that and no other
+    // DDL. The retention is per tenant (gateway.tenants.log_retention_days, at least 90 days).
+    sqlMigration('GatewayIntegrationLogs1765400000000', [
+      `ALTER TABLE gateway.tenants ADD COLUMN log_retention_days integer NOT NULL DEFAULT 90 CHECK (log_retention_days >= 90 AND log_retention_days <= 3650)`,
+      `CREATE TABLE gateway.integration_logs (
+         id uuid NOT NULL,
+         tenant_id uuid NOT NULL,
+         created_at timestamptz NOT NULL,
+         request_id text NOT NULL,
+         partner_id uuid NULL,
+         partner_name text NULL,
+         api_key_id uuid NOT NULL,
+         api_key_name text NOT NULL,
+         resource text NULL,
+         action text NULL,
+         identifier text NULL,
+         method text NOT NULL,
+         path text NOT NULL,
+         query_string text NOT NULL,
+         raw_payload json NULL,
+         mapped_payload json NULL,
+         response_body json NULL,
+         http_status smallint NOT NULL,
+         status text NOT NULL,
+         error_code text NULL,
+         error_message text NULL,
+         internal_id uuid NULL,
+         duration_ms integer NOT NULL,
+         shortened_fields text[] NOT NULL DEFAULT '{}',
+         CONSTRAINT integration_logs_pkey PRIMARY KEY (tenant_id, created_at, id)
+       ) PARTITION BY RANGE (created_at)`,
+      `CREATE INDEX integration_logs_partner ON gateway.integration_logs (partner_id, created_at, id) WHERE partner_id IS NOT NULL`,
+      `CREATE INDEX integration_logs_api_key ON gateway.integration_logs (api_key_id, created_at, id)`,
+      `CREATE INDEX integration_logs_request_id ON gateway.integration_logs (request_id)`,
+      `CREATE INDEX integration_logs_identifier ON gateway.integration_logs (tenant_id, identifier, created_at) WHERE identifier IS NOT NULL`,
+      `CREATE INDEX integration_logs_internal_id ON gateway.integration_logs (internal_id) WHERE internal_id IS NOT NULL`,
+      `CREATE INDEX integration_logs_not_success ON gateway.integration_logs (tenant_id, created_at, id) WHERE status <> 'success'`,
+      // A payload as stored (the writer sends JSON text, never parsed in Node): kind 'text' → the
+      // text as a JSON string; 'json' / 'maybeJson' → the JSON value when the text is valid JSON,
+      // else the text as a JSON string; 'objectOrNull' → the value when it is a JSON object, else
+      // NULL. A function (not a CASE in the INSERT) so that no invalid cast is ever folded at plan time.
+      `CREATE FUNCTION gateway.integration_log_json(t text, kind text) RETURNS json
+         LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+         BEGIN
+           IF kind = 'text' THEN
+             RETURN to_json(t);
+           END IF;
+           IF NOT pg_input_is_valid(t, 'json') THEN
+             RETURN CASE WHEN kind = 'objectOrNull' THEN NULL ELSE to_json(t) END;
+           END IF;
+           IF kind = 'objectOrNull' AND t !~ '^[ \t\n\r]*[{]' THEN
+             RETURN NULL;
+           END IF;
+           RETURN t::json;
+         END
+       $$`,
+      // Creates the partitions of `days` UTC days from first_day that do not exist yet; returns how many it created.
+      `CREATE FUNCTION gateway.integration_logs_create_partitions(first_day date, days integer) RETURNS integer
+         LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '10s' AS $$
+         DECLARE
+           d date;
+           part text;
+           created integer := 0;
+         BEGIN
+           IF first_day IS NULL OR days IS NULL OR days < 1 OR days > 62 THEN
+             RAISE EXCEPTION 'integration_logs_create_partitions: days must be 1 to 62';
+           END IF;
+           -- One creator at a time (several gateways start together).
+           PERFORM pg_advisory_xact_lock(hashtext('gateway.integration_logs partitions'));
+           FOR i IN 0 .. days - 1 LOOP
+             d := first_day + i;
+             part := 'integration_logs_p' || to_char(d, 'YYYYMMDD');
+             IF to_regclass('gateway.' || part) IS NULL THEN
+               EXECUTE format('CREATE TABLE gateway.%I PARTITION OF gateway.integration_logs FOR VALUES FROM (%L) TO (%L)',
+                 part, d::text || ' 00:00:00+00', (d + 1)::text || ' 00:00:00+00');
+               created := created + 1;
+             END IF;
+           END LOOP;
+           RETURN created;
+         END
+       $$`,
+      // Drops the partitions whose whole day lies before before_day (UTC); returns the days dropped.
+      `CREATE FUNCTION gateway.integration_logs_drop_partitions(before_day date) RETURNS SETOF date
+         LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '10s' AS $$
+         DECLARE
+           part record;
+           day date;
+         BEGIN
+           PERFORM pg_advisory_xact_lock(hashtext('gateway.integration_logs partitions'));
+           FOR part IN
+             SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+              WHERE i.inhparent = 'gateway.integration_logs'::regclass AND c.relname ~ '^integration_logs_p[0-9]{8}$'
+              ORDER BY c.relname
+           LOOP
+             day := to_date(substr(part.relname, 19), 'YYYYMMDD');
+             IF day + 1 <= before_day THEN
+               EXECUTE format('DROP TABLE gateway.%I', part.relname);
+               RETURN NEXT day;
+             END IF;
+           END LOOP;
+         END
+       $$`,
+      `REVOKE ALL ON FUNCTION gateway.integration_logs_create_partitions(date, integer), gateway.integration_logs_drop_partitions(date) FROM PUBLIC`,
+      `GRANT EXECUTE ON FUNCTION gateway.integration_logs_create_partitions(date, integer), gateway.integration_logs_drop_partitions(date) TO ${APP_ROLE}`,
+      // DELETE: the purge of tenants whose retention is shorter than the longest one (rows inside
+      // partitions that must stay for others). Entries are never updated.
+      `GRANT SELECT, INSERT, DELETE ON gateway.integration_logs TO ${APP_ROLE}`,
+      `SELECT gateway.integration_logs_create_partitions((now() AT TIME ZONE 'UTC')::date - 1, 5)`,
+    ]),
     // Per-key rate limit and concurrency across gateway instances (limits-and-versioning.md §3–§4,
     // key-limits.ts). UNLOGGED: this state is short-lived and rebuilt by itself, and it is written on
     // hot paths (no WAL, ~5x the throughput of a logged table). After a database crash the tables

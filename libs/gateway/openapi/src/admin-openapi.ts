@@ -10,6 +10,9 @@ import {
   ADMIN_ROUTES,
   allowedMethods,
   IDENTIFIER_FIELD_MAX_LENGTH,
+  LOG_ACTIONS,
+  LOG_RESOURCES,
+  LOG_STATUSES,
   MAPPING_RESOURCE_NAMES,
   PARTNER_TEMPLATE_SLUGS,
   PASSWORD_MAX_LENGTH,
@@ -52,6 +55,43 @@ const MAPPING_RULES: Record<string, Schema> = {
   static_values: { type: 'object', maxProperties: 100, propertyNames: MAPPING_PATH, description: 'target path → constant JSON value (create bodies only)' },
 };
 const RESOURCE: Schema = { type: 'string', enum: [...MAPPING_RESOURCE_NAMES] };
+
+/** integration-logs.md §2: an entry without the three payloads (the list) and the whole entry (the item). */
+const INTEGRATION_LOG_SUMMARY: Record<string, Schema> = {
+  id: uuid,
+  created_at: datetime,
+  request_id: { type: 'string' },
+  partner: nullable(obj({ id: uuid, name: { type: 'string' } })),
+  api_key: obj({ id: uuid, name: { type: 'string' } }),
+  resource: nullable({ type: 'string', enum: [...LOG_RESOURCES] }),
+  action: nullable({ type: 'string', enum: [...LOG_ACTIONS] }),
+  identifier: nullable({ type: 'string' }),
+  method: { type: 'string' },
+  path: { type: 'string' },
+  query_string: { type: 'string' },
+  http_status: { type: 'integer', minimum: 100, maximum: 599 },
+  status: { type: 'string', enum: [...LOG_STATUSES], description: 'integration-logs.md §3 (new values may be added within v1)' },
+  error_code: nullable({ type: 'string' }),
+  error_message: nullable({ type: 'string' }),
+  internal_id: nullable(uuid),
+  duration_ms: { type: 'integer', minimum: 0 },
+  shortened_fields: { type: 'array', items: { type: 'string', enum: ['raw_payload', 'mapped_payload', 'response_body'] } },
+};
+const { http_status: logHttpStatus, status: logStatus, error_code: logErrorCode, error_message: logErrorMessage, internal_id: logInternalId, duration_ms: logDuration, shortened_fields: logShortened, ...logHead } =
+  INTEGRATION_LOG_SUMMARY;
+const INTEGRATION_LOG_ENTRY: Record<string, Schema> = {
+  ...logHead,
+  raw_payload: { description: 'The body as sent: its JSON value, or its text (a string) when it was not valid JSON; null without a body. A shortened value is a string.' },
+  mapped_payload: { description: 'The internal body validation saw (JSON); null without a body, for a body that was not a JSON object, or when mapping failed.' },
+  response_body: { description: 'The response body (JSON, in the caller\'s field names); null for HEAD and OPTIONS.' },
+  http_status: logHttpStatus!,
+  status: logStatus!,
+  error_code: logErrorCode!,
+  error_message: logErrorMessage!,
+  internal_id: logInternalId!,
+  duration_ms: logDuration!,
+  shortened_fields: logShortened!,
+};
 
 const SCHEMAS: Record<string, Schema> = {
   User: obj({
@@ -148,6 +188,8 @@ const SCHEMAS: Record<string, Schema> = {
     request_id: nullable({ type: 'string' }),
     client_ip: nullable({ type: 'string' }),
   }),
+  IntegrationLogSummary: obj(INTEGRATION_LOG_SUMMARY),
+  IntegrationLogEntry: obj(INTEGRATION_LOG_ENTRY),
   Pagination: obj({ limit: { type: 'integer', minimum: 1, maximum: 200 }, next_cursor: nullable({ type: 'string' }) }),
   Error: {
     type: 'object',
@@ -298,6 +340,25 @@ const OPERATIONS: Record<AdminOperation, OperationDoc> = {
     response: { status: 200, schema: list('SecurityEvent') },
   },
   listAuditEvents: { summary: 'Audit events, newest first', query: PAGE_PARAMS, response: { status: 200, schema: list('AuditEvent') } },
+  listIntegrationLogs: {
+    summary: 'Integration log entries, newest first, without the three payload fields (integration-logs.md §5)',
+    query: [
+      { name: 'partner', schema: { type: 'string' }, description: "a partner id (entries of that partner's keys), or `null` for entries of pass-through keys" },
+      { name: 'api_key', schema: { type: 'string' }, description: 'an API key id' },
+      { name: 'resource', schema: { type: 'string', enum: [...LOG_RESOURCES] }, description: 'one resource' },
+      { name: 'action', schema: { type: 'string', enum: [...LOG_ACTIONS] }, description: 'one action' },
+      { name: 'status', schema: { type: 'string', enum: [...LOG_STATUSES] }, description: 'one outcome category' },
+      { name: 'http_status', schema: { type: 'string', pattern: '^[1-5][0-9]{2}$' }, description: 'one HTTP status code' },
+      { name: 'request_id', schema: { type: 'string' }, description: "the request's X-Request-ID (exact)" },
+      { name: 'identifier', schema: { type: 'string' }, description: 'the decoded {identifier} of the URL (exact)' },
+      { name: 'internal_id', schema: { type: 'string' }, description: 'the id of the record the request created, read, updated or deleted' },
+      { name: 'created_after', schema: { type: 'string' }, description: 'at or after this datetime' },
+      { name: 'created_before', schema: { type: 'string' }, description: 'before this datetime' },
+      ...PAGE_PARAMS,
+    ],
+    response: { status: 200, schema: list('IntegrationLogSummary') },
+  },
+  getIntegrationLog: { summary: 'One integration log entry, with its payloads (integration-logs.md §2)', response: { status: 200, schema: single(ref('IntegrationLogEntry')) } },
 };
 
 const ERROR_RESPONSES: Record<string, string> = {

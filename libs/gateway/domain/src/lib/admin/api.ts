@@ -28,6 +28,7 @@ import type { PendingBody, RawRequest, RawResponse } from '../types';
 import type { AuditContext } from './audit';
 import { rotatedKeyName, validateKeyCreate, validateKeyUpdate } from './keys';
 import { mappingDefinition, mappingFilters, runPreview, TEMPLATE_VIEWS, templateBySlug, validateMappingCreate, validateMappingReplace, validatePreview } from './mappings';
+import { integrationLogFilters } from './integration-logs';
 import { PARTNER_MESSAGES, validatePartnerCreate, validatePartnerUpdate, type PartnerView } from './partners';
 import type { AdminStorePort, Page, PageRequest, PasswordHasher, SessionRecord, StoreRefusal, StoreResult, TenantRef } from './ports';
 import { allowedMethods, matchAdminRoute, roleAllows, UNSAFE_METHODS, type AdminMethod, type AdminOperation } from './routes';
@@ -627,6 +628,21 @@ const OPERATIONS: Record<AdminOperation, Handler> = {
     const { page, invalidCursor } = pageRequest(ctx, errors);
     if (Object.keys(errors).length > 0) return queryError(errors, invalidCursor);
     return listOutcome(await ctx.deps.store.listAuditEvents(ctx.tenant.id, page), page.limit);
+  },
+
+  listIntegrationLogs: async (ctx) => {
+    const errors: FieldErrors = {};
+    const filters = integrationLogFilters(ctx.query, errors);
+    const { page, invalidCursor } = pageRequest(ctx, errors);
+    if (Object.keys(errors).length > 0) return queryError(errors, invalidCursor);
+    return listOutcome(await ctx.deps.store.listIntegrationLogs(ctx.tenant.id, filters, page), page.limit);
+  },
+
+  getIntegrationLog: async (ctx, id) => {
+    // The entry is JSON text from the store (payloads up to 1 MiB each, never parsed again): the
+    // envelope is written around it.
+    const entry = await ctx.deps.store.getIntegrationLog(ctx.tenant.id, id!);
+    return entry === null ? notFound('Integration log entry', id!) : { status: 200, body: { raw: `{"success":true,"data":${entry}}` } };
   },
 };
 

@@ -9,6 +9,7 @@ import type { PartnerView } from './partners';
 import type { MappingFilters, MappingReplacement, MappingView, NewMapping } from './mappings';
 import type { AuditContext, AuditEventView } from './audit';
 import type { UserRole, UserView } from './users';
+import type { IntegrationLogFilters, IntegrationLogSummary } from './integration-logs';
 
 export interface TenantRef {
   id: string;
@@ -167,6 +168,14 @@ export interface AdminStorePort {
 
   listSecurityEvents(tenantId: string, filters: SecurityEventFilters, page: PageRequest): Promise<Page<SecurityEventView>>;
   listAuditEvents(tenantId: string, page: PageRequest): Promise<Page<AuditEventView>>;
+
+  /** One page of the tenant's integration-log entries, newest first, without the payloads. */
+  listIntegrationLogs(tenantId: string, filters: IntegrationLogFilters, page: PageRequest): Promise<Page<IntegrationLogSummary>>;
+  /**
+   * One whole entry of the tenant (integration-logs.md §2) as JSON text, composed from the stored
+   * payloads without parsing them again; null when the tenant has no such entry.
+   */
+  getIntegrationLog(tenantId: string, id: string): Promise<string | null>;
 }
 
 /** The password hasher (argon2id in the gateway). */

@@ -41,7 +41,9 @@ export type AdminOperation =
   | 'updateUser'
   | 'deleteUser'
   | 'listSecurityEvents'
-  | 'listAuditEvents';
+  | 'listAuditEvents'
+  | 'listIntegrationLogs'
+  | 'getIntegrationLog';
 
 export type AdminMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -72,6 +74,8 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   { path: 'users/{id}/', methods: { GET: 'getUser', PATCH: 'updateUser', DELETE: 'deleteUser' } },
   { path: 'security-events/', methods: { GET: 'listSecurityEvents' } },
   { path: 'audit-events/', methods: { GET: 'listAuditEvents' } },
+  { path: 'integration-logs/', methods: { GET: 'listIntegrationLogs' } },
+  { path: 'integration-logs/{id}/', methods: { GET: 'getIntegrationLog' } },
 ];
 
 /**
