@@ -318,7 +318,9 @@ export class LeasedKeyLimits implements KeyLimits {
       return Promise.resolve({ acquired: false, reason: 'queue_full' });
     }
     return new Promise<SlotDecision>((resolve, reject) => {
-      const waiter: Waiter = { since: this.clock.now(), resolve, reject, timer: null, contended: st.waiters.length > 0 };
+      // Contended: every slot it may hold is busy, or it queues behind requests that are.
+      const contended = st.held.size >= this.maxInFlight || (st.waiters.at(-1)?.contended ?? false);
+      const waiter: Waiter = { since: this.clock.now(), resolve, reject, timer: null, contended };
       waiter.timer = this.clock.setTimeout(() => this.timeOut(st, waiter), this.maxWaitMs);
       st.waiters.push(waiter);
       this.requestSlots(st);
@@ -431,7 +433,12 @@ export class LeasedKeyLimits implements KeyLimits {
   /** Claims slots for the waiters, unless a claim or a retry is already on its way. */
   private requestSlots(st: KeyState): void {
     if (st.claiming || st.pollTimer !== null || this.stopped) return;
-    void this.claim(st);
+    // After the current turn: requests arriving together share one claim.
+    st.claiming = true;
+    queueMicrotask(() => {
+      st.claiming = false;
+      void this.claim(st);
+    });
   }
 
   private async claim(st: KeyState): Promise<void> {
