@@ -7,7 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
 import { SERVICE_NAMES } from '@datamingle/contracts';
 import { buildDocsSite, buildOpenApiDocument } from '@datamingle/gateway-openapi';
-import { GatewayStore } from '@datamingle/gateway-infrastructure';
+import { createKeyLimits, GatewayStore, type LeasedKeyLimits } from '@datamingle/gateway-infrastructure';
 import { loadConfig, Logger, NestLoggerBridge, openReadModel, runMain, type PlatformConfig } from '@datamingle/platform';
 import { DEFAULT_DASHBOARD_DIR, loadDashboardSite } from './dashboard-site';
 import { AdminApi } from './admin/admin-api';
@@ -27,6 +27,8 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly http: GatewayHttpServer;
   private readonly usage: KeyUsage;
   private readonly securityEvents: SecurityEventRecorder;
+  /** Steps 6–7 across gateway instances: leases of concurrency slots renewed by a heartbeat, given back on shutdown. */
+  private readonly limits: LeasedKeyLimits;
 
   constructor(
     @Inject(CONFIG) private readonly config: PlatformConfig,
@@ -42,6 +44,9 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
       undefined,
       { processMetricsOf: 'gateway' },
     );
+    this.limits = createKeyLimits(ds, {
+      observer: metrics.keyLimitsObserver((operation, error) => logger.warn('key limits: background statement failed', { operation, error })),
+    });
     let secret = '';
     // Generated from the route table and the schemas in code, once per process.
     const openApi = buildOpenApiDocument();
@@ -55,6 +60,7 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
       metrics,
       securityEvents: this.securityEvents,
       logger,
+      limits: this.limits,
     });
     const readiness = createReadinessChecks(ds, this.clients);
     // The dashboard's built files (apps/dashboard/dist, `npm run build`), read once, served under /dashboard/.
@@ -96,12 +102,15 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
     await this.ready;
     this.usage.start();
     this.securityEvents.start();
+    this.limits.start();
     const port = await this.http.listen();
     this.logger.info('gateway listening', { port, base_domain: this.config.baseDomain });
   }
 
   async onModuleDestroy(): Promise<void> {
     await this.http.close();
+    // After the last response: every lease of this instance back to the other gateways at once.
+    await this.limits.stop().catch((error: unknown) => this.logger.warn('key limits: leases not released (they expire by themselves)', { error }));
     await this.usage.stop();
     await this.securityEvents.stop();
     await this.clients.close();

@@ -1,3 +1,4 @@
+import type { KeyLimitsObserver } from '@datamingle/gateway-infrastructure';
 import { mergeExpositions, MetricsRegistry, within, type Counter, type MetricsRegistryOptions, type Gauge, type Histogram } from '@datamingle/platform';
 
 /** A service whose metrics the gateway's /metrics includes. */
@@ -24,6 +25,11 @@ export class Metrics {
   private readonly serviceUp: Gauge;
   private readonly dropped: Counter;
   private readonly bodyBytes: Gauge;
+  private readonly throttled: Counter;
+  private readonly slotQueued: Counter;
+  private readonly slotWait: Histogram;
+  private readonly slotAcquired: Counter;
+  private readonly slotRoundTrips: Counter;
   private bodyBytesSource: () => number = () => 0;
 
   constructor(
@@ -46,6 +52,29 @@ export class Metrics {
     this.bodyBytes = this.registry.gauge(
       'datamingle_gateway_body_bytes_buffered',
       'Bytes of request bodies the gateway holds in memory now (budget: GATEWAY_BODY_BUFFER_BYTES).',
+    );
+    // Per-key limits (limits-and-versioning.md §3–§4, KeyLimits).
+    this.throttled = this.registry.counter('datamingle_gateway_rate_limited_total', 'Requests refused by their key\'s rate limit (429 RATE_LIMITED).');
+    this.slotQueued = this.registry.counter(
+      'datamingle_gateway_key_queue_total',
+      'Requests that waited for a concurrency slot of their key (all 50 busy), by outcome: acquired, queue_timeout (503 after 30 s), queue_full (503 at once).',
+      ['outcome'],
+    );
+    this.slotWait = this.registry.histogram(
+      'datamingle_gateway_key_queue_wait_seconds',
+      'Time requests waited for a concurrency slot of their key (requests that waited only), by outcome.',
+      ['outcome'],
+      [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30],
+    );
+    this.slotAcquired = this.registry.counter(
+      'datamingle_gateway_key_slots_acquired_total',
+      'Concurrency slots taken: source=local (a slot this gateway already leased, no database round trip) or database (after a claim).',
+      ['source'],
+    );
+    this.slotRoundTrips = this.registry.counter(
+      'datamingle_gateway_key_slot_round_trips_total',
+      'Statements of the concurrency-slot leases sent to the database, by operation (claim, release, renew).',
+      ['operation'],
     );
     this.serviceUp = this.registry.gauge(
       'datamingle_service_metrics_up',
@@ -71,6 +100,20 @@ export class Metrics {
 
   observeServiceCall(service: string, pattern: string, seconds: number): void {
     this.serviceLatency.observe({ service, pattern }, seconds);
+  }
+
+  /** What KeyLimits reports, counted here. */
+  keyLimitsObserver(onBackgroundError?: KeyLimitsObserver['backgroundError']): KeyLimitsObserver {
+    return {
+      throttled: () => this.throttled.inc({}),
+      slotAcquired: (source) => this.slotAcquired.inc({ source }),
+      queued: (outcome, seconds) => {
+        this.slotQueued.inc({ outcome });
+        if (outcome !== 'queue_full') this.slotWait.observe({ outcome }, seconds);
+      },
+      roundTrip: (operation) => this.slotRoundTrips.inc({ operation }),
+      ...(onBackgroundError ? { backgroundError: onBackgroundError } : {}),
+    };
   }
 
   /** The gateway's own metrics and those of every service that answers in time, one HELP and TYPE per family. */

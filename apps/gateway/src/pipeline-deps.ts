@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { SERVICE_NAMES } from '@datamingle/contracts';
 import { LruCache } from '@datamingle/kernel';
-import { hashApiKey, ServiceUnavailableError, type KeyRecord, type PipelineDeps } from '@datamingle/gateway-domain';
+import { hashApiKey, ServiceUnavailableError, type KeyLimits, type KeyRecord, type PipelineDeps } from '@datamingle/gateway-domain';
 import type { GatewayStore } from '@datamingle/gateway-infrastructure';
 import { isUnavailable, type Logger, type ReadinessCheck } from '@datamingle/platform';
 import type { KeyUsage } from './key-usage';
@@ -24,6 +24,8 @@ export interface PipelineDepsParts {
   metrics: Pick<Metrics, 'observeServiceCall'>;
   securityEvents: Pick<SecurityEventRecorder, 'record'>;
   logger: Pick<Logger, 'error'>;
+  /** Steps 6–7: the per-key rate limit and concurrency slots shared by every gateway instance. */
+  limits?: KeyLimits;
 }
 
 /** Stored mappings kept per gateway process (a few KiB each at most 256 KiB; keyed by immutable version). */
@@ -73,6 +75,15 @@ export function createPipelineDeps(parts: PipelineDepsParts): PipelineDeps {
       securityEvents.record(e);
     },
     onUnexpectedError: (error, requestId) => logger.error('request failed', { request_id: requestId, error }),
+    ...(parts.limits ? { limits: limitsOnGatewayDatabase(parts.limits) } : {}),
+  };
+}
+
+/** KeyLimits whose database failures become ServiceUnavailableError (503 + Retry-After), like the key lookup's. */
+function limitsOnGatewayDatabase(limits: KeyLimits): KeyLimits {
+  return {
+    takeToken: (keyId, ratePerSecond) => fromGatewayDatabase(() => limits.takeToken(keyId, ratePerSecond)),
+    acquireSlot: (keyId) => fromGatewayDatabase(() => limits.acquireSlot(keyId)),
   };
 }
 
