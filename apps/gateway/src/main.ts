@@ -8,6 +8,7 @@ import type { DataSource } from 'typeorm';
 import { SERVICE_NAMES } from '@datamingle/contracts';
 import { buildDocsSite, buildOpenApiDocument } from '@datamingle/gateway-openapi';
 import { createKeyLimits, GatewayStore, type LeasedKeyLimits } from '@datamingle/gateway-infrastructure';
+import { IntegrationLogMaintenance, IntegrationLogStore } from '@datamingle/gateway-infrastructure';
 import { loadConfig, Logger, NestLoggerBridge, openReadModel, runMain, type PlatformConfig } from '@datamingle/platform';
 import { DEFAULT_DASHBOARD_DIR, loadDashboardSite } from './dashboard-site';
 import { AdminApi } from './admin/admin-api';
@@ -15,6 +16,7 @@ import { GatewayHttpServer } from './http-server';
 import { KeyUsage } from './key-usage';
 import { Metrics } from './metrics';
 import { createPipelineDeps, createReadinessChecks } from './pipeline-deps';
+import { IntegrationLogWriter } from './integration-log-writer';
 import { SecurityEventRecorder } from './security-events';
 import { ServiceClients } from './service-clients';
 
@@ -29,6 +31,9 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly securityEvents: SecurityEventRecorder;
   /** Steps 6–7 across gateway instances: leases of concurrency slots renewed by a heartbeat, given back on shutdown. */
   private readonly limits: LeasedKeyLimits;
+  /** The integration log: entries batched into gateway.integration_logs; its partitions and purge. */
+  private readonly integrationLog: IntegrationLogWriter;
+  private readonly logMaintenance: IntegrationLogMaintenance;
 
   constructor(
     @Inject(CONFIG) private readonly config: PlatformConfig,
@@ -44,6 +49,14 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
       undefined,
       { processMetricsOf: 'gateway' },
     );
+    const logStore = new IntegrationLogStore(ds);
+    this.integrationLog = new IntegrationLogWriter(logStore, logger, {
+      observer: metrics.integrationLogObserver(() => {
+        const s = this.integrationLog.stats();
+        return { lagSeconds: this.integrationLog.lagMs() / 1000, queued: s.queued, bufferedBytes: s.bufferedBytes };
+      }),
+    });
+    this.logMaintenance = new IntegrationLogMaintenance(logStore, logger);
     this.limits = createKeyLimits(ds, {
       observer: metrics.keyLimitsObserver((operation, error) => logger.warn('key limits: background statement failed', { operation, error })),
     });
@@ -59,6 +72,7 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
       clients: this.clients,
       metrics,
       securityEvents: this.securityEvents,
+      integrationLog: this.integrationLog,
       logger,
       limits: this.limits,
     });
@@ -103,6 +117,9 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
     this.usage.start();
     this.securityEvents.start();
     this.limits.start();
+    this.integrationLog.start();
+    // Partitions of today and the next days before the first request (never rejects; retried later on failure).
+    await this.logMaintenance.start();
     const port = await this.http.listen();
     this.logger.info('gateway listening', { port, base_domain: this.config.baseDomain });
   }
@@ -113,6 +130,9 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
     await this.limits.stop().catch((error: unknown) => this.logger.warn('key limits: leases not released (they expire by themselves)', { error }));
     await this.usage.stop();
     await this.securityEvents.stop();
+    // After the last response: what the writer holds is written (bounded wait).
+    await this.integrationLog.stop();
+    await this.logMaintenance.stop();
     await this.clients.close();
     await this.ds.destroy();
   }

@@ -1,5 +1,6 @@
 import type { KeyLimitsObserver } from '@datamingle/gateway-infrastructure';
 import { mergeExpositions, MetricsRegistry, within, type Counter, type MetricsRegistryOptions, type Gauge, type Histogram } from '@datamingle/platform';
+import type { IntegrationLogWriterObserver } from './integration-log-writer';
 
 /** A service whose metrics the gateway's /metrics includes. */
 export interface ServiceMetricsSource {
@@ -91,6 +92,36 @@ export class Metrics {
 
   observeDroppedConnection(): void {
     this.dropped.inc({});
+  }
+
+  /**
+   * The integration log writer's metrics (integration-logs.md §1): entries written, write
+   * failures (each retried), entries dropped by reason, write latency, and — read at scrape time —
+   * the lag (age of the oldest entry not yet written), the queue and its bytes.
+   */
+  integrationLogObserver(state: () => { lagSeconds: number; queued: number; bufferedBytes: number }): IntegrationLogWriterObserver {
+    const written = this.registry.counter('datamingle_integration_log_entries_written_total', 'Integration log entries stored.');
+    const failures = this.registry.counter('datamingle_integration_log_write_failures_total', 'Failed integration log writes (the batch is retried with backoff).');
+    const dropped = this.registry.counter(
+      'datamingle_integration_log_entries_dropped_total',
+      'Integration log entries not stored, by reason: budget (the writer held its byte budget), rejected (refused by the database alone), shutdown (not written before the gateway stopped).',
+      ['reason'],
+    );
+    const latency = this.registry.histogram('datamingle_integration_log_write_duration_seconds', 'Duration of one batched integration log INSERT.');
+    const lag = this.registry.gauge('datamingle_integration_log_lag_seconds', 'Age of the oldest integration log entry not yet written (0 when none waits).');
+    const queued = this.registry.gauge('datamingle_integration_log_queued_entries', 'Integration log entries waiting to be written.');
+    const bytes = this.registry.gauge('datamingle_integration_log_buffered_bytes', 'Bytes (UTF-16 units of payload text) of the integration log entries held in memory.');
+    lag.addCollector(() => [{ labels: {}, value: state().lagSeconds }]);
+    queued.addCollector(() => [{ labels: {}, value: state().queued }]);
+    bytes.addCollector(() => [{ labels: {}, value: state().bufferedBytes }]);
+    return {
+      written: (n, seconds) => {
+        written.inc({}, n);
+        latency.observe({}, seconds);
+      },
+      failed: () => failures.inc({}),
+      dropped: (reason, n) => dropped.inc({ reason }, n),
+    };
   }
 
   /** Where the scrape reads the bytes of bodies held. */

@@ -23,6 +23,8 @@ export interface PipelineDepsParts {
   clients: Pick<ServiceClients, 'dispatch'>;
   metrics: Pick<Metrics, 'observeServiceCall'>;
   securityEvents: Pick<SecurityEventRecorder, 'record'>;
+  /** The integration log's writer (integration-logs.md: batched, asynchronous, never fails a request). */
+  integrationLog?: PipelineDeps['integrationLog'];
   logger: Pick<Logger, 'error'>;
   /** Steps 6–7: the per-key rate limit and concurrency slots shared by every gateway instance. */
   limits?: KeyLimits;
@@ -76,6 +78,7 @@ export function createPipelineDeps(parts: PipelineDepsParts): PipelineDeps {
     },
     onUnexpectedError: (error, requestId) => logger.error('request failed', { request_id: requestId, error }),
     ...(parts.limits ? { limits: limitsOnGatewayDatabase(parts.limits) } : {}),
+    ...(parts.integrationLog ? { integrationLog: parts.integrationLog } : {}),
   };
 }
 

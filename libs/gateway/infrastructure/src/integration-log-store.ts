@@ -45,7 +45,6 @@ export function uuidV7Time(id: string): number | null {
 }
 
 /** PostgreSQL text cannot hold U+0000: it becomes U+FFFD in the text columns. */
-// eslint-disable-next-line no-control-regex
 const cleanText = (s: string): string => (s.includes('\u0000') ? s.replace(/\u0000/g, '\uFFFD') : s);
 const cleanOrNull = (s: string | null): string | null => (s === null ? null : cleanText(s));
 

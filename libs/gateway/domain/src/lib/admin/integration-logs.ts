@@ -63,7 +63,6 @@ const shown = (v: string) => [...v].slice(0, 200).join('');
 
 /** Whether `v` can be stored and compared as PostgreSQL text (no U+0000, no unpaired surrogate). */
 function isStorableText(v: string): boolean {
-  // eslint-disable-next-line no-control-regex
   return !/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(v);
 }
 
