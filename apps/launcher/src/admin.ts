@@ -17,7 +17,15 @@ import {
   validatePartnerCreate,
   type PartnerView,
 } from '@datamingle/gateway-domain';
-import { AdminError, AdminStore, Argon2idPasswordHasher, GatewayStore } from '@datamingle/gateway-infrastructure';
+import {
+  AdminError,
+  AdminStore,
+  Argon2idPasswordHasher,
+  DEFAULT_LOG_RETENTION_DAYS,
+  GatewayStore,
+  IntegrationLogStore,
+  MAX_LOG_RETENTION_DAYS,
+} from '@datamingle/gateway-infrastructure';
 import { loadConfig, openEventStore, type PlatformConfig } from '@datamingle/platform';
 import type { DataSource } from 'typeorm';
 import { PRODUCT_COLUMNS, productProjectionSpec } from '@datamingle/catalog-infrastructure';
@@ -86,6 +94,7 @@ const out = (value: unknown): void => void process.stdout.write(JSON.stringify(v
 
 const USAGE = `usage: npm run -s admin -- <command>
   tenant create <slug> [--name NAME] | tenant list | tenant disable <slug> | tenant enable <slug>
+  tenant update <slug> --log-retention-days N   (integration log retention, 90-3650 days; default 90)
   key create --tenant <slug> --name <name> [--scopes a,b] [--expires-at ISO8601] [--rate-limit N] [--partner <partner id or name>]
   key list --tenant <slug> | key revoke|activate|delete --tenant <slug> <key-id>
   key update --tenant <slug> <key-id> [--scopes a,b] [--expires-at ISO8601|none]
@@ -192,8 +201,20 @@ async function run(argv: string[], store: GatewayStore, ds: DataSource): Promise
   if (group === 'user') return runUser(command, rest, ds, store);
   if (group === 'partner') return runPartner(command, rest, ds, store);
   if (group === 'tenant') {
-    const p = parseArgs(rest, ['name']);
+    const p = parseArgs(rest, ['name', 'log-retention-days']);
     switch (command) {
+      case 'update': {
+        const tenant = await store.getTenant(tenantSlug(p.positional[0]));
+        const raw = p.flags.get('log-retention-days');
+        if (raw === undefined) throw new UsageError('tenant update needs --log-retention-days N');
+        if (!/^[0-9]+$/.test(raw) || Number(raw) < DEFAULT_LOG_RETENTION_DAYS || Number(raw) > MAX_LOG_RETENTION_DAYS) {
+          throw new UsageError(`--log-retention-days must be a whole number of days from ${DEFAULT_LOG_RETENTION_DAYS} to ${MAX_LOG_RETENTION_DAYS}`);
+        }
+        // The next daily purge applies it (integration-logs.md §4); the change is audited.
+        const days = await new IntegrationLogStore(ds).setLogRetentionDays(tenant.id, Number(raw), CLI_AUDIT);
+        if (days === null) throw new AdminError(`tenant '${tenant.slug}' does not exist`);
+        return out({ ...tenant, log_retention_days: days });
+      }
       case 'create': {
         const slug = tenantSlug(p.positional[0]);
         const name = p.flags.get('name') ?? slug;

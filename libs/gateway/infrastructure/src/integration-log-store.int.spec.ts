@@ -227,7 +227,11 @@ describe('IntegrationLogStore on PostgreSQL', () => {
 
     beforeAll(async () => {
       old = await gateway.createTenant('longkeep', 'Long Keep');
-      expect(await logs.setLogRetentionDays(old.id, 120)).toBe(true);
+      expect(await logs.setLogRetentionDays(old.id, 120)).toBe(120);
+      expect(await logs.logRetentionDays(old.id)).toBe(120);
+      expect(await logs.logRetentionDays(acme.id)).toBe(90);
+      const audit = await owner.query(`SELECT action, changes FROM gateway.audit_events WHERE tenant_id = $1 AND action = 'settings.updated'`, [old.id]);
+      expect(audit).toEqual([{ action: 'settings.updated', changes: { log_retention_days: [90, 120] } }]);
       await expect(logs.setLogRetentionDays(old.id, 89)).rejects.toThrow(RangeError);
       const first = new Date(now - 130 * DAY);
       await logs.createPartitions(first, 62);

@@ -13,8 +13,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import type { IntegrationLogEntry, IntegrationLogFilters, IntegrationLogSummary, LoggedPayload, Page, PageRequest } from '@datamingle/gateway-domain';
+import { auditEvent, CLI_AUDIT, type AuditContext, type IntegrationLogEntry, type IntegrationLogFilters, type IntegrationLogSummary, type LoggedPayload, type Page, type PageRequest } from '@datamingle/gateway-domain';
 import { poolOf } from '@datamingle/read-model';
+import { inTransaction, insertAuditEvent } from './audit-sql';
 
 const DAY_MS = 86_400_000;
 
@@ -250,13 +251,31 @@ export class IntegrationLogStore {
     return rows[0] ? (rows[0]['entry'] as string) : null;
   }
 
-  /** Sets a tenant's retention (days, 90 to 3650); false when the tenant does not exist. */
-  async setLogRetentionDays(tenantId: string, days: number): Promise<boolean> {
+  /**
+   * Sets a tenant's log retention (whole days, 90 to 3650) with its audit event (`settings.updated`,
+   * same transaction; none when unchanged). Resolves the retention now set, or null when the tenant
+   * does not exist.
+   */
+  async setLogRetentionDays(tenantId: string, days: number, audit: AuditContext = CLI_AUDIT): Promise<number | null> {
     if (!Number.isInteger(days) || days < DEFAULT_LOG_RETENTION_DAYS || days > MAX_LOG_RETENTION_DAYS) {
       throw new RangeError(`log retention must be a whole number of days from ${DEFAULT_LOG_RETENTION_DAYS} to ${MAX_LOG_RETENTION_DAYS}`);
     }
-    const r = await this.pool.query(`UPDATE gateway.tenants SET log_retention_days = $2 WHERE id = $1`, [tenantId, days]);
-    return (r.rowCount ?? 0) > 0;
+    return inTransaction(this.pool, async (q) => {
+      const before = await q.query(`SELECT id, slug, log_retention_days FROM gateway.tenants WHERE id = $1 FOR UPDATE`, [tenantId]);
+      const row = before.rows[0];
+      if (!row) return null;
+      if (row.log_retention_days !== days) {
+        await q.query(`UPDATE gateway.tenants SET log_retention_days = $2 WHERE id = $1`, [tenantId, days]);
+        await insertAuditEvent(q, tenantId, auditEvent(audit, 'settings.updated', { type: 'settings', id: tenantId, name: row.slug }, { log_retention_days: [row.log_retention_days, days] }));
+      }
+      return days;
+    });
+  }
+
+  /** A tenant's log retention in days, or null when the tenant does not exist. */
+  async logRetentionDays(tenantId: string): Promise<number | null> {
+    const { rows } = await this.pool.query(`SELECT log_retention_days FROM gateway.tenants WHERE id = $1`, [tenantId]);
+    return rows[0] ? Number(rows[0].log_retention_days) : null;
   }
 
   /**
