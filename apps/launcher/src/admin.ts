@@ -90,6 +90,15 @@ function futureDate(value: string, flag: string): Date {
   return d;
 }
 
+/** `--rate-limit`: requests per second, 1-10000 (limits-and-versioning.md §4); `none` (update only) removes the limit. */
+function rateLimitFlag(raw: string, noneAllowed: boolean): number | null {
+  if (noneAllowed && raw === 'none') return null;
+  if (!/^[0-9]+$/.test(raw) || Number(raw) < 1 || Number(raw) > 10_000) {
+    throw new UsageError(`--rate-limit must be an integer from 1 to 10000${noneAllowed ? " or 'none'" : ''}`);
+  }
+  return Number(raw);
+}
+
 const out = (value: unknown): void => void process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 
 const USAGE = `usage: npm run -s admin -- <command>
@@ -97,7 +106,7 @@ const USAGE = `usage: npm run -s admin -- <command>
   tenant update <slug> --log-retention-days N   (integration log retention, 90-3650 days; default 90)
   key create --tenant <slug> --name <name> [--scopes a,b] [--expires-at ISO8601] [--rate-limit N] [--partner <partner id or name>]
   key list --tenant <slug> | key revoke|activate|delete --tenant <slug> <key-id>
-  key update --tenant <slug> <key-id> [--scopes a,b] [--expires-at ISO8601|none]
+  key update --tenant <slug> <key-id> [--scopes a,b] [--expires-at ISO8601|none] [--rate-limit N|none]
   partner create --tenant <slug> --name <name> [--template <slug>] [--default-identifier-field F] | partner list --tenant <slug>
   user create --tenant <slug> --email <email> [--name NAME] [--role admin|viewer] --password-stdin
   user list --tenant <slug> | user disable|enable --tenant <slug> <email>
@@ -239,12 +248,7 @@ async function run(argv: string[], store: GatewayStore, ds: DataSource): Promise
         const scopes = canonicalizeScopes(scopesFlag === undefined ? undefined : scopesFlag.split(',').map((s) => s.trim()).filter(Boolean));
         if (!scopes.ok) throw new UsageError(`--scopes: ${scopes.error.value !== undefined ? `'${String(scopes.error.value)}': ` : ''}${scopes.error.message}`);
         const expiresAt = p.flags.has('expires-at') ? futureDate(p.flags.get('expires-at')!, 'expires-at') : null;
-        let rateLimit: number | null = null;
-        if (p.flags.has('rate-limit')) {
-          const raw = p.flags.get('rate-limit')!;
-          if (!/^[0-9]+$/.test(raw) || Number(raw) < 1 || Number(raw) > 10_000) throw new UsageError('--rate-limit must be an integer from 1 to 10000');
-          rateLimit = Number(raw);
-        }
+        const rateLimit = p.flags.has('rate-limit') ? rateLimitFlag(p.flags.get('rate-limit')!, false) : null;
         let partnerId: string | null = null;
         if (p.flags.has('partner')) {
           const wanted = required(p, 'partner');
@@ -287,7 +291,14 @@ async function run(argv: string[], store: GatewayStore, ds: DataSource): Promise
           const raw = p.flags.get('expires-at')!;
           view = await store.setKeyExpiry(tenant, id, raw === 'none' ? null : futureDate(raw, 'expires-at'));
         }
-        if (!view) throw new UsageError('key update needs --scopes or --expires-at');
+        if (p.flags.has('rate-limit')) {
+          // limits-and-versioning.md §4: applies from the key's next request, on every gateway.
+          const rateLimitPerSecond = rateLimitFlag(p.flags.get('rate-limit')!, true);
+          const changed = await new AdminStore(ds).updateKey((await store.getTenant(tenant)).id, id, { rateLimitPerSecond }, CLI_AUDIT);
+          if (!changed.ok) throw new AdminError(`key '${id}' does not exist in tenant '${tenant}'`);
+          view = changed.value;
+        }
+        if (!view) throw new UsageError('key update needs --scopes, --expires-at or --rate-limit');
         return out(view);
       }
     }
