@@ -49,6 +49,35 @@ export interface SecurityEvent {
   last_at?: string;
 }
 
+/** An integration log entry in the list (integration-logs.md §2 without the three payloads). */
+export interface IntegrationLogSummary {
+  id: string;
+  created_at: string;
+  request_id: string;
+  partner: { id: string; name: string } | null;
+  api_key: { id: string; name: string };
+  resource: string | null;
+  action: string | null;
+  identifier: string | null;
+  method: string;
+  path: string;
+  query_string: string;
+  http_status: number;
+  status: string;
+  error_code: string | null;
+  error_message: string | null;
+  internal_id: string | null;
+  duration_ms: number;
+  shortened_fields: string[];
+}
+
+/** A whole entry (`GET integration-logs/{id}/`): payloads as the JSON values (or strings) stored. */
+export interface IntegrationLogEntry extends IntegrationLogSummary {
+  raw_payload: unknown;
+  mapped_payload: unknown;
+  response_body: unknown;
+}
+
 /** custom-integrations.md §1.1. */
 export interface Partner {
   id: string;

@@ -6,7 +6,7 @@ import { ApiError } from './api';
 import { HOME } from './navigation';
 import { Layout, RequireSession } from './layout';
 import { ApiKeysScreen } from './screens/api-keys';
-import { LaterScreen } from './screens/later';
+import { IntegrationLogsScreen } from './screens/integration-logs';
 import { NotFoundScreen } from './screens/not-found';
 import { PartnerScreen, PartnersScreen } from './screens/partners';
 import { SecurityScreen } from './screens/security';
@@ -43,10 +43,7 @@ const router = createBrowserRouter(
         { path: 'settings/api-keys', element: <ApiKeysScreen /> },
         { path: 'partners', element: <PartnersScreen /> },
         { path: 'partners/:id', element: <PartnerScreen /> },
-        {
-          path: 'integration-logs',
-          element: <LaterScreen title="Integration logs" what="The integration logs" meanwhile="Until then, refused requests are listed under Security." />,
-        },
+        { path: 'integration-logs', element: <IntegrationLogsScreen /> },
         { path: 'security', element: <SecurityScreen /> },
         { path: 'settings/users', element: <UsersScreen /> },
         { path: 'settings/workspace', element: <WorkspaceScreen /> },

@@ -3,7 +3,8 @@
  * **New partner** (name + the template picker, from `GET templates/`). A partner's page has the tabs
  * **API keys** (its keys; Create key makes a key of this partner), **Field mapping** (its mappings:
  * screens/field-mapping.tsx; a template's mappings are there from the partner's creation) and
- * **Logs** (arrives with the integration logs issue). Viewers see no write controls.
+ * **Logs** (the integration log entries of its keys: screens/integration-logs.tsx). Viewers see no
+ * write controls.
  */
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -14,6 +15,7 @@ import { usePages } from '../paging';
 import { useCanWrite } from '../session';
 import { ConfirmDialog, ErrorNote, FormActions, formatDateTime, LoadMore, ModalDialog, ScreenHeader, SelectField } from '../ui';
 import { KeysPanel, PARTNERS } from './api-keys';
+import { LogsPanel } from './integration-logs';
 import { FieldMappingPanel } from './field-mapping';
 import { NotFoundScreen } from './not-found';
 
@@ -209,7 +211,7 @@ export function PartnerScreen() {
             <FieldMappingPanel partner={p} />
           </TabPanel>
           <TabPanel id="logs" className="tab-panel">
-            <p className="note">Logs come with the integration logs issue: this partner's requests and responses. Until then, refused requests are listed under Security.</p>
+            <LogsPanel partner={p} />
           </TabPanel>
         </Tabs>
       ) : null}
