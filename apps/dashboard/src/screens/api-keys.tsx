@@ -1,6 +1,8 @@
 /**
  * API Keys (admin.md §6): the tenant's keys (cursor-paged), Create key → the key shown once with
- * Copy, and per key Revoke / Activate, Rotate and Delete (with confirmation). Viewers see the
+ * Copy, and per key Set rate limit, Revoke / Activate, Rotate and Delete (with confirmation). The
+ * rate limit (limits-and-versioning.md §4) is optional at creation and changes with the next
+ * request of the key. Viewers see the
  * table only. A partner's page shows the same list for that partner's keys (`KeysPanel`), where
  * Create key makes a key of that partner.
  */
@@ -30,6 +32,7 @@ import {
 } from 'react-aria-components';
 import { getPage, messageOf, send, type ApiKey, type CreatedApiKey, type Partner } from '../api';
 import { ALL_INTEGRATIONS, describeScopes, RESOURCES, scopesOf, type ResourceName } from '../scopes';
+import { describeRateLimit, MAX_RATE_LIMIT, MIN_RATE_LIMIT, rateLimitValue } from '../rate-limit';
 import { useCanWrite } from '../session';
 import { usePages } from '../paging';
 import { ConfirmDialog, ErrorNote, FormActions, formatDateTime, LoadMore, ModalDialog, ScreenHeader, SelectField } from '../ui';
@@ -51,6 +54,7 @@ export function KeysPanel({ partner }: { partner?: Partner }) {
   const [creating, setCreating] = useState(false);
   const [shown, setShown] = useState<CreatedApiKey | null>(null);
   const [deleting, setDeleting] = useState<ApiKey | null>(null);
+  const [limiting, setLimiting] = useState<ApiKey | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: KEYS });
 
   const toggle = useMutation({
@@ -97,6 +101,7 @@ export function KeysPanel({ partner }: { partner?: Partner }) {
             <Column>Scopes</Column>
             <Column>Partner</Column>
             <Column>Expires</Column>
+            <Column>Rate limit</Column>
             <Column>Status</Column>
             <Column>Last used</Column>
             {canWrite ? <Column>Actions</Column> : null}
@@ -111,11 +116,13 @@ export function KeysPanel({ partner }: { partner?: Partner }) {
                 <Cell data-label="Scopes">{describeScopes(key.scopes)}</Cell>
                 <Cell data-label="Partner">{key.partner ? (partners.get(key.partner) ?? key.partner) : 'None'}</Cell>
                 <Cell data-label="Expires">{formatDateTime(key.expires_at, 'Never')}</Cell>
+                <Cell data-label="Rate limit">{describeRateLimit(key.rate_limit_per_second)}</Cell>
                 <Cell data-label="Status">{statusOf(key)}</Cell>
                 <Cell data-label="Last used">{formatDateTime(key.last_used_at, 'Never')}</Cell>
                 {canWrite ? (
                   <Cell data-label="Actions">
                     <div className="row-actions">
+                      <Button onPress={() => setLimiting(key)}>Set rate limit</Button>
                       <Button onPress={() => toggle.mutate(key)} isPending={toggle.isPending && toggle.variables?.id === key.id}>
                         {key.is_active ? 'Revoke' : 'Activate'}
                       </Button>
@@ -148,6 +155,14 @@ export function KeysPanel({ partner }: { partner?: Partner }) {
             }}
           />
           <KeyShownOnce created={shown} onClose={() => setShown(null)} />
+          <RateLimitDialog
+            apiKey={limiting}
+            onClose={() => setLimiting(null)}
+            onSaved={() => {
+              setLimiting(null);
+              void refresh();
+            }}
+          />
           <ConfirmDialog
             title="Delete key"
             isOpen={deleting !== null}
@@ -200,6 +215,7 @@ function CreateKeyDialog({ partner: fixedPartner, isOpen, onClose, onCreated }: 
   const [perResource, setPerResource] = useState<Partial<Record<ResourceName, string[]>>>({});
   const [expiresOn, setExpiresOn] = useState('');
   const [partner, setPartner] = useState<string>('none');
+  const [rateLimit, setRateLimit] = useState('');
   const [scopeError, setScopeError] = useState<string | null>(null);
   const create = useMutation({
     mutationFn: (body: Record<string, unknown>) => send<CreatedApiKey>('POST', 'api-keys/', body),
@@ -214,6 +230,7 @@ function CreateKeyDialog({ partner: fixedPartner, isOpen, onClose, onCreated }: 
     setPerResource({});
     setExpiresOn('');
     setPartner('none');
+    setRateLimit('');
     setScopeError(null);
     create.reset();
   };
@@ -229,6 +246,8 @@ function CreateKeyDialog({ partner: fixedPartner, isOpen, onClose, onCreated }: 
     const body: Record<string, unknown> = { name: name.trim(), scopes };
     // The end of the chosen day (UTC): a key "expiring on 2027-04-16" works through that day.
     if (expiresOn) body['expires_at'] = `${expiresOn}T23:59:59Z`;
+    const limit = rateLimitValue(rateLimit);
+    if (limit !== null) body['rate_limit_per_second'] = limit;
     if (fixedPartner) body['partner'] = fixedPartner.id;
     else if (partner !== 'none') body['partner'] = partner;
     create.mutate(body);
@@ -296,6 +315,8 @@ function CreateKeyDialog({ partner: fixedPartner, isOpen, onClose, onCreated }: 
           <FieldError />
         </TextField>
 
+        <RateLimitField value={rateLimit} onChange={setRateLimit} />
+
         {fixedPartner ? (
           <p className="note">
             Partner: <strong>{fixedPartner.name}</strong> (fixed for the key's life).
@@ -330,7 +351,65 @@ function CreateKeyDialog({ partner: fixedPartner, isOpen, onClose, onCreated }: 
 function fieldErrors(error: unknown): Record<string, string[]> {
   const details = (error as { details?: Record<string, string[]> } | null)?.details;
   if (!details) return {};
-  return Object.fromEntries(Object.entries(details).filter(([k]) => ['name', 'expires_at', 'partner'].includes(k)));
+  return Object.fromEntries(Object.entries(details).filter(([k]) => ['name', 'expires_at', 'partner', 'rate_limit_per_second'].includes(k)));
+}
+
+/** "Rate limit (requests per second)": empty = no rate limit. */
+function RateLimitField({ value, onChange, autoFocus }: { value: string; onChange: (value: string) => void; autoFocus?: boolean }) {
+  return (
+    <TextField name="rate_limit_per_second" value={value} onChange={onChange} autoFocus={autoFocus}>
+      <Label>Rate limit (requests per second)</Label>
+      <Input inputMode="numeric" />
+      <Text slot="description">
+        Optional, {MIN_RATE_LIMIT}–{MAX_RATE_LIMIT.toLocaleString('en-US')}. Leave empty for no rate limit. Requests above it are answered 429 RATE_LIMITED.
+      </Text>
+      <FieldError />
+    </TextField>
+  );
+}
+
+/** Set rate limit: changes (or removes) a key's rate limit; it applies from the key's next request. */
+function RateLimitDialog({ apiKey, onClose, onSaved }: { apiKey: ApiKey | null; onClose: () => void; onSaved: () => void }) {
+  const [text, setText] = useState<string | null>(null);
+  const save = useMutation({
+    mutationFn: ({ id, limit }: { id: string; limit: number | string | null }) => send<ApiKey>('PATCH', `api-keys/${id}/`, { rate_limit_per_second: limit }),
+    onSuccess: () => {
+      setText(null);
+      onSaved();
+    },
+  });
+  const close = () => {
+    setText(null);
+    save.reset();
+    onClose();
+  };
+  const value = text ?? (apiKey?.rate_limit_per_second == null ? '' : String(apiKey.rate_limit_per_second));
+  return (
+    <ModalDialog title="Set rate limit" isOpen={apiKey !== null} onOpenChange={(open) => !open && close()}>
+      {apiKey ? (
+        <Form
+          className="form"
+          onSubmit={(e: FormEvent<HTMLFormElement>) => {
+            e.preventDefault();
+            save.mutate({ id: apiKey.id, limit: rateLimitValue(value) });
+          }}
+          validationErrors={fieldErrors(save.error)}
+        >
+          <p className="note">
+            Key <strong>{apiKey.name}</strong> ({apiKey.prefix}…). The change applies from its next request, on every gateway.
+          </p>
+          <RateLimitField value={value} onChange={setText} autoFocus />
+          <FormActions
+            error={save.error}
+            hasFieldErrors={Object.keys(fieldErrors(save.error)).length > 0}
+            isPending={save.isPending}
+            onCancel={close}
+            submitLabel="Save"
+          />
+        </Form>
+      ) : null}
+    </ModalDialog>
+  );
 }
 
 function tomorrow(): string {
