@@ -104,6 +104,29 @@ describe('createPipelineDeps', () => {
   });
 });
 
+describe('createPipelineDeps: the per-key limits', () => {
+  const down = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+
+  it('passes the decisions of KeyLimits through, and has no limits without one', async () => {
+    const release = () => undefined;
+    const limits = {
+      takeToken: async (keyId: string, rate: number) => ({ allowed: true as const, limit: rate, remaining: keyId === 'k' ? 4 : 0 }),
+      acquireSlot: async () => ({ acquired: true as const, release }),
+    };
+    const deps = createPipelineDeps(parts({ limits }).parts);
+    expect(await deps.limits!.takeToken('k', 5)).toEqual({ allowed: true, limit: 5, remaining: 4 });
+    expect(await deps.limits!.acquireSlot('k')).toEqual({ acquired: true, release });
+    expect(createPipelineDeps(parts().parts).limits).toBeUndefined();
+  });
+
+  it('turns an unavailable database under the limits into ServiceUnavailableError (503), like the key lookup', async () => {
+    const limits = { takeToken: async () => Promise.reject(down()), acquireSlot: async () => Promise.reject(down()) };
+    const deps = createPipelineDeps(parts({ limits }).parts);
+    await expect(deps.limits!.takeToken('k', 5)).rejects.toBeInstanceOf(ServiceUnavailableError);
+    await expect(deps.limits!.acquireSlot('k')).rejects.toBeInstanceOf(ServiceUnavailableError);
+  });
+});
+
 describe('createReadinessChecks', () => {
   it('checks the database and every service of the registry, naming the failing checks of a service', async () => {
     const queries: string[] = [];
