@@ -64,8 +64,17 @@ describe('admin CLI: partners', () => {
       action: 'partner.created',
       actor: { type: 'cli' },
       target: { type: 'partner', id: netsuite.id, name: 'NetSuite (prod)' },
-      changes: { name: [null, 'NetSuite (prod)'], template: [null, 'netsuite'], default_identifier_field: [null, 'external_order_id'] },
+      changes: { name: [null, 'NetSuite (prod)'], template: [null, 'netsuite'], default_identifier_field: [null, 'external_order_id'], mappings: [null, expect.any(Array)] },
     });
+    // The template's mappings came with the partner (custom-integrations.md §10.2): NetSuite covers orders and products.
+    const mappings = (await db.query(`SELECT id, resource, name, is_active FROM gateway.mappings WHERE partner_id = $1 ORDER BY resource`, [netsuite.id])).rows;
+    expect(mappings.map((m) => [m.resource, m.name, m.is_active])).toEqual([
+      ['orders', 'NetSuite \u2013 orders', true],
+      ['products', 'NetSuite \u2013 products', true],
+    ]);
+    expect([...events[0].changes.mappings[1]].sort()).toEqual(mappings.map((m) => m.id).sort());
+    // From scratch (custom): no mapping.
+    expect((await db.query(`SELECT count(*)::int AS n FROM gateway.mappings WHERE partner_id = $1`, [custom.id])).rows[0].n).toBe(0);
   }, 60_000);
 
   it('refuses a duplicate name (any case), an unknown template, a bad identifier field, a missing --name and an unknown tenant', async () => {
