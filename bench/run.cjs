@@ -3,7 +3,7 @@
  * Benchmarks through the gateway (autocannon), against the platform as `npm start` runs it
  * (launcher, embedded PostgreSQL with its default durable settings, one process per service).
  *
- *   npm run build && node bench/run.cjs [--duration 10] [--connections 20] [--only get|post|bulk|mapped]
+ *   npm run build && node bench/run.cjs [--duration 10] [--connections 20] [--only get|post|bulk|mapped|fairness]
  *   MAPPED_ROUNDS=3 (mapped: alternating pass-through / partner-key runs per comparison)
  *   READER_RATE=0 (bulk: read the other tenant as fast as possible instead of at 200 req/s)
  *   BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (CPU profiles of every process)
@@ -279,6 +279,36 @@ async function mappedBenchmarks(port, admin, base) {
   return out;
 }
 
+/**
+ * Fairness (issue: per-key limits): one key of tenant `acme` drives 200 concurrent GETs for
+ * DURATION seconds while a key of another tenant reads at a steady 20 req/s; reports the other
+ * tenant's latency (target: median ≤ 20 ms, p99 ≤ 100 ms) and what the hot key got (2xx, 503s
+ * from its queue).
+ */
+async function fairnessBenchmarks(port, admin, base) {
+  admin('tenant', 'create', 'calm');
+  const calmKey = admin('key', 'create', '--tenant', 'calm', '--name', 'calm reader');
+  const made = await request(port, 'POST', '/api/integrations/v1/products/', calmKey, { sku: 'CALM-1', name: 'calm' }, 'calm.localhost');
+  if (made.status !== 201) throw new Error(`calm product: ${made.status}`);
+  const hotKey = admin('key', 'create', '--tenant', 'acme', '--name', 'hot key');
+  const hot = new Promise((res, rej) => {
+    const instance = autocannon(
+      { url: `${base}/api/integrations/v1/orders/ERP-BENCH-1/`, connections: 200, duration: DURATION, headers: { host: 'acme.localhost', 'x-api-key': hotKey } },
+      (err, result) => (err ? rej(err) : res(result)),
+    );
+    autocannon.track(instance, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
+  });
+  await new Promise((r) => setTimeout(r, 1000));
+  const calm = await run({ url: `${base}/api/integrations/v1/products/CALM-1/`, connections: 2, duration: Math.max(2, DURATION - 2), overallRate: 20, headers: { host: 'calm.localhost', 'x-api-key': calmKey } });
+  const h = await hot;
+  const alone = await run({ url: `${base}/api/integrations/v1/products/CALM-1/`, connections: 2, duration: 5, overallRate: 20, headers: { host: 'calm.localhost', 'x-api-key': calmKey } });
+  return [
+    { ...summary('hot key: GET /orders/{id}/, 200 connections', h), note: `status codes ${JSON.stringify(h.statusCodeStats)}` },
+    summary('other tenant GET at 20 req/s during the hot key', calm),
+    summary('other tenant GET at 20 req/s alone', alone),
+  ];
+}
+
 function summary(name, r) {
   return {
     name,
@@ -383,6 +413,7 @@ async function main() {
     if (ONLY === 'all' || ONLY === 'bulk') results.push(...(await bulkBenchmarks(gatewayPort, admin)));
     // Not part of `all` (it takes minutes): `--only mapped`.
     if (ONLY === 'mapped') results.push(...(await mappedBenchmarks(gatewayPort, admin, base)));
+    if (ONLY === 'all' || ONLY === 'fairness') results.push(...(await fairnessBenchmarks(gatewayPort, admin, base)));
   } finally {
     launcher.kill('SIGTERM');
     await new Promise((res) => launcher.once('exit', res));
