@@ -103,6 +103,20 @@ describe('KeyLimits on PostgreSQL, two gateway instances', () => {
     expect(results.every((r) => !r.acquired && r.reason === 'queue_timeout')).toBe(true);
   });
 
+  it('counts the requests waiting on both instances against the 1,000 of a key', async () => {
+    const a = await gateway({ maxWaitMs: 3_000 });
+    const b = await gateway({ maxWaitMs: 3_000 });
+    const key = randomUUID();
+    await Promise.all(Array.from({ length: 50 }, () => a.acquireSlot(key)));
+    const waiting = Array.from({ length: 700 }, () => a.acquireSlot(key));
+    await sleep(300);
+    waiting.push(...Array.from({ length: 300 }, () => b.acquireSlot(key)));
+    await sleep(300);
+    expect(await b.acquireSlot(key)).toEqual({ acquired: false, reason: 'queue_full' });
+    expect(await a.acquireSlot(key)).toEqual({ acquired: false, reason: 'queue_full' });
+    expect((await Promise.all(waiting)).every((d) => !d.acquired && d.reason === 'queue_timeout')).toBe(true);
+  });
+
   it('frees the slots of an instance that died within the lease bound', async () => {
     const leaseMs = 1_500;
     const dead = await gateway({ leaseMs, heartbeatMs: 300 });

@@ -65,27 +65,33 @@ export function rateDecision(ratePerSecond: number, row: { tat: number; checked_
 // Slot leases (the database side)
 // ---------------------------------------------------------------------------------------------
 
+/** What other gateway instances want of a key: how many of them wait for slots, and how many requests they hold waiting. */
+export interface OthersDemand {
+  othersWaiting: number;
+  othersQueued: number;
+}
+
 /** What the lease manager asks of the database. */
 export interface SlotLeaseStore {
   /**
    * Claims up to `claim` free (or expired) slots of the key for `holder`, leased for `leaseMs`.
    * `wanting` = slots this holder's waiters need: when it got fewer, its demand is recorded (else
-   * cleared). Returns the slots claimed and how many OTHER holders currently want slots of the key.
+   * cleared). Returns the slots claimed and the OTHER holders' current demand for the key.
    */
-  claim(keyId: string, holder: string, claim: number, wanting: number, leaseMs: number): Promise<{ slots: number[]; othersWaiting: number }>;
+  claim(keyId: string, holder: string, claim: number, wanting: number, leaseMs: number): Promise<{ slots: number[] } & OthersDemand>;
   /** Gives slots back (only those still held by `holder`). */
   release(holder: string, slots: ReadonlyArray<{ keyId: string; slot: number }>): Promise<void>;
   /** Renews every lease of `holder`; returns, per key, the slots it still holds and the other holders waiting for that key. */
-  renew(holder: string, leaseMs: number): Promise<Array<{ keyId: string; slots: number[]; othersWaiting: number }>>;
+  renew(holder: string, leaseMs: number): Promise<Array<{ keyId: string; slots: number[] } & OthersDemand>>;
   /** Gives back every slot of `holder` and clears its demand (graceful shutdown). */
   releaseAll(holder: string): Promise<void>;
 }
 
-const CLAIM_SQL = `SELECT claimed, others FROM gateway.claim_key_slots($1::uuid, $2::text, $3::integer, $4::integer, $5::integer)`;
+const CLAIM_SQL = `SELECT claimed, others, others_queued FROM gateway.claim_key_slots($1::uuid, $2::text, $3::integer, $4::integer, $5::integer)`;
 const RELEASE_SQL = `UPDATE gateway.key_slots s SET holder = NULL, lease_until = NULL
   FROM unnest($2::uuid[], $3::smallint[]) AS r(key_id, slot)
   WHERE s.key_id = r.key_id AND s.slot = r.slot AND s.holder = $1`;
-const RENEW_SQL = `SELECT key_id, slots, others FROM gateway.renew_key_slot_leases($1::text, $2::integer)`;
+const RENEW_SQL = `SELECT key_id, slots, others, others_queued FROM gateway.renew_key_slot_leases($1::text, $2::integer)`;
 
 /** The SQL of the rate limit and the slot leases on the gateway's database. */
 export class PgKeyLimitsStore implements SlotLeaseStore {
@@ -100,9 +106,9 @@ export class PgKeyLimitsStore implements SlotLeaseStore {
     return rateDecision(ratePerSecond, rows[0]);
   }
 
-  async claim(keyId: string, holder: string, claim: number, wanting: number, leaseMs: number): Promise<{ slots: number[]; othersWaiting: number }> {
+  async claim(keyId: string, holder: string, claim: number, wanting: number, leaseMs: number): Promise<{ slots: number[] } & OthersDemand> {
     const { rows } = await this.pool.query({ name: 'gateway-key-claim-slots', text: CLAIM_SQL, values: [keyId, holder, claim, wanting, leaseMs] });
-    return { slots: rows[0].claimed as number[], othersWaiting: rows[0].others as number };
+    return { slots: rows[0].claimed as number[], othersWaiting: rows[0].others as number, othersQueued: rows[0].others_queued as number };
   }
 
   async release(holder: string, slots: ReadonlyArray<{ keyId: string; slot: number }>): Promise<void> {
@@ -114,9 +120,14 @@ export class PgKeyLimitsStore implements SlotLeaseStore {
     });
   }
 
-  async renew(holder: string, leaseMs: number): Promise<Array<{ keyId: string; slots: number[]; othersWaiting: number }>> {
+  async renew(holder: string, leaseMs: number): Promise<Array<{ keyId: string; slots: number[] } & OthersDemand>> {
     const { rows } = await this.pool.query({ name: 'gateway-key-renew-slots', text: RENEW_SQL, values: [holder, leaseMs] });
-    return rows.map((r: { key_id: string; slots: number[]; others: number }) => ({ keyId: r.key_id, slots: r.slots, othersWaiting: r.others }));
+    return rows.map((r: { key_id: string; slots: number[]; others: number; others_queued: number }) => ({
+      keyId: r.key_id,
+      slots: r.slots,
+      othersWaiting: r.others,
+      othersQueued: r.others_queued,
+    }));
   }
 
   async releaseAll(holder: string): Promise<void> {
@@ -217,8 +228,10 @@ interface KeyState {
   claiming: boolean;
   pollTimer: unknown;
   pollMs: number;
-  /** Other gateways wanting slots of this key (from the last claim or renewal). */
+  /** Other gateways wanting slots of this key (from the last claim or renewal)… */
   othersWaiting: number;
+  /** …and the requests they hold waiting (counted against the 1,000 waiting per key). */
+  othersQueued: number;
 }
 
 /**
@@ -313,7 +326,8 @@ export class LeasedKeyLimits implements KeyLimits {
       this.observer.slotAcquired?.('local');
       return Promise.resolve(this.grant(st, st.idle.pop()!));
     }
-    if (st.waiters.length >= this.maxWaiting) {
+    // 1,000 waiting per key across the gateways: this one's waiters and those the others last reported.
+    if (st.waiters.length + st.othersQueued >= this.maxWaiting) {
       this.observer.queued?.('queue_full', 0);
       return Promise.resolve({ acquired: false, reason: 'queue_full' });
     }
@@ -341,7 +355,7 @@ export class LeasedKeyLimits implements KeyLimits {
   private state(keyId: string): KeyState {
     let st = this.keys.get(keyId);
     if (!st) {
-      st = { keyId, held: new Set(), idle: [], busy: 0, waiters: [], claiming: false, pollTimer: null, pollMs: this.pollMinMs, othersWaiting: 0 };
+      st = { keyId, held: new Set(), idle: [], busy: 0, waiters: [], claiming: false, pollTimer: null, pollMs: this.pollMinMs, othersWaiting: 0, othersQueued: 0 };
       this.keys.set(keyId, st);
     }
     return st;
@@ -448,7 +462,7 @@ export class LeasedKeyLimits implements KeyLimits {
     if (st.othersWaiting > 0) room = Math.min(room, this.fairShare(st) - st.held.size);
     const n = Math.max(0, Math.min(wanting, room));
     st.claiming = true;
-    let result: { slots: number[]; othersWaiting: number };
+    let result: { slots: number[] } & OthersDemand;
     try {
       this.observer.roundTrip?.('claim');
       result = await this.leases.claim(st.keyId, this.instanceId, n, wanting, this.leaseMs);
@@ -465,6 +479,7 @@ export class LeasedKeyLimits implements KeyLimits {
     }
     st.claiming = false;
     st.othersWaiting = result.othersWaiting;
+    st.othersQueued = result.othersQueued;
     if (this.stopped) {
       if (result.slots.length > 0) {
         this.pendingRelease.push(...result.slots.map((slot) => ({ keyId: st.keyId, slot })));
@@ -526,6 +541,7 @@ export class LeasedKeyLimits implements KeyLimits {
         for (const st of this.keys.values()) {
           const r = byKey.get(st.keyId);
           st.othersWaiting = r?.othersWaiting ?? 0;
+          st.othersQueued = r?.othersQueued ?? 0;
           const still = new Set(r?.slots ?? []);
           // A slot claimed before this renewal was sent and not renewed is someone else's now.
           for (const slot of [...st.held]) if (slot.tick < tick && !still.has(slot.n)) this.lose(st, slot);

@@ -61,7 +61,8 @@ class MemoryLeases implements SlotLeaseStore {
     this.demand.set(keyId, d);
     if (got.length < wanting) d.set(holder, wanting - got.length);
     else d.delete(holder);
-    return { slots: got, othersWaiting: [...d.keys()].filter((h) => h !== holder).length };
+    const others = [...d.entries()].filter(([h]) => h !== holder);
+    return { slots: got, othersWaiting: others.length, othersQueued: others.reduce((n, [, w]) => n + w, 0) };
   }
   async release(holder: string, slots: ReadonlyArray<{ keyId: string; slot: number }>) {
     this.calls.push(`release ${slots.length}`);
@@ -70,10 +71,11 @@ class MemoryLeases implements SlotLeaseStore {
   async renew(holder: string) {
     this.calls.push('renew');
     if (this.failRenewals) throw new Error('renew failed');
-    const out: Array<{ keyId: string; slots: number[]; othersWaiting: number }> = [];
+    const out: Array<{ keyId: string; slots: number[]; othersWaiting: number; othersQueued: number }> = [];
     for (const [keyId, r] of this.slots) {
       const mine = r.flatMap((h, i) => (h === holder ? [i] : []));
-      if (mine.length > 0) out.push({ keyId, slots: mine, othersWaiting: [...(this.demand.get(keyId)?.keys() ?? [])].filter((h) => h !== holder).length });
+      const others = [...(this.demand.get(keyId)?.entries() ?? [])].filter(([h]) => h !== holder);
+      if (mine.length > 0) out.push({ keyId, slots: mine, othersWaiting: others.length, othersQueued: others.reduce((n, [, w]) => n + w, 0) });
     }
     return out;
   }
@@ -162,6 +164,23 @@ describe('LeasedKeyLimits', () => {
     expect((await Promise.all(waiting)).every((d) => !d.acquired && d.reason === 'queue_timeout')).toBe(true);
     expect(events.filter((e) => e === 'queued:queue_timeout:30')).toHaveLength(1_000);
     expect(events.filter((e) => e === 'queued:queue_full:0')).toHaveLength(1);
+  });
+
+  it('counts the requests other gateways hold waiting against the 1,000 of the key', async () => {
+    const { clock, make } = setup();
+    const a = make('a');
+    const b = make('b');
+    await take(a, 'k', 50, clock);
+    const aWaiting = Array.from({ length: 900 }, () => a.acquireSlot('k'));
+    await clock.advance(10); // a's claim came back short: its 900 waiting are recorded
+    const bWaiting = Array.from({ length: 50 }, () => b.acquireSlot('k'));
+    await clock.advance(10); // b's claim tells it about a's 900
+    const more = Array.from({ length: 60 }, () => b.acquireSlot('k'));
+    const refused = (await Promise.all(more.map((p) => Promise.race([p, Promise.resolve(null)])))).filter((d) => d && !d.acquired && d.reason === 'queue_full');
+    expect(refused).toHaveLength(10);
+    expect(b.waiting('k')).toBe(100);
+    void aWaiting;
+    void bWaiting;
   });
 
   it('gives slots back down to a fair share when another gateway waits, and the waiting one gets them', async () => {

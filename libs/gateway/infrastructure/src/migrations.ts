@@ -351,12 +351,15 @@ export const gatewayMigrations: MigrationSet = {
          PRIMARY KEY (key_id, holder)
        )`,
       // One round trip: claims up to p_claim free or expired slots (creating the key's 50 rows the
-      // first time), records or clears the holder's demand, counts the other holders waiting.
+      // first time), records or clears the holder's demand, counts the other holders waiting and
+      // their waiting requests.
       `CREATE FUNCTION gateway.claim_key_slots(p_key uuid, p_holder text, p_claim integer, p_wanting integer, p_lease_ms integer)
-         RETURNS TABLE (claimed smallint[], others integer) LANGUAGE plpgsql AS $$
+         RETURNS TABLE (claimed smallint[], others integer, others_queued integer) LANGUAGE plpgsql AS $$
          DECLARE
            got smallint[] := '{}';
            attempt integer := 0;
+           n_others integer;
+           n_queued integer;
          BEGIN
            WHILE p_claim > 0 AND attempt < 2 LOOP
              attempt := attempt + 1;
@@ -379,21 +382,25 @@ export const gatewayMigrations: MigrationSet = {
            ELSE
              DELETE FROM gateway.key_slot_demand d WHERE d.key_id = p_key AND d.holder = p_holder;
            END IF;
-           RETURN QUERY SELECT got, (SELECT count(*)::integer FROM gateway.key_slot_demand d
-             WHERE d.key_id = p_key AND d.holder <> p_holder AND d.updated_at > clock_timestamp() - interval '2 seconds');
+           SELECT count(*)::integer, coalesce(sum(d.waiting), 0)::integer INTO n_others, n_queued FROM gateway.key_slot_demand d
+             WHERE d.key_id = p_key AND d.holder <> p_holder AND d.updated_at > clock_timestamp() - interval '2 seconds';
+           RETURN QUERY SELECT got, n_others, n_queued;
          END
        $$`,
       // The heartbeat: every lease of the holder renewed in one statement; per key, the slots it
-      // still holds and the other holders waiting.
+      // still holds, the other holders waiting and their waiting requests.
       `CREATE FUNCTION gateway.renew_key_slot_leases(p_holder text, p_lease_ms integer)
-         RETURNS TABLE (key_id uuid, slots smallint[], others integer) LANGUAGE sql AS $$
+         RETURNS TABLE (key_id uuid, slots smallint[], others integer, others_queued integer) LANGUAGE sql AS $$
          WITH r AS (
            UPDATE gateway.key_slots s SET lease_until = clock_timestamp() + make_interval(secs => p_lease_ms / 1000.0)
             WHERE s.holder = p_holder RETURNING s.key_id, s.slot
+         ), k AS (
+           SELECT r.key_id, array_agg(r.slot) AS slots FROM r GROUP BY r.key_id
          )
-         SELECT r.key_id, array_agg(r.slot), (SELECT count(*)::integer FROM gateway.key_slot_demand d
-           WHERE d.key_id = r.key_id AND d.holder <> p_holder AND d.updated_at > clock_timestamp() - interval '2 seconds')
-           FROM r GROUP BY r.key_id
+         SELECT k.key_id, k.slots, o.n, o.q FROM k CROSS JOIN LATERAL (
+           SELECT count(*)::integer AS n, coalesce(sum(d.waiting), 0)::integer AS q FROM gateway.key_slot_demand d
+            WHERE d.key_id = k.key_id AND d.holder <> p_holder AND d.updated_at > clock_timestamp() - interval '2 seconds'
+         ) o
        $$`,
       `GRANT SELECT, INSERT, UPDATE, DELETE ON gateway.key_rate_limits, gateway.key_slots, gateway.key_slot_demand TO ${APP_ROLE}`,
       `GRANT EXECUTE ON FUNCTION gateway.claim_key_slots(uuid, text, integer, integer, integer), gateway.renew_key_slot_leases(text, integer) TO ${APP_ROLE}`,
