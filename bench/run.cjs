@@ -117,7 +117,17 @@ async function bulkBenchmarks(port, admin) {
     globalThis.__reader = instance;
   });
   await new Promise((r) => setTimeout(r, 1000));
-  const big = await timed('bulk 50,000 pairs (40,000 new)', { inventory: rows(100, 3), source: 'erp_sync' });
+  // The gateway's resident memory while it carries the 50,000-row body (target: the rise stays
+  // within 3× the body's size), sampled every 20 ms from /proc.
+  const bigBody = { inventory: rows(100, 3), source: 'erp_sync' };
+  const bodyBytes = Buffer.byteLength(JSON.stringify(bigBody));
+  const gatewayPid = processPid('apps/gateway/dist/main.js');
+  const rssBefore = rssOf(gatewayPid);
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssOf(gatewayPid))), 20);
+  const big = await timed('bulk 50,000 pairs (40,000 new)', bigBody);
+  clearInterval(sampler);
+  big.memory = `gateway RSS +${((rssPeak - rssBefore) / 1048576).toFixed(1)} MiB for a ${(bodyBytes / 1048576).toFixed(1)} MiB body (${((rssPeak - rssBefore) / bodyBytes).toFixed(2)}×)`;
   globalThis.__reader.stop();
   const r = await reader;
   out.push(big);
@@ -127,7 +137,7 @@ async function bulkBenchmarks(port, admin) {
     latency_ms: { p50: b.ms, p90: '-', p99: '-', max: '-' },
     non2xx: 0,
     errors: 0,
-    note: `${b.created} created, ${b.updated} updated`,
+    note: `${b.created} created, ${b.updated} updated${b.memory ? `; ${b.memory}` : ''}`,
   })).concat([{
     name: `GET another tenant during the 50,000-row request (4 connections, ${Number(process.env.READER_RATE ?? 200) > 0 ? `${process.env.READER_RATE ?? 200} req/s` : 'unthrottled'})`,
     requests_per_s: Math.round(r.requests.average),
@@ -309,6 +319,27 @@ async function fairnessBenchmarks(port, admin, base) {
   ];
 }
 
+/** The pid of this run's launcher's child whose command line contains `needle` (Linux /proc). */
+function processPid(needle) {
+  const { readdirSync, readFileSync } = require('node:fs');
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      if (ppid === globalThis.__launcherPid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(needle)) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  throw new Error(`no process runs ${needle}`);
+}
+
+/** Resident set size in bytes (Linux /proc). */
+function rssOf(pid) {
+  const status = require('node:fs').readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) * 1024;
+}
+
 function summary(name, r) {
   return {
     name,
@@ -344,6 +375,7 @@ async function main() {
   // BENCH_NODE_ARGS (e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof') reaches every service: fork() inherits execArgv.
   const nodeArgs = (process.env.BENCH_NODE_ARGS || '').split(' ').filter(Boolean);
   const launcher = spawn(process.execPath, [...nodeArgs, join(ROOT, 'apps/launcher/dist/main.js')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  globalThis.__launcherPid = launcher.pid;
   let out = '';
   await new Promise((res, rej) => {
     launcher.stdout.on('data', (c) => {
@@ -425,7 +457,7 @@ async function main() {
   console.log('\n| benchmark | req/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | errors |');
   console.log('|---|---|---|---|---|---|---|---|');
   for (const r of results) {
-    console.log(`| ${r.name} | ${r.requests_per_s} | ${r.latency_ms.p50} | ${r.latency_ms.p90} | ${r.latency_ms.p99} | ${r.latency_ms.max} | ${r.non2xx} | ${r.errors} |`);
+    console.log(`| ${r.name} | ${r.requests_per_s} | ${r.latency_ms.p50} | ${r.latency_ms.p90} | ${r.latency_ms.p99} | ${r.latency_ms.max} | ${r.non2xx} | ${r.errors} |${r.note ? ` ${r.note}` : ''}`);
   }
 }
 
