@@ -91,6 +91,18 @@ describe('per-key limits across two gateway processes', () => {
     }
   }, 60_000);
 
+  it('reports throttled requests, queue outcomes and slot round trips on /metrics', async () => {
+    const text = (await platform.request('GET', '/metrics')).text;
+    const sample = (name: string, labels = '') =>
+      [...text.matchAll(new RegExp(`^${name}\\{?([^}\\n]*)\\}? ([0-9.e+]+)$`, 'gm'))].filter((m) => m[1]!.includes(labels)).reduce((n, m) => n + Number(m[2]), 0);
+    expect(sample('datamingle_gateway_rate_limited_total')).toBeGreaterThan(0);
+    expect(sample('datamingle_gateway_key_slots_acquired_total', 'source="local"')).toBeGreaterThan(0);
+    expect(sample('datamingle_gateway_key_slots_acquired_total', 'source="database"')).toBeGreaterThan(0);
+    expect(sample('datamingle_gateway_key_slot_round_trips_total', 'operation="claim"')).toBeGreaterThan(0);
+    expect(text).toContain('# TYPE datamingle_gateway_key_queue_wait_seconds histogram');
+    expect(text).toContain('# TYPE datamingle_gateway_key_queue_total counter');
+  });
+
   it('frees the 50 slots of a SIGKILLed gateway within the lease bound: the key works again on the other gateway', async () => {
     const { key, id } = await newKey('survives a dead gateway');
     platform.signal('orders', 'SIGSTOP');
