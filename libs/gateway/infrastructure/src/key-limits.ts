@@ -457,7 +457,7 @@ export class LeasedKeyLimits implements KeyLimits {
 
   private async claim(st: KeyState): Promise<void> {
     const wanting = st.waiters.length;
-    if (wanting === 0) return;
+    if (wanting === 0) return this.forgetIfUnused(st);
     let room = this.maxInFlight - st.held.size;
     if (st.othersWaiting > 0) room = Math.min(room, this.fairShare(st) - st.held.size);
     const n = Math.max(0, Math.min(wanting, room));
