@@ -75,6 +75,7 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
       integrationLog: this.integrationLog,
       logger,
       limits: this.limits,
+      tenantServiceConcurrency: config.gatewayLimits.tenantServiceConcurrency,
     });
     const readiness = createReadinessChecks(ds, this.clients);
     // The dashboard's built files (apps/dashboard/dist, `npm run build`), read once, served under /dashboard/.

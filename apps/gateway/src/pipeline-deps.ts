@@ -8,6 +8,7 @@ import { hashApiKey, ServiceUnavailableError, type KeyLimits, type KeyRecord, ty
 import type { GatewayStore } from '@datamingle/gateway-infrastructure';
 import { isUnavailable, type Logger, type ReadinessCheck } from '@datamingle/platform';
 import type { KeyUsage } from './key-usage';
+import { TenantDispatch } from './tenant-dispatch';
 import type { Metrics } from './metrics';
 import type { SecurityEventRecorder } from './security-events';
 import type { ServiceClients } from './service-clients';
@@ -28,6 +29,8 @@ export interface PipelineDepsParts {
   logger: Pick<Logger, 'error'>;
   /** Steps 6–7: the per-key rate limit and concurrency slots shared by every gateway instance. */
   limits?: KeyLimits;
+  /** Service calls of one tenant in flight at most (`GATEWAY_TENANT_SERVICE_CONCURRENCY`); absent: no cap. */
+  tenantServiceConcurrency?: number;
 }
 
 /** Stored mappings kept per gateway process (a few KiB each at most 256 KiB; keyed by immutable version). */
@@ -45,6 +48,7 @@ async function fromGatewayDatabase<T>(read: () => Promise<T>): Promise<T> {
 
 export function createPipelineDeps(parts: PipelineDepsParts): PipelineDeps {
   const { store, usage, clients, metrics, securityEvents, logger } = parts;
+  const tenantDispatch = parts.tenantServiceConcurrency === undefined ? null : new TenantDispatch(parts.tenantServiceConcurrency);
   const mappings = new LruCache<{ version: string; definition: unknown }>(MAPPING_CACHE_ENTRIES);
   return {
     openApiDocument: () => parts.openApiJson,
@@ -67,7 +71,8 @@ export function createPipelineDeps(parts: PipelineDepsParts): PipelineDeps {
     dispatch: async (op, request) => {
       const started = process.hrtime.bigint();
       try {
-        return await clients.dispatch(op, request);
+        // One tenant's surplus waits here, so that other tenants' calls find short queues downstream.
+        return await (tenantDispatch ? tenantDispatch.run(request.tenantId, () => clients.dispatch(op, request)) : clients.dispatch(op, request));
       } finally {
         metrics.observeServiceCall(op.resource, op.name, Number(process.hrtime.bigint() - started) / 1e9);
       }
