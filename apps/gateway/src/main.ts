@@ -75,7 +75,7 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
       integrationLog: this.integrationLog,
       logger,
       limits: this.limits,
-      tenantServiceConcurrency: config.gatewayLimits.tenantServiceConcurrency,
+      keyServiceConcurrency: config.gatewayLimits.keyServiceConcurrency,
     });
     const readiness = createReadinessChecks(ds, this.clients);
     // The dashboard's built files (apps/dashboard/dist, `npm run build`), read once, served under /dashboard/.

@@ -8,7 +8,7 @@ import { hashApiKey, ServiceUnavailableError, type KeyLimits, type KeyRecord, ty
 import type { GatewayStore } from '@datamingle/gateway-infrastructure';
 import { isUnavailable, type Logger, type ReadinessCheck } from '@datamingle/platform';
 import type { KeyUsage } from './key-usage';
-import { TenantDispatch } from './tenant-dispatch';
+import { KeyDispatch } from './key-dispatch';
 import type { Metrics } from './metrics';
 import type { SecurityEventRecorder } from './security-events';
 import type { ServiceClients } from './service-clients';
@@ -29,8 +29,8 @@ export interface PipelineDepsParts {
   logger: Pick<Logger, 'error'>;
   /** Steps 6–7: the per-key rate limit and concurrency slots shared by every gateway instance. */
   limits?: KeyLimits;
-  /** Service calls of one tenant in flight at most (`GATEWAY_TENANT_SERVICE_CONCURRENCY`); absent: no cap. */
-  tenantServiceConcurrency?: number;
+  /** Service calls of one key in flight at most (`GATEWAY_KEY_SERVICE_CONCURRENCY`); absent: no cap. */
+  keyServiceConcurrency?: number;
 }
 
 /** Stored mappings kept per gateway process (a few KiB each at most 256 KiB; keyed by immutable version). */
@@ -48,7 +48,7 @@ async function fromGatewayDatabase<T>(read: () => Promise<T>): Promise<T> {
 
 export function createPipelineDeps(parts: PipelineDepsParts): PipelineDeps {
   const { store, usage, clients, metrics, securityEvents, logger } = parts;
-  const tenantDispatch = parts.tenantServiceConcurrency === undefined ? null : new TenantDispatch(parts.tenantServiceConcurrency);
+  const keyDispatch = parts.keyServiceConcurrency === undefined ? null : new KeyDispatch(parts.keyServiceConcurrency);
   const mappings = new LruCache<{ version: string; definition: unknown }>(MAPPING_CACHE_ENTRIES);
   return {
     openApiDocument: () => parts.openApiJson,
@@ -68,11 +68,11 @@ export function createPipelineDeps(parts: PipelineDepsParts): PipelineDeps {
     // last_used_at moves only for a key that passed authentication (steps 1–3), never for a
     // key presented on another tenant's host, an expired or a revoked one.
     onKeyAuthenticated: (key) => usage.mark(key.id),
-    dispatch: async (op, request) => {
+    dispatch: async (op, request, keyId) => {
       const started = process.hrtime.bigint();
       try {
-        // One tenant's surplus waits here, so that other tenants' calls find short queues downstream.
-        return await (tenantDispatch ? tenantDispatch.run(request.tenantId, () => clients.dispatch(op, request)) : clients.dispatch(op, request));
+        // One key's surplus waits here, so that other callers' calls find short queues downstream.
+        return await (keyDispatch && keyId !== undefined ? keyDispatch.run(keyId, () => clients.dispatch(op, request)) : clients.dispatch(op, request));
       } finally {
         metrics.observeServiceCall(op.resource, op.name, Number(process.hrtime.bigint() - started) / 1e9);
       }

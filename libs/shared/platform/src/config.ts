@@ -64,8 +64,8 @@ export interface GatewayLimits {
   bodyBufferBytes: number;
   /** How long a chunked body waits, its socket paused, for room in that budget before 503. */
   bodyBufferWaitMs: number;
-  /** Service calls of one tenant in flight from one gateway at most; its further calls wait their turn (fairness between tenants). */
-  tenantServiceConcurrency: number;
+  /** Service calls of one API key in flight from one gateway at most; its further calls wait their turn (fairness between callers). */
+  keyServiceConcurrency: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -172,7 +172,7 @@ function gatewayLimits(env: Env): GatewayLimits {
     maxConnections: positiveInt(env, 'GATEWAY_MAX_CONNECTIONS', 10_000),
     bodyBufferBytes: positiveInt(env, 'GATEWAY_BODY_BUFFER_BYTES', 134_217_728),
     bodyBufferWaitMs: positiveInt(env, 'GATEWAY_BODY_BUFFER_WAIT_MS', 5_000),
-    tenantServiceConcurrency: positiveInt(env, 'GATEWAY_TENANT_SERVICE_CONCURRENCY', 8),
+    keyServiceConcurrency: positiveInt(env, 'GATEWAY_KEY_SERVICE_CONCURRENCY', 8),
   };
   if (limits.receiveTimeoutMs < limits.headersTimeoutMs) {
     throw new ConfigError('GATEWAY_RECEIVE_TIMEOUT_MS', `must be at least GATEWAY_HEADERS_TIMEOUT_MS (${limits.headersTimeoutMs})`);

@@ -128,10 +128,10 @@ export interface PipelineDeps {
   findKeyByHash(hash: string): Promise<KeyRecord | null>;
   hashApiKey(key: string): string;
   /**
-   * Calls the owning service. May throw `ServiceUnavailableError` (→ 503) or
+   * Calls the owning service for the key `keyId`. May throw `ServiceUnavailableError` (→ 503) or
    * `ServiceTimeoutError` (→ 504); anything else thrown becomes `500 INTERNAL_ERROR`.
    */
-  dispatch(op: Operation, request: ServiceRequest): Promise<ServiceReply>;
+  dispatch(op: Operation, request: ServiceRequest, keyId?: string): Promise<ServiceReply>;
   onSecurityEvent?(event: SecurityEvent): void;
   /**
    * Told when a key passed authentication (auth-and-keys.md §2 steps 1–3: known, of this tenant,

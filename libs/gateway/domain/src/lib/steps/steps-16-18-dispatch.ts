@@ -32,7 +32,7 @@ export async function dispatch(
     ...(bodyJson !== undefined ? { bodyJson } : {}),
     ...partner,
   };
-  const reply = await ctx.deps.dispatch(op, request);
+  const reply = await ctx.deps.dispatch(op, request, caller.key.id);
   if (ctx.log) {
     ctx.log.reply = reply;
     ctx.log.mapped = partner.mapping !== undefined;

@@ -1,4 +1,4 @@
-import { TenantDispatch } from './tenant-dispatch';
+import { KeyDispatch } from './key-dispatch';
 
 /** A call that finishes when told. */
 function deferred() {
@@ -9,9 +9,9 @@ function deferred() {
 
 const tick = () => new Promise((r) => setImmediate(r));
 
-describe('TenantDispatch', () => {
-  it("holds a tenant's calls beyond the cap, first in first out, while other tenants pass", async () => {
-    const dispatch = new TenantDispatch(2);
+describe('KeyDispatch', () => {
+  it("holds a key's calls beyond the cap, first in first out, while other keys pass", async () => {
+    const dispatch = new KeyDispatch(2);
     const started: string[] = [];
     const calls = new Map<string, ReturnType<typeof deferred>>();
     const call = (tenant: string, name: string) =>
@@ -38,13 +38,13 @@ describe('TenantDispatch', () => {
   });
 
   it('frees the turn when a call fails', async () => {
-    const dispatch = new TenantDispatch(1);
+    const dispatch = new KeyDispatch(1);
     await expect(dispatch.run('t', async () => Promise.reject(new Error('down')))).rejects.toThrow('down');
     expect(await dispatch.run('t', async () => 'next')).toBe('next');
     expect(dispatch.load('t')).toEqual({ active: 0, waiting: 0 });
   });
 
   it('refuses a cap that is not a positive integer', () => {
-    expect(() => new TenantDispatch(0)).toThrow(RangeError);
+    expect(() => new KeyDispatch(0)).toThrow(RangeError);
   });
 });
