@@ -3,6 +3,7 @@
  * gives them (never computed by the engine).
  */
 import { unwrap, unwrapErr } from '@datamingle/kernel';
+import { ACUMATICA_ORDER, ACUMATICA_ORDER_INTERNAL } from './testing-support/worked-examples';
 import { compileMapping, TEMPLATES, templateMapping } from './index';
 
 const acumaticaOrders = () => {
@@ -128,43 +129,10 @@ describe('§11.3 array index and array-to-array', () => {
 });
 
 describe('§11.4 Acumatica order, both directions', () => {
-  const callerBody = {
-    OrderNbr: 'SO004512',
-    OrderType: 'SO',
-    ExternalRef: 'WEB-88121',
-    CustomerID: 'C000123',
-    CustomerOrder: 'PO-7781',
-    BillToContact: { BusinessName: 'Acme Corporation', Email: 'orders@acme.example', Phone1: '+1-555-0100' },
-    ShipToAddress: { AddressLine1: '123 Main St', City: 'Springfield', State: 'IL', PostalCode: '62701', Country: 'US' },
-    Description: 'Deliver to loading dock B',
-    Date: '2026-04-16T00:00:00',
-    RequestedOn: '2026-05-01T00:00:00',
-    Details: [
-      { InventoryID: 'RUG-5X7-BLU', OrderQty: 10, UOM: 'EA' },
-      { InventoryID: 'RUG-8X10-RED', OrderQty: 5, UOM: 'EA', LineDescription: 'Fragile' },
-    ],
-  };
+  const callerBody = ACUMATICA_ORDER;
 
   it('forward: the mapped_payload of the spec', () => {
-    expect(unwrap(acumaticaOrders().forward(callerBody, 'POST'))).toEqual({
-      items: [
-        { UOM: 'EA', sku_code: 'RUG-5X7-BLU', quantity: 10 },
-        { UOM: 'EA', sku_code: 'RUG-8X10-RED', quantity: 5, notes: 'Fragile' },
-      ],
-      order_number: 'SO004512',
-      external_order_id: 'WEB-88121',
-      customer_name: 'Acme Corporation',
-      notes: 'Deliver to loading dock B',
-      order_date: '2026-04-16T00:00:00',
-      due_date: '2026-05-01T00:00:00',
-      customer_info: {
-        customer_id: 'C000123',
-        email: 'orders@acme.example',
-        phone: '+1-555-0100',
-        ship_to_address: { AddressLine1: '123 Main St', City: 'Springfield', State: 'IL', PostalCode: '62701', Country: 'US' },
-      },
-      metadata: { order_type: 'SO', customer_order: 'PO-7781', source: 'acumatica' },
-    });
+    expect(unwrap(acumaticaOrders().forward(callerBody, 'POST'))).toEqual(ACUMATICA_ORDER_INTERNAL);
   });
 
   it('reverse: the 201 data as the partner receives it', () => {
