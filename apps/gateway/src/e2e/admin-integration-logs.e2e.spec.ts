@@ -15,7 +15,7 @@ import type { DataSource } from 'typeorm';
 import type { IntegrationLogEntry } from '@datamingle/gateway-domain';
 import { IntegrationLogStore } from '@datamingle/gateway-infrastructure';
 import { createReadModelDataSource } from '@datamingle/read-model';
-import type { ApiResponse } from '@datamingle/testing';
+import { registerPartnerKey, type ApiResponse } from '@datamingle/testing';
 import { IntegrationLogWriter } from '../integration-log-writer';
 import { adminRequest, signIn, type AdminSession } from './testing-support/admin-client';
 import { connectDb, startWithKey, stopAll, type PlatformWithKey } from './testing-support/e2e-setup';
@@ -81,6 +81,7 @@ describe('admin API: integration logs', () => {
     partner = await data(admin, 'POST', 'partners/', { name: 'Acumatica (production)', template: 'acumatica' });
     const created = await data(admin, 'POST', 'api-keys/', { name: 'Acumatica sync', partner: partner.id });
     partnerKey = { id: created.id, key: created.key };
+    registerPartnerKey(created.key);
   }, 120_000);
 
   afterAll(async () => {
