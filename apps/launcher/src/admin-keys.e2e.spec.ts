@@ -3,40 +3,20 @@
  * limits-and-versioning.md §4): `key create --rate-limit N` and `key update --rate-limit N|none`,
  * with their audit events, run as the built CLI against a fresh database.
  */
-import { execFile } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { Client } from 'pg';
-import { createTestDatabase } from '@datamingle/testing';
+import { startAdminCli, type AdminCli } from './testing-support/admin-cli';
 
-const exec = promisify(execFile);
-const ROOT = resolve(__dirname, '..', '..', '..');
-const ADMIN = join(ROOT, 'apps', 'launcher', 'dist', 'admin.js');
 
 describe('admin CLI: key rate limit', () => {
-  let env: NodeJS.ProcessEnv;
-  let db: Client;
-
-  const run = async (...args: string[]): Promise<{ stdout: string; stderr: string }> => {
-    try {
-      return await exec(process.execPath, [ADMIN, ...args], { env, cwd: ROOT });
-    } catch (error) {
-      throw new Error((error as { stderr?: string }).stderr?.trim() || String(error));
-    }
-  };
-  const admin = async (...args: string[]): Promise<string> => (await run(...args)).stdout;
+  let cli: AdminCli;
+  const run = (...args: string[]) => cli.run(...args);
+  const admin = (...args: string[]) => cli.admin(...args);
 
   beforeAll(async () => {
-    const url = await createTestDatabase('admin_cli_keys');
-    env = { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'error' };
-    await admin('migrate');
-    db = new Client({ connectionString: url });
-    await db.connect();
-    await admin('tenant', 'create', 'acme');
+    cli = await startAdminCli('admin_cli_keys');
   }, 60_000);
 
   afterAll(async () => {
-    await db?.end();
+    await cli?.close();
   });
 
   it('sets the rate limit at creation, changes and removes it with key update, and refuses values outside 1-10000', async () => {
@@ -52,9 +32,9 @@ describe('admin CLI: key rate limit', () => {
     }
     await expect(admin('key', 'create', '--tenant', 'acme', '--name', 'x', '--rate-limit', 'none')).rejects.toThrow(/--rate-limit must be an integer from 1 to 10000$/);
     await expect(admin('key', 'update', '--tenant', 'acme', '00000000-0000-4000-8000-000000000000', '--rate-limit', '5')).rejects.toThrow(/does not exist/);
-    const stored = (await db.query(`SELECT rate_limit_per_second FROM gateway.api_keys WHERE id = $1`, [view.id])).rows[0];
+    const stored = (await cli.db.query(`SELECT rate_limit_per_second FROM gateway.api_keys WHERE id = $1`, [view.id])).rows[0];
     expect(stored.rate_limit_per_second).toBeNull();
-    const events = (await db.query(`SELECT action, actor, changes FROM gateway.audit_events WHERE target->>'id' = $1 ORDER BY occurred_at, id`, [view.id])).rows;
+    const events = (await cli.db.query(`SELECT action, actor, changes FROM gateway.audit_events WHERE target->>'id' = $1 ORDER BY occurred_at, id`, [view.id])).rows;
     expect(events.map((e: { action: string }) => e.action)).toEqual(['api_key.created', 'api_key.updated', 'api_key.updated']);
     expect(events[1]).toEqual({ action: 'api_key.updated', actor: { type: 'cli' }, changes: { rate_limit_per_second: [20, 10_000] } });
     expect(events[2].changes).toEqual({ rate_limit_per_second: [10_000, null] });

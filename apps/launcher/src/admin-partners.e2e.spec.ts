@@ -3,41 +3,22 @@
  * and their audit events with actor `{"type": "cli"}` (admin.md §5), run as the built CLI against
  * a fresh database.
  */
-import { execFile } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { Client } from 'pg';
-import { createTestDatabase } from '@datamingle/testing';
+import { startAdminCli, type AdminCli } from './testing-support/admin-cli';
 
-const exec = promisify(execFile);
-const ROOT = resolve(__dirname, '..', '..', '..');
-const ADMIN = join(ROOT, 'apps', 'launcher', 'dist', 'admin.js');
 
 describe('admin CLI: partners', () => {
-  let env: NodeJS.ProcessEnv;
-  let db: Client;
-
-  const run = async (...args: string[]): Promise<{ stdout: string; stderr: string }> => {
-    try {
-      return await exec(process.execPath, [ADMIN, ...args], { env, cwd: ROOT });
-    } catch (error) {
-      throw new Error((error as { stderr?: string }).stderr?.trim() || String(error));
-    }
-  };
-  const admin = async (...args: string[]): Promise<string> => (await run(...args)).stdout;
+  let cli: AdminCli;
+  let db: AdminCli['db'];
+  const run = (...args: string[]) => cli.run(...args);
+  const admin = (...args: string[]) => cli.admin(...args);
 
   beforeAll(async () => {
-    const url = await createTestDatabase('admin_cli_partners');
-    env = { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'error' };
-    await admin('migrate');
-    db = new Client({ connectionString: url });
-    await db.connect();
-    await admin('tenant', 'create', 'acme');
-    await admin('tenant', 'create', 'globex');
+    cli = await startAdminCli('admin_cli_partners', ['acme', 'globex']);
+    db = cli.db;
   }, 60_000);
 
   afterAll(async () => {
-    await db?.end();
+    await cli?.close();
   });
 
   it('partner create prints the partner as JSON (template slug, the template’s default identifier field), partner list the tenant’s partners', async () => {

@@ -2,44 +2,28 @@
  * The admin CLI's user commands (platform.md, admin.md §2) and the audit events the CLI writes
  * (admin.md §5, actor `{"type": "cli"}`), run as the built CLI against a fresh database.
  */
-import { execFile } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { Client } from 'pg';
-import { createTestDatabase, runAdminWithInput } from '@datamingle/testing';
+import { runAdminWithInput } from '@datamingle/testing';
+import { startAdminCli, type AdminCli } from './testing-support/admin-cli';
 
-const exec = promisify(execFile);
-const ROOT = resolve(__dirname, '..', '..', '..');
-const ADMIN = join(ROOT, 'apps', 'launcher', 'dist', 'admin.js');
 const PASSWORD = 'correct horse battery staple';
 
 describe('admin CLI: users and audit events', () => {
+  let cli: AdminCli;
   let env: NodeJS.ProcessEnv;
-  let db: Client;
-
-  const admin = async (...args: string[]): Promise<string> => {
-    try {
-      return (await exec(process.execPath, [ADMIN, ...args], { env, cwd: ROOT })).stdout;
-    } catch (error) {
-      throw new Error((error as { stderr?: string }).stderr?.trim() || String(error));
-    }
-  };
+  let db: AdminCli['db'];
+  const admin = (...args: string[]) => cli.admin(...args);
   const createUser = (email: string, password: string, ...extra: string[]) =>
     runAdminWithInput(env, ['user', 'create', '--tenant', 'acme', '--email', email, ...extra, '--password-stdin'], `${password}\n`);
   const audit = async () =>
     (await db.query(`SELECT action, actor, target, changes FROM gateway.audit_events ORDER BY occurred_at, id`)).rows as Array<{ action: string; actor: unknown; target: { id: string }; changes: unknown }>;
 
   beforeAll(async () => {
-    const url = await createTestDatabase('admin_cli');
-    env = { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'error' };
-    await admin('migrate');
-    db = new Client({ connectionString: url });
-    await db.connect();
-    await admin('tenant', 'create', 'acme');
+    cli = await startAdminCli('admin_cli');
+    ({ env, db } = cli);
   }, 60_000);
 
   afterAll(async () => {
-    await db?.end();
+    await cli?.close();
   });
 
   it('user create reads the password from stdin, prints the user (never the password) and stores only an argon2id hash', async () => {
@@ -90,7 +74,7 @@ describe('admin CLI: users and audit events', () => {
 
   it('every CLI change (tenant, users, keys, integration switch) writes one audit event with actor {"type":"cli"} and no secret', async () => {
     const before = (await audit()).length;
-    const keyRun = await exec(process.execPath, [ADMIN, 'key', 'create', '--tenant', 'acme', '--name', 'audited'], { env, cwd: ROOT });
+    const keyRun = await cli.run('key', 'create', '--tenant', 'acme', '--name', 'audited');
     const key = keyRun.stdout.trim();
     const keyId = JSON.parse(keyRun.stderr.trim().split('\n').pop()!).id as string;
     // Output unchanged: one line, the key.
