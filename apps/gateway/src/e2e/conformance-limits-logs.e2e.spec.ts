@@ -53,7 +53,7 @@ describe('Conformance: per-key limits and integration logs (#64–#66)', () => {
   }
 
   beforeAll(async () => {
-    started = await startWithKey('limits and logs');
+    started = await startWithKey('limits and logs', { platform: { captureLogs: true, env: { LOG_LEVEL: 'debug' } } });
     platform = started.platform;
     secrets.push(started.key);
     api = apiClient(platform, started.key);
@@ -201,11 +201,34 @@ describe('Conformance: per-key limits and integration logs (#64–#66)', () => {
       expect(item.response_body.error.code).toBe('VALIDATION_ERROR');
     }, 60_000);
 
-    it('#66 no entry contains a key value', async () => {
+    it('#66 a 50,000-row bulk request gives one entry, its payloads stored shortened to 1 MiB', async () => {
+      await createRecord(api, 'locations/', { code: 'LOC-LL' });
+      const rows = Array.from({ length: 50_000 }, (_, i) => ({ location_code: 'LOC-LL', sku_code: 'SKU-LL', quantity: i }));
+      const res = await api.post('inventory/', { inventory: rows }, { headers: { 'x-request-id': 'log-bulk-50k' } });
+      expect(res.status).toBe(200);
+      const [listed] = await eventually(async () => {
+        const found = await entriesOf('log-bulk-50k');
+        expect(found).toHaveLength(1);
+        return found;
+      }, 5_000);
+      const item = await adminCall('GET', `integration-logs/${listed.id}/`);
+      expect(item.shortened_fields).toEqual(['raw_payload', 'mapped_payload']);
+      expect(typeof item.raw_payload).toBe('string');
+      expect(Buffer.byteLength(item.raw_payload)).toBeLessThanOrEqual(1_048_576);
+      expect(Buffer.byteLength(item.raw_payload)).toBeGreaterThan(1_048_000);
+      expect(JSON.stringify({ inventory: rows }).startsWith(item.raw_payload)).toBe(true);
+      expect(item.response_body).toEqual(res.body);
+      expect(item).toMatchObject({ resource: 'inventory', action: 'create', status: 'success', http_status: 200 });
+    }, 60_000);
+
+    it('#66 no entry and no log line contains a key value', async () => {
       const stored = await db.query(`SELECT row_to_json(l)::text AS row FROM gateway.integration_logs l`);
       expect(stored.rows.length).toBeGreaterThan(5);
       const all = stored.rows.map((r) => r.row).join('\n');
       for (const secret of secrets) expect(all).not.toContain(secret);
+      const lines = (['gateway', 'orders', 'catalog', 'inventory'] as const).flatMap((s) => platform.logs(s));
+      expect(lines.length).toBeGreaterThan(10);
+      for (const secret of secrets) expect(lines.filter((l) => l.includes(secret))).toEqual([]);
     });
   });
 });
