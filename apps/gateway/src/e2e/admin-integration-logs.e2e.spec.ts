@@ -236,6 +236,17 @@ describe('admin API: integration logs', () => {
     expect(await entryOf('writer-nul')).toMatchObject({ partner: { id: doomed.id, name: 'Short-lived' }, api_key: { id: doomedKey.id, name: 'Short-lived key' } });
   });
 
+  it("/metrics shows the writer's entries written, failures, drops and lag", async () => {
+    const text = (await started.platform.request('GET', '/metrics')).text;
+    const value = (name: string): number => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    expect(value('datamingle_integration_log_entries_written_total')).toBeGreaterThanOrEqual(5);
+    expect(value('datamingle_integration_log_write_failures_total')).toBe(0);
+    expect(value('datamingle_integration_log_lag_seconds')).toBeLessThan(5);
+    expect(value('datamingle_integration_log_queued_entries')).toBeGreaterThanOrEqual(0);
+    expect(text).toContain('# TYPE datamingle_integration_log_entries_dropped_total counter');
+    expect(text).toContain('# TYPE datamingle_integration_log_write_duration_seconds histogram');
+  });
+
   it('no stored entry holds a key value', async () => {
     const keys = [started.key, partnerKey.key];
     const { rows } = await db.query(`SELECT l::text AS row FROM gateway.integration_logs l`);

@@ -427,19 +427,32 @@ export class IntegrationLogMaintenance {
     this.retryMs = options.retryMs ?? 600_000;
   }
 
-  /** Runs once now (resolves when done; never rejects), then after every UTC midnight. */
+  /**
+   * Creates the partitions ahead now (resolves when done; never rejects), then purges in the
+   * background (a purge may take a while: the gateway need not wait for it), and again after every
+   * UTC midnight.
+   */
   async start(): Promise<void> {
     this.stopped = false;
-    await this.run();
+    try {
+      await this.createAhead(this.now());
+    } catch (error) {
+      this.logger.warn('integration log partitions not created; retrying later', { error: error instanceof Error ? error.message : String(error) });
+    }
+    void this.run();
+  }
+
+  private async createAhead(now: number): Promise<void> {
+    const day = Math.floor(now / DAY_MS);
+    const created = await this.store.createPartitions(new Date((day - 1) * DAY_MS), this.daysAhead + 2);
+    if (created > 0) this.logger.info('integration log partitions created', { created });
   }
 
   /** Partitions ahead, then the purge. Resolves true when both succeeded. Never rejects. */
   async runOnce(): Promise<boolean> {
     const now = this.now();
     try {
-      const day = Math.floor(now / DAY_MS);
-      const created = await this.store.createPartitions(new Date((day - 1) * DAY_MS), this.daysAhead + 2);
-      if (created > 0) this.logger.info('integration log partitions created', { created });
+      await this.createAhead(now);
       const purged = await this.store.withMaintenanceLock(() => this.store.purge(new Date(now)));
       if (purged && (purged.droppedDays.length > 0 || purged.deletedRows > 0)) {
         this.logger.info('integration logs purged', { dropped_days: purged.droppedDays, deleted_rows: purged.deletedRows, longest_retention_days: purged.longestRetentionDays });
