@@ -1,5 +1,9 @@
-import { integrationLogFilters } from './integration-logs';
-import type { FieldErrors } from './users';
+import type { RawRequest } from '../types';
+import { handleAdminRequest, type AdminApiDeps } from './api';
+import { integrationLogFilters, type IntegrationLogFilters } from './integration-logs';
+import type { AdminStorePort, SessionRecord } from './ports';
+import { hashSessionToken, newSessionToken } from './session';
+import type { FieldErrors, UserView } from './users';
 
 const parse = (query: Record<string, string>) => {
   const errors: FieldErrors = {};
@@ -69,5 +73,62 @@ describe('integration log filters (integration-logs.md §5)', () => {
     expect(parse({ http_status: '600' }).errors).toHaveProperty('http_status');
     expect(parse({ http_status: '2000' }).errors).toHaveProperty('http_status');
     expect(parse({ request_id: '\uD800' }).errors).toHaveProperty('request_id');
+  });
+});
+
+describe('integration-logs/ handlers', () => {
+  const SECRET = 'csrf-secret';
+  const tenant = { id: 't-acme', slug: 'acme', name: 'Acme', integration_enabled: true };
+  const viewer: UserView = { id: 'u-viewer', email: 'viewer@acme.example', name: '', role: 'viewer', is_active: true, created_at: '2026-01-01T00:00:00.000Z', last_sign_in_at: null };
+  const token = newSessionToken();
+  const session: SessionRecord = { tokenHash: hashSessionToken(token), tenant, user: viewer };
+  const listed: Array<{ filters: IntegrationLogFilters; limit: number }> = [];
+  const stored = '{"id" : "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "raw_payload" : {"b": 1, "a": [1,2]}, "response_body" : "not json"}';
+  const store: Partial<AdminStorePort> = {
+    findSession: async (slug, hashes) => (slug === 'acme' && hashes.includes(session.tokenHash) ? session : null),
+    listIntegrationLogs: async (_t, filters, page) => {
+      listed.push({ filters, limit: page.limit });
+      return { data: [], next: null };
+    },
+    getIntegrationLog: async (tenantId, id) => (tenantId === 't-acme' && id === '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b' ? stored : null),
+  };
+  const deps: AdminApiDeps = {
+    baseDomain: 'localhost',
+    now: () => new Date('2026-05-01T12:00:00Z'),
+    newRequestId: () => 'generated-id',
+    store: store as AdminStorePort,
+    passwords: { hash: async () => 'h', verify: async () => false, dummyHash: async () => 'd' },
+    csrfSecret: () => SECRET,
+    newApiKey: () => ({ key: 'k', prefix: 'k', hash: 'h' }),
+    openApiDocument: () => '{}',
+  };
+  const get = (path: string, cookie = true): RawRequest => ({
+    method: 'GET',
+    rawUrl: `/api/admin/v1/${path}`,
+    headers: { host: 'acme.localhost:8080', ...(cookie ? { cookie: `datamingle_session=${token}` } : {}) },
+    body: null,
+    remoteAddress: '127.0.0.1',
+  });
+
+  it('a viewer lists with the filters passed on; invalid ones are 400 naming each parameter (and the cursor)', async () => {
+    const ok = await handleAdminRequest(get('integration-logs/?status=error&partner=null&limit=5'), deps);
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body!)).toEqual({ success: true, data: [], pagination: { limit: 5, next_cursor: null } });
+    expect(listed).toEqual([{ filters: { status: 'error', partner: null }, limit: 5 }]);
+    const bad = await handleAdminRequest(get('integration-logs/?status=nope&cursor=zzz'), deps);
+    expect(bad.status).toBe(400);
+    const body = JSON.parse(bad.body!);
+    expect(body.error.message).toBe("Invalid cursor: 'zzz'");
+    expect(Object.keys(body.error.details).sort()).toEqual(['cursor', 'status']);
+    expect(listed).toHaveLength(1);
+  });
+
+  it('the item is the stored JSON text inside the envelope, byte for byte; 404 for another id; 403 without a session', async () => {
+    const item = await handleAdminRequest(get('integration-logs/0190A1B2-C3D4-7E5F-8A9B-0C1D2E3F4A5B'), deps);
+    expect(item.status).toBe(200);
+    expect(item.body).toBe(`{"success":true,"data":${stored}}`);
+    expect(item.headers['Content-Type']).toMatch(/^application\/json/);
+    expect((await handleAdminRequest(get('integration-logs/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c/'), deps)).status).toBe(404);
+    expect((await handleAdminRequest(get('integration-logs/', false), deps)).status).toBe(403);
   });
 });
