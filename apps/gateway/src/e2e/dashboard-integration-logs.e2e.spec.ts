@@ -127,6 +127,7 @@ describe('integration logs in the dashboard', () => {
     expect(text).toMatch(/Duration\d+ ms/);
     expect(text).toContain(ids.partnerOrder);
     await dialog.getByRole('heading', { name: 'Response' }).waitFor();
+    await screenshot(page, 'dashboard-integration-log-entry-desktop');
     expect(await unlabelledControls(page)).toEqual([]);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
