@@ -7,7 +7,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { BrowserRecorder, launchBrowser, unlabelledControls } from './testing-support/browser';
-import { ADMIN, navLink, openContext, signIn, startDashboardPlatform, VIEWER, type DashboardPlatform } from './testing-support/dashboard';
+import { ADMIN, closeDashboard, navLink, openContext, signIn, startDashboardPlatform, VIEWER, type DashboardPlatform } from './testing-support/dashboard';
 
 jest.setTimeout(60_000);
 
@@ -34,13 +34,7 @@ describe('partners in the dashboard', () => {
     cookieHeader = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
   }, 90_000);
 
-  afterAll(async () => {
-    expect(recorder?.elsewhere(started.origin)).toEqual([]);
-    expect(recorder?.cspViolations()).toEqual([]);
-    await context?.close();
-    await browser?.close();
-    await started?.platform.stop();
-  });
+  afterAll(() => closeDashboard({ recorder, context, browser, started }));
 
   it('New partner from a template opens its page; a partner key created there is shown once, linked to it and works; API Keys names the partner', async () => {
     await page.getByRole('button', { name: 'New partner' }).click();

@@ -6,7 +6,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { BrowserRecorder, launchBrowser } from './testing-support/browser';
-import { ADMIN, navLink, openContext, signIn, startDashboardPlatform, type DashboardPlatform } from './testing-support/dashboard';
+import { ADMIN, closeDashboard, navLink, openContext, signIn, startDashboardPlatform, type DashboardPlatform } from './testing-support/dashboard';
 
 jest.setTimeout(60_000);
 
@@ -26,13 +26,7 @@ describe('the rate limit of a key in the dashboard', () => {
     await page.getByRole('heading', { name: 'API Keys', level: 1 }).waitFor();
   }, 90_000);
 
-  afterAll(async () => {
-    expect(recorder?.elsewhere(started.origin)).toEqual([]);
-    expect(recorder?.cspViolations()).toEqual([]);
-    await context?.close();
-    await browser?.close();
-    await started?.platform.stop();
-  });
+  afterAll(() => closeDashboard({ recorder, context, browser, started }));
 
   const ordersWith = (key: string) => started.platform.request('GET', '/api/integrations/v1/orders/', { host: 'acme.localhost', key });
   const row = (name: string) => page.getByRole('row', { name: new RegExp(name) });

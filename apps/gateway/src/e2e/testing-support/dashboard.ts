@@ -44,3 +44,17 @@ export async function signIn(page: Page, user: { email: string; password: string
 export function navLink(page: Page, name: string) {
   return page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
 }
+
+/**
+ * The end of a dashboard spec: the browser loaded nothing from another origin and saw no CSP
+ * violation, then the context, the browser and the platform are closed (each may be undefined
+ * when `beforeAll` failed half-way).
+ */
+export async function closeDashboard(parts: { recorder?: BrowserRecorder; context?: BrowserContext; browser?: Browser; started?: DashboardPlatform }): Promise<void> {
+  const { recorder, context, browser, started } = parts;
+  expect(recorder?.elsewhere(started!.origin)).toEqual([]);
+  expect(recorder?.cspViolations()).toEqual([]);
+  await context?.close();
+  await browser?.close();
+  await started?.platform.stop();
+}
