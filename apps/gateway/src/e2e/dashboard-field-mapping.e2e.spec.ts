@@ -11,9 +11,9 @@
  */
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { registerPartnerKey } from '@datamingle/testing';
-import { BrowserRecorder, focusedControl, launchBrowser, overflowsHorizontally, unlabelledControls, VIEWPORTS } from './testing-support/browser';
+import { BrowserRecorder, focusedControl, overflowsHorizontally, unlabelledControls, VIEWPORTS } from './testing-support/browser';
 import { ACUMATICA_DETAILS_AS_OBJECT, ACUMATICA_ORDER, ACUMATICA_ORDER_INTERNAL } from '@datamingle/mapping/testing';
-import { ADMIN, closeDashboard, navLink, openContext, signIn, startDashboardPlatform, VIEWER, type DashboardPlatform } from './testing-support/dashboard';
+import { ADMIN, closeDashboard, navLink, openContext, openSignedIn, signIn, VIEWER, type DashboardPlatform } from './testing-support/dashboard';
 
 jest.setTimeout(90_000);
 
@@ -79,12 +79,7 @@ describe('field mapping in the dashboard', () => {
   const fieldMapRow = (n: number): Locator => editor(page).getByRole('group', { name: `Field map row ${n}`, exact: true });
 
   beforeAll(async () => {
-    started = await startDashboardPlatform();
-    browser = await launchBrowser();
-    ({ context, page, recorder } = await openContext(browser));
-    await page.goto(`${started.origin}/dashboard/partners`);
-    await signIn(page, ADMIN);
-    await heading(page, 'Partners').waitFor();
+    ({ started, browser, context, page, recorder } = await openSignedIn('/dashboard/partners', (p) => heading(p, 'Partners')));
     cookieHeader = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
   }, 120_000);
 

@@ -6,8 +6,8 @@
  * refused requests newest first and pages with the API's cursor ("Load more").
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { BrowserRecorder, clickLabelOf, focusedControl, launchBrowser, waitUntil } from './testing-support/browser';
-import { ADMIN, closeDashboard, navLink, openContext, signIn, startDashboardPlatform, type DashboardPlatform } from './testing-support/dashboard';
+import { BrowserRecorder, clickLabelOf, focusedControl, waitUntil } from './testing-support/browser';
+import { ADMIN, closeDashboard, navLink, openSignedIn, type DashboardPlatform } from './testing-support/dashboard';
 
 jest.setTimeout(60_000);
 
@@ -21,12 +21,7 @@ describe('managing keys, users and security events in the dashboard', () => {
   let recorder: BrowserRecorder;
 
   beforeAll(async () => {
-    started = await startDashboardPlatform();
-    browser = await launchBrowser();
-    ({ context, page, recorder } = await openContext(browser));
-    await page.goto(`${started.origin}/dashboard/settings/api-keys`);
-    await signIn(page, ADMIN);
-    await page.getByRole('heading', { name: 'API Keys', level: 1 }).waitFor();
+    ({ started, browser, context, page, recorder } = await openSignedIn('/dashboard/settings/api-keys', (p) => p.getByRole('heading', { name: 'API Keys', level: 1 })));
   }, 90_000);
 
   afterAll(() => closeDashboard({ recorder, context, browser, started }));

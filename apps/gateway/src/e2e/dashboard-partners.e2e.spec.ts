@@ -6,8 +6,8 @@
  * linked, and a viewer without write controls. Every control labelled; nothing from another origin.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { BrowserRecorder, launchBrowser, unlabelledControls } from './testing-support/browser';
-import { ADMIN, closeDashboard, navLink, openContext, signIn, startDashboardPlatform, VIEWER, type DashboardPlatform } from './testing-support/dashboard';
+import { BrowserRecorder, unlabelledControls } from './testing-support/browser';
+import { closeDashboard, navLink, openContext, openSignedIn, signIn, VIEWER, type DashboardPlatform } from './testing-support/dashboard';
 
 jest.setTimeout(60_000);
 
@@ -25,12 +25,7 @@ describe('partners in the dashboard', () => {
   let cookieHeader = '';
 
   beforeAll(async () => {
-    started = await startDashboardPlatform();
-    browser = await launchBrowser();
-    ({ context, page, recorder } = await openContext(browser));
-    await page.goto(`${started.origin}/dashboard/partners`);
-    await signIn(page, ADMIN);
-    await heading(page, 'Partners').waitFor();
+    ({ started, browser, context, page, recorder } = await openSignedIn('/dashboard/partners', (p) => heading(p, 'Partners')));
     cookieHeader = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
   }, 90_000);
 

@@ -5,8 +5,8 @@
  * Set rate limit — each change applies to the key's very next request.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { BrowserRecorder, launchBrowser } from './testing-support/browser';
-import { ADMIN, closeDashboard, navLink, openContext, signIn, startDashboardPlatform, type DashboardPlatform } from './testing-support/dashboard';
+import { BrowserRecorder } from './testing-support/browser';
+import { closeDashboard, navLink, openSignedIn, type DashboardPlatform } from './testing-support/dashboard';
 
 jest.setTimeout(60_000);
 
@@ -18,12 +18,7 @@ describe('the rate limit of a key in the dashboard', () => {
   let recorder: BrowserRecorder;
 
   beforeAll(async () => {
-    started = await startDashboardPlatform();
-    browser = await launchBrowser();
-    ({ context, page, recorder } = await openContext(browser));
-    await page.goto(`${started.origin}/dashboard/settings/api-keys`);
-    await signIn(page, ADMIN);
-    await page.getByRole('heading', { name: 'API Keys', level: 1 }).waitFor();
+    ({ started, browser, context, page, recorder } = await openSignedIn('/dashboard/settings/api-keys', (p) => p.getByRole('heading', { name: 'API Keys', level: 1 })));
   }, 90_000);
 
   afterAll(() => closeDashboard({ recorder, context, browser, started }));

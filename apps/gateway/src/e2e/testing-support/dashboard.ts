@@ -5,7 +5,7 @@
  */
 import { startTestPlatform, type TestPlatform } from '@datamingle/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { BrowserRecorder, VIEWPORTS } from './browser';
+import { BrowserRecorder, launchBrowser, VIEWPORTS } from './browser';
 
 export const ADMIN = { email: 'ops@acme.example', password: 'correct horse battery staple' };
 export const VIEWER = { email: 'auditor@acme.example', password: 'viewer password 123' };
@@ -57,4 +57,23 @@ export async function closeDashboard(parts: { recorder?: BrowserRecorder; contex
   await context?.close();
   await browser?.close();
   await started?.platform.stop();
+}
+
+/** A dashboard spec's start: the platform, a browser and a context, signed in as `user` on `path` once `ready` shows. */
+export interface SignedInDashboard {
+  started: DashboardPlatform;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  recorder: BrowserRecorder;
+}
+
+export async function openSignedIn(path: string, ready: (page: Page) => { waitFor(): Promise<void> }, user: { email: string; password: string } = ADMIN): Promise<SignedInDashboard> {
+  const started = await startDashboardPlatform();
+  const browser = await launchBrowser();
+  const { context, page, recorder } = await openContext(browser);
+  await page.goto(`${started.origin}${path}`);
+  await signIn(page, user);
+  await ready(page).waitFor();
+  return { started, browser, context, page, recorder };
 }
