@@ -172,7 +172,7 @@ function gatewayLimits(env: Env): GatewayLimits {
     maxConnections: positiveInt(env, 'GATEWAY_MAX_CONNECTIONS', 10_000),
     bodyBufferBytes: positiveInt(env, 'GATEWAY_BODY_BUFFER_BYTES', 134_217_728),
     bodyBufferWaitMs: positiveInt(env, 'GATEWAY_BODY_BUFFER_WAIT_MS', 5_000),
-    keyServiceConcurrency: positiveInt(env, 'GATEWAY_KEY_SERVICE_CONCURRENCY', 8),
+    keyServiceConcurrency: positiveInt(env, 'GATEWAY_KEY_SERVICE_CONCURRENCY', 16),
   };
   if (limits.receiveTimeoutMs < limits.headersTimeoutMs) {
     throw new ConfigError('GATEWAY_RECEIVE_TIMEOUT_MS', `must be at least GATEWAY_HEADERS_TIMEOUT_MS (${limits.headersTimeoutMs})`);
