@@ -1,4 +1,4 @@
-import { MAX_LOGGED_PAYLOAD_BYTES, type ApiError, type ServiceReply } from '@datamingle/contracts';
+import { ERROR_STATUS, MAX_LOGGED_PAYLOAD_BYTES, type ApiError, type ServiceReply } from '@datamingle/contracts';
 import { truncateUtf8, utf8CutPoint } from '@datamingle/kernel';
 import type { IntegrationLogEntry, IntegrationLogStatus, LogAction, LogResource, LoggedPayload } from '../limits-and-logs';
 import type { RouteMatch } from '../routes';
@@ -107,6 +107,8 @@ function mappedPayload(draft: IntegrationLogDraft, raw: LoggedPayload | null, sh
 
 function errorOf(response: RawResponse, outcomeError: ApiError | undefined): ApiError | null {
   if (response.status < 400) return null;
+  // The pipeline's own error is the one answered, unless finalize replaced the answer (a 500): no re-parse.
+  if (outcomeError && ERROR_STATUS[outcomeError.code] === response.status) return outcomeError;
   if (response.body !== null) {
     try {
       const parsed = JSON.parse(response.body) as { error?: ApiError };
