@@ -118,8 +118,21 @@ export class IncomingBody implements PendingBody {
         req.off('close', onGone);
         resolve(result);
       };
+      // A declared length is copied into one buffer of that size as it arrives: the body is held
+      // once, not as its chunks plus their concatenation (a 10 MB bulk body: 10 MB, not 20).
+      let whole: Buffer | null = null;
+      let filled = 0;
       const keepChunk = (chunk: Buffer): void => {
-        if (keep) chunks.push(chunk);
+        if (!keep) return;
+        if (this.declared !== null && chunks.length === 0 && filled + chunk.length <= this.declared) {
+          whole ??= Buffer.allocUnsafe(this.declared);
+          filled += chunk.copy(whole, filled);
+          return;
+        }
+        // More than declared (Node's parser never delivers it): keep what came as chunks.
+        if (whole !== null) chunks.push(whole.subarray(0, filled));
+        whole = null;
+        chunks.push(chunk);
       };
       const onData = (chunk: Buffer) => {
         if (done) return;
@@ -158,7 +171,8 @@ export class IncomingBody implements PendingBody {
       };
       const onEnd = () => {
         // A chunk may still be waiting for the budget; 'end' then comes after its resume.
-        finish({ status: 'ok', body: keep && size > 0 ? Buffer.concat(chunks, size) : null });
+        const body = !keep || size === 0 ? null : whole !== null ? whole.subarray(0, filled) : Buffer.concat(chunks, size);
+        finish({ status: 'ok', body });
       };
       const onGone = () => {
         if (req.complete) return;

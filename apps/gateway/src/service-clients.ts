@@ -11,11 +11,11 @@ import {
 } from '@datamingle/platform';
 
 /**
- * Request bodies above this many characters travel on a connection of their own (TcpBalancer
+ * Request bodies above this many bytes travel on a connection of their own (TcpBalancer
  * `dedicated`): a tenant's 10 MB bulk bodies then never queue in front of, or share the fate of,
  * other tenants' small calls on the shared connection.
  */
-export const DEDICATED_CONNECTION_BODY_CHARS = 1_048_576;
+export const DEDICATED_CONNECTION_BODY_BYTES = 1_048_576;
 
 /**
  * The gateway's clients of the services, over the @nestjs/microservices TCP transport, each
@@ -34,7 +34,7 @@ export class ServiceClients {
     const { service, operations } = resourceDefinition(op.resource);
     const pattern = operations[op.name];
     if (!pattern) throw new ServiceUnavailableError(`${op.resource} do not support ${op.name}`);
-    const dedicated = (request.bodyJson?.length ?? 0) > DEDICATED_CONNECTION_BODY_CHARS;
+    const dedicated = (request.bodyUtf8?.byteLength ?? 0) > DEDICATED_CONNECTION_BODY_BYTES;
     try {
       return await this.send<ServiceReply>(service, pattern, request, this.config.requestTimeoutMs, dedicated);
     } catch (error) {

@@ -14,10 +14,12 @@ export interface ServiceRequest {
   /** Parsed JSON body; `{}` when the request had none. Top level is always an object. */
   body: Record<string, unknown>;
   /**
-   * A large body the gateway forwards unparsed (media type checked, valid UTF-8): the service
-   * parses it with the same rules (kernel's parseJsonText) before anything else, and `body` is `{}`.
+   * The request body's bytes as sent, which the gateway forwards unparsed (media type checked,
+   * valid UTF-8): the service parses them with the platform's one parser (kernel's parseJsonBody)
+   * before anything else, and `body` is `{}`. The transport carries them as a binary attachment
+   * (platform's FrameSocket), never as a JSON string.
    */
-  bodyJson?: string;
+  bodyUtf8?: Uint8Array;
   /**
    * A partner key's active field mapping for the request's resource (custom-integrations.md §4):
    * the service maps the body forward before anything else and the reply back. Absent for

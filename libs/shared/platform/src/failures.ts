@@ -1,5 +1,5 @@
 import { GATEWAY_TIMEOUT_MESSAGE, MAX_LOGGED_PAYLOAD_BYTES, type OperationName, type ReplyLog, type ResourceName, type ServiceReply, type ServiceRequest } from '@datamingle/contracts';
-import { isJsonObject, parseJsonText, serializeJsonBounded } from '@datamingle/kernel';
+import { isJsonObject, parseJsonBody, serializeJsonBounded } from '@datamingle/kernel';
 import { EventStoreUnavailableError, writeOutcomeOf } from '@datamingle/event-store';
 import type { Logger } from './logger';
 import { PartnerMappings } from './partner-mapping';
@@ -127,10 +127,10 @@ export abstract class ServiceMessageController {
   protected run(pattern: string, request: ServiceRequest, execute: () => Promise<ServiceReply>, route?: { resource: ResourceName; operation: OperationName }): Promise<ServiceReply> {
     // Traced (MessageSpanInterceptor), the events it stores carry this message's span.
     continueTrace(request);
-    if (request.bodyJson !== undefined) {
-      // A large body the gateway forwarded unparsed: step 13 (well-formed JSON object) happens here.
-      const parsed = parseJsonText(request.bodyJson);
-      delete request.bodyJson;
+    if (request.bodyUtf8 !== undefined) {
+      // The body the gateway forwarded unparsed: step 13 (well-formed JSON object) happens here.
+      const parsed = parseJsonBody(request.bodyUtf8);
+      delete request.bodyUtf8;
       if (!parsed.ok) return Promise.resolve({ ok: false, error: parsed.error, log: { mappedBody: null } });
       request.body = parsed.value;
     }

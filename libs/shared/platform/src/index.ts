@@ -13,3 +13,4 @@ export * from './service-client';
 export * from './time-limit';
 export { outsideTrace } from './tracing';
 export * from './partner-mapping';
+export * from './frame-socket';

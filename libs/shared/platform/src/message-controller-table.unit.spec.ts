@@ -97,10 +97,10 @@ describe('serviceMessageController: a service’s message controller from its ta
 
   it('turns a failure into a 500 reply logged with its request id (ServiceMessageController.run), and parses a forwarded body', async () => {
     logged.length = 0;
-    const reply = await controller['locations.create']!({ ...request('r-3'), bodyJson: '{"fail": true}' });
+    const reply = await controller['locations.create']!({ ...request('r-3'), bodyUtf8: Buffer.from('{"fail": true}') });
     expect(reply).toEqual({ ok: false, error: { code: 'INTERNAL_ERROR', message: expect.any(String) } });
     expect(logged).toEqual(['unexpected failure']);
-    await expect(controller['locations.create']!({ ...request('r-4'), bodyJson: '{"a":' })).resolves.toMatchObject({ ok: false, error: { code: 'VALIDATION_ERROR' } });
+    await expect(controller['locations.create']!({ ...request('r-4'), bodyUtf8: Buffer.from('{"a":') })).resolves.toMatchObject({ ok: false, error: { code: 'VALIDATION_ERROR' } });
   });
 
   it('lets an internal message answer as is and its failure reach the caller', async () => {

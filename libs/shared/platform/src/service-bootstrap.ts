@@ -3,6 +3,7 @@ import type { DynamicModule, INestApplication, LoggerService } from '@nestjs/com
 import { NestFactory } from '@nestjs/core';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { FrameSocket } from './frame-socket';
 import { loadConfig, type PlatformConfig } from './config';
 import { Logger } from './logger';
 import { shutdownTelemetry, telemetryStarted } from './telemetry';
@@ -51,7 +52,7 @@ export async function bootstrapService(options: ServiceBootstrapOptions): Promis
   // Tracing on (telemetry.ts): every message is handled under its SERVER span; off, no interceptor at all.
   if (telemetryStarted()) app.useGlobalInterceptors(new MessageSpanInterceptor());
   app.connectMicroservice<MicroserviceOptions>(
-    { transport: Transport.TCP, options: { host: options.transport.host, port: options.transport.port } },
+    { transport: Transport.TCP, options: { host: options.transport.host, port: options.transport.port, socketClass: FrameSocket } },
     { inheritAppConfig: true },
   );
   app.enableShutdownHooks();

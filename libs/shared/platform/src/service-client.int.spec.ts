@@ -1,5 +1,7 @@
 import { createServer } from 'node:net';
 import { ServerTCP } from '@nestjs/microservices';
+import { createHash } from 'node:crypto';
+import { FrameSocket } from './frame-socket';
 import { ServiceCallTimeoutError, TcpBalancer } from './service-client';
 
 /**
@@ -16,11 +18,18 @@ describe('TcpBalancer over real TCP replicas', () => {
 
   const startReplica = async (ip: string) => {
     const served: string[] = [];
-    const server = new ServerTCP({ host: ip, port });
+    const server = new ServerTCP({ host: ip, port, socketClass: FrameSocket });
     server.addHandler('whoami', async (data: { n: number }) => {
       served.push(`whoami:${data.n}`);
       return ip;
     });
+    server.addHandler('digest', async (data: { label: string; bodyUtf8: Buffer }) => ({
+      label: data.label,
+      isBuffer: Buffer.isBuffer(data.bodyUtf8),
+      bytes: data.bodyUtf8.length,
+      sha256: createHash('sha256').update(data.bodyUtf8).digest('hex'),
+      echo: data.bodyUtf8.subarray(0, 16),
+    }));
     server.addHandler('command-then-die', async () => {
       served.push('command-then-die');
       // The request was delivered; the replica dies before answering.
@@ -123,5 +132,25 @@ describe('TcpBalancer over real TCP replicas', () => {
     await expect(client.send('slow', {}, 200)).rejects.toBeInstanceOf(ServiceCallTimeoutError);
     await new Promise((r) => setTimeout(r, 100));
     expect([...a, ...b]).toEqual(['slow']);
+  });
+
+  it('carries a 10 MB body as raw bytes over the real transport, beside small calls on the same connection', async () => {
+    await startReplica('127.0.0.2');
+    answer = ['127.0.0.2'];
+    const client = balancer();
+    const big = Buffer.alloc(10 * 1024 * 1024, '{"sku":"Größe \\"x\\""}');
+    type Digest = { label: string; isBuffer: boolean; bytes: number; sha256: string; echo: Buffer };
+    const [bigReply, ...small] = await Promise.all([
+      client.send<Digest>('digest', { label: 'big', bodyUtf8: big }, 10_000),
+      ...[1, 2, 3].map((n) => client.send<Digest>('digest', { label: `small ${n}`, bodyUtf8: Buffer.from(`{"n":${n}}`) }, 10_000)),
+    ]);
+    expect(bigReply).toMatchObject({ label: 'big', isBuffer: true, bytes: big.length, sha256: createHash('sha256').update(big).digest('hex') });
+    // A reply's bytes travel back the same way.
+    expect(Buffer.isBuffer(bigReply!.echo) && bigReply!.echo.equals(big.subarray(0, 16))).toBe(true);
+    expect(small.map((r) => [r.label, r.bytes])).toEqual([
+      ['small 1', 7],
+      ['small 2', 7],
+      ['small 3', 7],
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import type { OnModuleDestroy } from '@nestjs/common';
 import { ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { firstValueFrom, type Observable, timeout, TimeoutError } from 'rxjs';
+import { FrameSocket } from './frame-socket';
 import { ELAPSED, within } from './time-limit';
 import { DependencyUnavailableError } from './failures';
 import { tracedCall } from './tracing';
@@ -20,7 +21,7 @@ export interface ServiceAddress {
  */
 export type ServiceTarget = (ServiceAddress & { replicas?: readonly ServiceAddress[] }) | readonly ServiceAddress[];
 
-/** What the balancer needs of a transport client; a Nest ClientProxy (ClientTCP) has it. */
+/** What the balancer needs of a transport client; a Nest ClientProxy (ClientTCP, framed by FrameSocket) has it. */
 export interface TransportClient {
   connect(): Promise<unknown>;
   send<R, P>(pattern: string, payload: P): Observable<R>;
@@ -149,7 +150,7 @@ export class TcpBalancer {
     this.downMs = options.downMs ?? 2_000;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 3_000;
     this.createClient =
-      options.createClient ?? ((a) => ClientProxyFactory.create({ transport: Transport.TCP, options: { host: a.host, port: a.port } }));
+      options.createClient ?? ((a) => ClientProxyFactory.create({ transport: Transport.TCP, options: { host: a.host, port: a.port, socketClass: FrameSocket } }));
     this.now = options.now ?? Date.now;
     if (!this.dynamic) this.apply(this.targets);
   }

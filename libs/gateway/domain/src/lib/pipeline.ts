@@ -121,18 +121,14 @@ async function routeAndHandle(ctx: RequestContext, caller: AuthenticatedCaller, 
 
   // Steps 12–13: media type and JSON body.
   let body: Record<string, unknown> = {};
-  let bodyJson: string | undefined;
+  let bodyUtf8: Buffer | undefined;
   if (!BODYLESS_METHODS.has(method)) {
     // An undecodable identifier is answered here (step 15), so its body must be checked here too.
     const parsed = readBody(ctx.req, identifier?.value === null);
     if (!parsed.ok) return errorOutcome(ctx, parsed.error);
     body = parsed.value;
-    bodyJson = parsed.raw;
-    if (bodyJson !== undefined) {
-      if (ctx.log) ctx.log.bodyText = bodyJson;
-      // The text is what travels on; the bytes are no longer needed (a 50,000-row bulk: megabytes).
-      ctx.req.body = null;
-    }
+    // The bytes travel on as they are (one copy of a 50,000-row bulk in the gateway, never a string).
+    bodyUtf8 = parsed.raw;
   }
 
   // Step 14: a partner key's active mapping for the resource and its identifier field; the
@@ -150,5 +146,5 @@ async function routeAndHandle(ctx: RequestContext, caller: AuthenticatedCaller, 
   }
 
   // Steps 15–18 in the owning service.
-  return dispatch(ctx, caller, op, query, body, bodyJson, partner);
+  return dispatch(ctx, caller, op, query, body, bodyUtf8, partner);
 }

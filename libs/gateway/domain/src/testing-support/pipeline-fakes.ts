@@ -1,5 +1,5 @@
 import type { ServiceReply, ServiceRequest } from '@datamingle/contracts';
-import { parseJsonText } from '@datamingle/kernel';
+import { parseJsonBody } from '@datamingle/kernel';
 import { hashApiKey } from '../lib/api-keys';
 import type { KeyRecord, Operation, PipelineDeps, RawRequest, SecurityEvent } from '../lib/types';
 
@@ -62,7 +62,7 @@ export interface DispatchCall {
 export interface FakeDeps {
   deps: PipelineDeps;
   keys: Map<string, KeyRecord>;
-  /** Every call as it crossed the transport (the body as text in `bodyJson`). */
+  /** Every call as it crossed the transport (the body's bytes in `bodyUtf8`). */
   sent: DispatchCall[];
   /** The calls that reached the service's handler, with the body parsed as the service parses it. */
   dispatched: DispatchCall[];
@@ -110,10 +110,10 @@ export function fakeDeps(overrides: Partial<PipelineDeps> = {}): FakeDeps {
     dispatch: async (op, request) => {
       fake.sent.push({ op, request: { ...request } });
       // What every service does first (ServiceMessageController.run): step 13 on the forwarded text.
-      if (request.bodyJson !== undefined) {
-        const parsed = parseJsonText(request.bodyJson);
+      if (request.bodyUtf8 !== undefined) {
+        const parsed = parseJsonBody(request.bodyUtf8);
         if (!parsed.ok) return { ok: false, error: parsed.error };
-        const { bodyJson: _text, ...rest } = request;
+        const { bodyUtf8: _bytes, ...rest } = request;
         request = { ...rest, body: parsed.value };
       }
       fake.dispatched.push({ op, request });

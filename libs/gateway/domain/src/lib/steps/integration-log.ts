@@ -17,8 +17,6 @@ export interface IntegrationLogDraft {
   match: RouteMatch;
   /** The scope check (step 10) refused the request: it is a security event, not a log entry. */
   skip: boolean;
-  /** The body as text, when the pipeline decoded it (forwarded to the service). */
-  bodyText?: string;
   /** A partner mapping was sent with the request (so an unanswered body was never mapped). */
   mapped: boolean;
   /** The service's reply, when the request reached it. */
@@ -71,7 +69,6 @@ function boundedText(text: string, kind: 'json' | 'maybeJson' | 'objectOrNull', 
 }
 
 function rawPayload(ctx: RequestContext, draft: IntegrationLogDraft, shortened: string[]): LoggedPayload | null {
-  if (draft.bodyText !== undefined) return draft.bodyText === '' ? null : boundedText(draft.bodyText, 'maybeJson', shortened, 'raw_payload');
   const body = ctx.req.body;
   if (!Buffer.isBuffer(body) || body.length === 0) return null;
   if (body.length > MAX_LOGGED_PAYLOAD_BYTES) {

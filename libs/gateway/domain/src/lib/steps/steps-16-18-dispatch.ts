@@ -17,7 +17,7 @@ export async function dispatch(
   op: Operation,
   query: Record<string, string>,
   body: Record<string, unknown>,
-  bodyJson?: string,
+  bodyUtf8?: Uint8Array,
   partner: PartnerRequestFields = {},
 ): Promise<Outcome> {
   const traceparent = headerValue(ctx.req.headers, 'traceparent')?.trim();
@@ -29,7 +29,7 @@ export async function dispatch(
     ...(op.identifier !== undefined ? { identifier: op.identifier } : {}),
     query,
     body,
-    ...(bodyJson !== undefined ? { bodyJson } : {}),
+    ...(bodyUtf8 !== undefined ? { bodyUtf8 } : {}),
     ...partner,
   };
   const reply = await ctx.deps.dispatch(op, request, caller.key.id);
