@@ -7,6 +7,11 @@
  *   MAPPED_ROUNDS=3 (mapped: alternating pass-through / partner-key runs per comparison)
  *   READER_RATE=0 (bulk: read the other tenant as fast as possible instead of at 200 req/s)
  *   BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (CPU profiles of every process)
+ *   --check (exit 1 when a hot-path target of the table below is missed)
+ *
+ * GET and POST are also run against the bare baselines (bench/bare-baseline.cjs: one Fastify + pg
+ * process doing the least the request must, on the same PostgreSQL) in the same run, and every
+ * throughput is reported as a ratio to its baseline, so the machine's noise cancels out.
  *
  * Prints a table and writes bench/results/<timestamp>.json.
  */
@@ -27,6 +32,40 @@ const opt = (name, def) => {
 const DURATION = Number(opt('duration', '10'));
 const CONNECTIONS = Number(opt('connections', '20'));
 const ONLY = opt('only', 'all');
+const CHECK = args.includes('--check');
+
+/**
+ * The hot paths' targets (issue 14), checked with `--check`: throughput as a ratio to the bare
+ * baseline of the same run, latency at a fixed offered rate, bulk durations.
+ */
+const TARGETS = [
+  { name: 'GET /orders/{id}/ throughput ÷ bare GET', value: (m) => m.getRatio, min: 0.5 },
+  { name: 'GET /orders/{id}/ p99 at 2,000 req/s offered (ms)', value: (m) => m.getP99AtRate, max: 20 },
+  { name: 'POST /orders/ throughput ÷ bare POST', value: (m) => m.postRatio, min: 0.5 },
+  { name: 'POST /orders/ p99 at 400 req/s offered (ms)', value: (m) => m.postP99AtRate, max: 50 },
+  { name: 'bulk 10,000 rows (ms)', value: (m) => m.bulk10k, max: 1000 },
+  { name: 'bulk 50,000 rows (ms)', value: (m) => m.bulk50k, max: 5000 },
+];
+const measured = {};
+
+/** Starts bench/bare-baseline.cjs on the platform's PostgreSQL; resolves with its port and a stop function. */
+async function startBareBaseline(databaseUrl) {
+  const child = spawn(process.execPath, [join(__dirname, 'bare-baseline.cjs')], { env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((res, rej) => {
+    let out = '';
+    child.stdout.on('data', (c) => {
+      out += c;
+      const m = /listening (\d+)/.exec(out);
+      if (m) res(Number(m[1]));
+    });
+    child.once('exit', (code) => rej(new Error(`bare baseline exited (${code})`)));
+  });
+  const stop = () => new Promise((res) => {
+    child.once('exit', res);
+    child.kill('SIGTERM');
+  });
+  return { port, stop };
+}
 
 const isFree = (port) =>
   new Promise((res) => {
@@ -98,6 +137,7 @@ async function bulkBenchmarks(port, admin) {
   const out = [];
   out.push(await timed('bulk 10,000 new pairs', { inventory: rows(20, 1), source: 'initial_load' }));
   out.push(await timed('bulk 10,000 pairs, all changed', { inventory: rows(20, 2), source: 'erp_sync' }));
+  measured.bulk10k = Math.max(out[0].ms, out[1].ms);
 
   // The other tenant ('acme', created by main) is read while the 50,000-row request runs.
   const otherKey = admin('key', 'create', '--tenant', 'acme', '--name', 'bulk bench reader');
@@ -126,6 +166,7 @@ async function bulkBenchmarks(port, admin) {
   let rssPeak = rssBefore;
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssOf(gatewayPid))), 20);
   const big = await timed('bulk 50,000 pairs (40,000 new)', bigBody);
+  measured.bulk50k = big.ms;
   clearInterval(sampler);
   big.memory = `gateway RSS +${((rssPeak - rssBefore) / 1048576).toFixed(1)} MiB for a ${(bodyBytes / 1048576).toFixed(1)} MiB body (${((rssPeak - rssBefore) / bodyBytes).toFixed(2)}×)`;
   globalThis.__reader.stop();
@@ -406,41 +447,59 @@ async function main() {
     if (probe.status !== 200) throw new Error(`GET probe failed: ${probe.status} ${JSON.stringify(probe.body)}`);
     const base = `http://127.0.0.1:${gatewayPort}`;
     const common = { connections: CONNECTIONS, duration: DURATION, headers: { host: 'acme.localhost', 'x-api-key': key } };
-
-    if (ONLY === 'all' || ONLY === 'get') {
-      await run({ ...common, duration: 2, url: `${base}/api/integrations/v1/orders/ERP-BENCH-1/` }); // warm-up
-      const r = await run({ ...common, url: `${base}/api/integrations/v1/orders/ERP-BENCH-1/` });
-      results.push(summary('GET /orders/{id}/', r));
-      const atRate = await run({ ...common, url: `${base}/api/integrations/v1/orders/ERP-BENCH-1/`, overallRate: 2000 });
-      results.push(summary('GET /orders/{id}/ at 2,000 req/s offered', atRate));
-    }
-    if (ONLY === 'all' || ONLY === 'post') {
-      let n = 0;
-      const run_id = Date.now().toString(36);
-      const body = () =>
-        JSON.stringify({
-          order_number: `B-${run_id}-${n++}`,
-          customer_name: 'Bench Customer',
-          items: [{ sku_code: 'RUG-5X7-BLU', quantity: 1 }, { sku_code: 'RUG-8X10-RED', quantity: 2 }],
+    const hotPaths = ONLY === 'all' || ONLY === 'get' || ONLY === 'post';
+    const bare = hotPaths ? await startBareBaseline(require('../apps/launcher/dist/embedded-db.js').embeddedUrl(Number(env.EMBEDDED_POSTGRES_PORT))) : null;
+    const bareBase = bare ? `http://127.0.0.1:${bare.port}` : '';
+    const ratioNote = (r, baseline) => `${(r.requests.average / baseline.requests.average).toFixed(2)}× the bare baseline`;
+    try {
+      if (bare) {
+        const seeded = await request(bare.port, 'POST', '/orders/', key, { order_number: 'BENCH-GET-1', external_order_id: 'ERP-BENCH-1', customer_name: 'Acme Corporation', items: [{ sku_code: 'RUG-5X7-BLU', quantity: 10 }, { sku_code: 'RUG-8X10-RED', quantity: 5 }] });
+        if (seeded.status !== 201) throw new Error(`bare baseline seed: ${seeded.status}`);
+      }
+      if (ONLY === 'all' || ONLY === 'get') {
+        const url = `${base}/api/integrations/v1/orders/ERP-BENCH-1/`;
+        const bareGet = { connections: CONNECTIONS, duration: DURATION, url: `${bareBase}/orders/ERP-BENCH-1/` };
+        await run({ ...common, duration: 2, url }); // warm-up
+        await run({ ...bareGet, duration: 2 });
+        const b = await run(bareGet);
+        const r = await run({ ...common, url });
+        results.push(summary('bare GET (baseline: one process, one indexed SELECT)', b));
+        results.push({ ...summary('GET /orders/{id}/', r), note: ratioNote(r, b) });
+        measured.getRatio = r.requests.average / b.requests.average;
+        const atRate = await run({ ...common, url, overallRate: 2000 });
+        results.push(summary('GET /orders/{id}/ at 2,000 req/s offered', atRate));
+        measured.getP99AtRate = atRate.latency.p99;
+      }
+      if (ONLY === 'all' || ONLY === 'post') {
+        let n = 0;
+        const run_id = Date.now().toString(36);
+        const body = () =>
+          JSON.stringify({
+            order_number: `B-${run_id}-${n++}`,
+            customer_name: 'Bench Customer',
+            items: [{ sku_code: 'RUG-5X7-BLU', quantity: 1 }, { sku_code: 'RUG-8X10-RED', quantity: 2 }],
+          });
+        const postTo = (url, path, headers) => ({
+          ...common,
+          url,
+          requests: [{ method: 'POST', path, headers: { ...headers, 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: body() }) }],
         });
-      const post = {
-        ...common,
-        url: base,
-        requests: [
-          {
-            method: 'POST',
-            path: '/api/integrations/v1/orders/',
-            headers: { ...common.headers, 'content-type': 'application/json' },
-            setupRequest: (req) => ({ ...req, body: body() }),
-          },
-        ],
-      };
-      await run({ ...post, duration: 2 }); // warm-up
-      const r = await run(post);
-      results.push(summary('POST /orders/', r));
-      // The latency target is for a load of 400 creates per second: offered at that rate.
-      const atRate = await run({ ...post, overallRate: 400 });
-      results.push(summary('POST /orders/ at 400 req/s offered', atRate));
+        const post = postTo(base, '/api/integrations/v1/orders/', common.headers);
+        const barePost = postTo(bareBase, '/orders/', {});
+        await run({ ...post, duration: 2 }); // warm-up
+        await run({ ...barePost, duration: 2 });
+        const b = await run(barePost);
+        const r = await run(post);
+        results.push(summary('bare POST (baseline: one process, one durable transaction: event + read-model row)', b));
+        results.push({ ...summary('POST /orders/', r), note: ratioNote(r, b) });
+        measured.postRatio = r.requests.average / b.requests.average;
+        // The latency target is for a load of 400 creates per second: offered at that rate.
+        const atRate = await run({ ...post, overallRate: 400 });
+        results.push(summary('POST /orders/ at 400 req/s offered', atRate));
+        measured.postP99AtRate = atRate.latency.p99;
+      }
+    } finally {
+      await bare?.stop();
     }
     if (ONLY === 'all' || ONLY === 'bulk') results.push(...(await bulkBenchmarks(gatewayPort, admin)));
     // Not part of `all` (it takes minutes): `--only mapped`.
@@ -458,6 +517,23 @@ async function main() {
   console.log('|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     console.log(`| ${r.name} | ${r.requests_per_s} | ${r.latency_ms.p50} | ${r.latency_ms.p90} | ${r.latency_ms.p99} | ${r.latency_ms.max} | ${r.non2xx} | ${r.errors} |${r.note ? ` ${r.note}` : ''}`);
+  }
+  // The hot paths' targets, for what this run measured.
+  const checked = TARGETS.filter((t) => t.value(measured) !== undefined).map((t) => {
+    const v = t.value(measured);
+    const ok = t.min !== undefined ? v >= t.min : v <= t.max;
+    return { ...t, v, ok };
+  });
+  if (checked.length > 0) {
+    console.log('\n| target | measured | required | |\n|---|---|---|---|');
+    for (const t of checked) console.log(`| ${t.name} | ${Number.isInteger(t.v) ? t.v : t.v.toFixed(2)} | ${t.min !== undefined ? `≥ ${t.min}` : `≤ ${t.max}`} | ${t.ok ? 'met' : 'MISSED'} |`);
+  }
+  report.targets = checked.map(({ name, v, min, max, ok }) => ({ name, measured: v, min, max, met: ok }));
+  writeFileSync(join(__dirname, 'results', `${report.date.replace(/[:.]/g, '-')}.json`), JSON.stringify(report, null, 2));
+  const missed = checked.filter((t) => !t.ok);
+  if (CHECK && missed.length > 0) {
+    console.error(`\n${missed.length} hot-path target(s) missed: ${missed.map((t) => t.name).join('; ')}`);
+    process.exitCode = 1;
   }
 }
 
