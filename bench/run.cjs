@@ -51,6 +51,7 @@ const measured = {};
 /** Starts bench/bare-baseline.cjs on the platform's PostgreSQL; resolves with its port and a stop function. */
 async function startBareBaseline(databaseUrl) {
   const child = spawn(process.execPath, [join(__dirname, 'bare-baseline.cjs')], { env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  globalThis.__barePid = child.pid;
   const port = await new Promise((res, rej) => {
     let out = '';
     child.stdout.on('data', (c) => {
@@ -375,6 +376,60 @@ function processPid(needle) {
   throw new Error(`no process runs ${needle}`);
 }
 
+/**
+ * CPU seconds used so far by every process of this run's platform (the launcher's descendants:
+ * gateway, services, PostgreSQL), grouped by what they run (Linux /proc). The difference of two
+ * snapshots divided by the requests served is the CPU cost of a request in each process.
+ */
+function cpuSnapshot() {
+  const { readdirSync, readFileSync } = require('node:fs');
+  const tick = 100; // USER_HZ
+  const procs = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      procs.set(Number(entry), { ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / tick, cmd });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const inTree = (pid) => {
+    for (let p = pid, hops = 0; p > 1 && hops < 10; p = procs.get(p)?.ppid ?? 0, hops++) if (p === globalThis.__launcherPid) return true;
+    return false;
+  };
+  const groups = {};
+  for (const [pid, p] of procs) {
+    const group = pid === globalThis.__barePid ? 'bare' : !inTree(pid) ? null : /apps\/(\w+)\/dist\/main/.exec(p.cmd)?.[1] ?? (/postgres/.test(p.cmd) ? 'postgres' : 'other');
+    if (group === null) continue;
+    groups[group] = (groups[group] ?? 0) + p.cpu;
+  }
+  return groups;
+}
+
+/** CPU milliseconds per request of each process group between two snapshots. */
+function cpuPerRequest(before, after, requests) {
+  const out = {};
+  let total = 0;
+  for (const group of Object.keys(after)) {
+    const ms = ((after[group] - (before[group] ?? 0)) * 1000) / requests;
+    if (ms >= 0.005) out[group] = Number(ms.toFixed(3));
+    total += Math.max(0, ms);
+  }
+  out.total = Number(total.toFixed(3));
+  return out;
+}
+
+/** Runs autocannon with CPU accounting: the result gains `cpu_ms_per_request` by process group. */
+async function runMeasured(opts) {
+  const before = cpuSnapshot();
+  const r = await run(opts);
+  r.cpu = cpuPerRequest(before, cpuSnapshot(), Math.max(1, r.requests.total));
+  return r;
+}
+
 /** Resident set size in bytes (Linux /proc). */
 function rssOf(pid) {
   const status = require('node:fs').readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -384,6 +439,7 @@ function rssOf(pid) {
 function summary(name, r) {
   return {
     name,
+    ...(r.cpu ? { note: `CPU ms/request ${Object.entries(r.cpu).map(([k, v]) => `${k} ${v}`).join(', ')}`, cpu_ms_per_request: r.cpu } : {}),
     requests_per_s: Math.round(r.requests.average),
     latency_ms: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
     total: r.requests.total,
@@ -461,10 +517,10 @@ async function main() {
         const bareGet = { connections: CONNECTIONS, duration: DURATION, url: `${bareBase}/orders/ERP-BENCH-1/` };
         await run({ ...common, duration: 2, url }); // warm-up
         await run({ ...bareGet, duration: 2 });
-        const b = await run(bareGet);
-        const r = await run({ ...common, url });
+        const b = await runMeasured(bareGet);
+        const r = await runMeasured({ ...common, url });
         results.push(summary('bare GET (baseline: one process, one indexed SELECT)', b));
-        results.push({ ...summary('GET /orders/{id}/', r), note: ratioNote(r, b) });
+        results.push({ ...summary('GET /orders/{id}/', r), note: `${ratioNote(r, b)}; ${summary('', r).note}` });
         measured.getRatio = r.requests.average / b.requests.average;
         const atRate = await run({ ...common, url, overallRate: 2000 });
         results.push(summary('GET /orders/{id}/ at 2,000 req/s offered', atRate));
@@ -488,10 +544,10 @@ async function main() {
         const barePost = postTo(bareBase, '/orders/', {});
         await run({ ...post, duration: 2 }); // warm-up
         await run({ ...barePost, duration: 2 });
-        const b = await run(barePost);
-        const r = await run(post);
+        const b = await runMeasured(barePost);
+        const r = await runMeasured(post);
         results.push(summary('bare POST (baseline: one process, one durable transaction: event + read-model row)', b));
-        results.push({ ...summary('POST /orders/', r), note: ratioNote(r, b) });
+        results.push({ ...summary('POST /orders/', r), note: `${ratioNote(r, b)}; ${summary('', r).note}` });
         measured.postRatio = r.requests.average / b.requests.average;
         // The latency target is for a load of 400 creates per second: offered at that rate.
         const atRate = await run({ ...post, overallRate: 400 });
