@@ -8,6 +8,8 @@
  *   READER_RATE=0 (bulk: read the other tenant as fast as possible instead of at 200 req/s)
  *   BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (CPU profiles of every process)
  *   --check (exit 1 when a hot-path target of the table below is missed)
+ *   --pg-statements (PostgreSQL's time per statement and request in each measured run, from
+ *     pg_stat_statements, loaded through EMBEDDED_POSTGRES_SETTINGS)
  *
  * GET and POST are also run against the bare baselines (bench/bare-baseline.cjs: one Fastify + pg
  * process doing the least the request must, on the same PostgreSQL) in the same run, and every
@@ -33,6 +35,9 @@ const DURATION = Number(opt('duration', '10'));
 const CONNECTIONS = Number(opt('connections', '20'));
 const ONLY = opt('only', 'all');
 const CHECK = args.includes('--check');
+/** `--pg-statements`: PostgreSQL's own per-statement time (pg_stat_statements) for each measured platform run. */
+const PG_STATEMENTS = args.includes('--pg-statements');
+let statementsDb = null;
 
 /**
  * The hot paths' targets (issue 14), checked with `--check`: throughput as a ratio to the bare
@@ -402,11 +407,22 @@ function cpuSnapshot() {
   };
   const groups = {};
   for (const [pid, p] of procs) {
-    const group = pid === globalThis.__barePid ? 'bare' : !inTree(pid) ? null : /apps\/(\w+)\/dist\/main/.exec(p.cmd)?.[1] ?? (/postgres/.test(p.cmd) ? 'postgres' : 'other');
+    const group = pid === globalThis.__barePid ? 'bare' : !inTree(pid) ? null : /apps\/(\w+)\/dist\/main/.exec(p.cmd)?.[1] ?? (/postgres/.test(p.cmd) ? postgresGroup(p.cmd) : 'other');
     if (group === null) continue;
     groups[group] = (groups[group] ?? 0) + p.cpu;
   }
   return groups;
+}
+
+/**
+ * `postgres`, or with BENCH_CPU_DETAIL=1 the kind of PostgreSQL process from its title: a backend
+ * (`postgres: user db host(port) state`) or `postgres:walwriter`, `postgres:checkpointer`, ….
+ */
+function postgresGroup(cmd) {
+  if (!process.env.BENCH_CPU_DETAIL) return 'postgres';
+  const title = /postgres: (.*)/.exec(cmd)?.[1] ?? '';
+  if (/\d+\.\d+\.\d+\.\d+\(\d+\)|\[local\]/.test(title)) return 'postgres:backends';
+  return `postgres:${title.split(' ')[0] || 'postmaster'}`;
 }
 
 /** CPU milliseconds per request of each process group between two snapshots. */
@@ -423,10 +439,19 @@ function cpuPerRequest(before, after, requests) {
 }
 
 /** Runs autocannon with CPU accounting: the result gains `cpu_ms_per_request` by process group. */
-async function runMeasured(opts) {
+async function runMeasured(opts, label) {
+  if (statementsDb && label) await statementsDb.query('SELECT pg_stat_statements_reset()');
   const before = cpuSnapshot();
   const r = await run(opts);
   r.cpu = cpuPerRequest(before, cpuSnapshot(), Math.max(1, r.requests.total));
+  if (statementsDb && label) {
+    const { rows } = await statementsDb.query(
+      `SELECT calls, total_exec_time, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15`,
+    );
+    const n = Math.max(1, r.requests.total);
+    console.log(`\nPostgreSQL statements during ${label} (${n} requests; per request: calls, execution ms):`);
+    for (const row of rows) console.log(`  ${(row.calls / n).toFixed(3).padStart(7)} × ${(row.total_exec_time / n).toFixed(4).padStart(8)} ms  ${row.query}`);
+  }
   return r;
 }
 
@@ -468,6 +493,7 @@ async function main() {
     EMBEDDED_POSTGRES_PORT: String(await freePortPair()),
     ...(await serviceUrls()),
     LOG_LEVEL: 'warn',
+    ...(PG_STATEMENTS ? { EMBEDDED_POSTGRES_SETTINGS: 'shared_preload_libraries=pg_stat_statements' } : {}),
   };
   // BENCH_NODE_ARGS (e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof') reaches every service: fork() inherits execArgv.
   const nodeArgs = (process.env.BENCH_NODE_ARGS || '').split(' ').filter(Boolean);
@@ -504,6 +530,11 @@ async function main() {
     const base = `http://127.0.0.1:${gatewayPort}`;
     const common = { connections: CONNECTIONS, duration: DURATION, headers: { host: 'acme.localhost', 'x-api-key': key } };
     const hotPaths = ONLY === 'all' || ONLY === 'get' || ONLY === 'post';
+    if (PG_STATEMENTS) {
+      const { Pool } = require('pg');
+      statementsDb = new Pool({ connectionString: require('../apps/launcher/dist/embedded-db.js').embeddedUrl(Number(env.EMBEDDED_POSTGRES_PORT)), max: 1 });
+      await statementsDb.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    }
     const bare = hotPaths ? await startBareBaseline(require('../apps/launcher/dist/embedded-db.js').embeddedUrl(Number(env.EMBEDDED_POSTGRES_PORT))) : null;
     const bareBase = bare ? `http://127.0.0.1:${bare.port}` : '';
     const ratioNote = (r, baseline) => `${(r.requests.average / baseline.requests.average).toFixed(2)}× the bare baseline`;
@@ -518,7 +549,7 @@ async function main() {
         await run({ ...common, duration: 2, url }); // warm-up
         await run({ ...bareGet, duration: 2 });
         const b = await runMeasured(bareGet);
-        const r = await runMeasured({ ...common, url });
+        const r = await runMeasured({ ...common, url }, 'GET /orders/{id}/');
         results.push(summary('bare GET (baseline: one process, one indexed SELECT)', b));
         results.push({ ...summary('GET /orders/{id}/', r), note: `${ratioNote(r, b)}; ${summary('', r).note}` });
         measured.getRatio = r.requests.average / b.requests.average;
@@ -545,7 +576,7 @@ async function main() {
         await run({ ...post, duration: 2 }); // warm-up
         await run({ ...barePost, duration: 2 });
         const b = await runMeasured(barePost);
-        const r = await runMeasured(post);
+        const r = await runMeasured(post, 'POST /orders/');
         results.push(summary('bare POST (baseline: one process, one durable transaction: event + read-model row)', b));
         results.push({ ...summary('POST /orders/', r), note: `${ratioNote(r, b)}; ${summary('', r).note}` });
         measured.postRatio = r.requests.average / b.requests.average;
@@ -562,6 +593,7 @@ async function main() {
     if (ONLY === 'mapped') results.push(...(await mappedBenchmarks(gatewayPort, admin, base)));
     if (ONLY === 'all' || ONLY === 'fairness') results.push(...(await fairnessBenchmarks(gatewayPort, admin, base)));
   } finally {
+    await statementsDb?.end();
     launcher.kill('SIGTERM');
     await new Promise((res) => launcher.once('exit', res));
     rmSync(dataDir, { recursive: true, force: true });

