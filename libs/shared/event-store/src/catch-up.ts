@@ -99,7 +99,7 @@ export async function runCatchUp(options: RunCatchUpOptions): Promise<void> {
       // Nothing after a wake-up that was not a timeout: events may be held back, re-poll soon.
       waitMs = wokeEarly ? Math.min(SETTLE_POLL_MS, idleWaitMs) : Math.min(waitMs * 2, idleWaitMs);
       const started = performance.now();
-      await store.waitForEvents(waitMs, signal);
+      await store.waitForEvents(waitMs, signal, options.categories);
       wokeEarly = !signal.aborted && performance.now() - started < waitMs - 1;
       continue;
     }

@@ -1,5 +1,6 @@
 export * from './port';
 export * from './catch-up';
+export { CategoryWaiters } from './category-waiters';
 export {
   WriteInDoubtError,
   WriteAppliedError,

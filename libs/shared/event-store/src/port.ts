@@ -174,9 +174,11 @@ export abstract class EventStore {
 
   /**
    * Resolves when new events may be available (or after `timeoutMs`), so catch-up readers
-   * need not poll tightly. Adapters without notifications simply wait for the timeout.
+   * need not poll tightly. With `categories`, only appends to streams of those categories wake
+   * it (a reader of `orders` sleeps through `products` appends); wake-ups can still be spurious.
+   * Adapters without notifications simply wait for the timeout.
    */
-  abstract waitForEvents(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  abstract waitForEvents(timeoutMs: number, signal?: AbortSignal, categories?: readonly string[]): Promise<void>;
 
   abstract close(): Promise<void>;
 }

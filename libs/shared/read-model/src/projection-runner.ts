@@ -116,7 +116,7 @@ export class ProjectionRunner {
         this.pendingSince = events[0]?.recordedAt ?? null;
         return events;
       },
-      waitForEvents: (timeoutMs, signal) => this.store.waitForEvents(timeoutMs, signal),
+      waitForEvents: (timeoutMs, signal, categories) => this.store.waitForEvents(timeoutMs, signal, categories),
     };
     return reads as EventStore;
   }

@@ -18,6 +18,8 @@ import {
 } from '@kurrent/kurrentdb-client';
 import {
   afterAppliedWrite,
+  CategoryWaiters,
+  streamCategory,
   EventStore,
   EventStoreUnavailableError,
   WrongExpectedVersionError,
@@ -81,7 +83,7 @@ export class KurrentDbEventStore extends EventStore {
   private readonly client: KurrentDBClient;
   private readonly onBackgroundError: (error: unknown) => void;
   private readonly resubscribeDelayMs: number;
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new CategoryWaiters(false);
   private subscription: AllStreamSubscription | null = null;
   private resubscribeAt = 0;
   private closed: Promise<void> | null = null;
@@ -198,25 +200,15 @@ export class KurrentDbEventStore extends EventStore {
     return events;
   }
 
-  override waitForEvents(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  override waitForEvents(timeoutMs: number, signal?: AbortSignal, categories?: readonly string[]): Promise<void> {
     if (this.closed || signal?.aborted) return Promise.resolve();
     this.ensureSubscription();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        this.waiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      signal?.addEventListener('abort', done, { once: true });
-      this.waiters.add(done);
-    });
+    return this.waiters.wait(timeoutMs, signal, categories);
   }
 
   override close(): Promise<void> {
     this.closed ??= (async () => {
-      for (const wake of [...this.waiters]) wake();
+      this.waiters.wakeAll();
       const subscription = this.subscription;
       this.subscription = null;
       await subscription?.unsubscribe().catch(() => {});
@@ -249,8 +241,9 @@ export class KurrentDbEventStore extends EventStore {
     if (this.subscription || this.closed || Date.now() < this.resubscribeAt) return;
     const subscription = this.client.subscribeToAll({ fromPosition: END, filter: streamNameFilter({ regex: USER_STREAMS }) });
     this.subscription = subscription;
-    const wake = (): void => {
-      for (const done of [...this.waiters]) done();
+    // Each event wakes the waiters of its stream's category.
+    const wake = (resolved: { event?: { streamId: string } }): void => {
+      this.waiters.announce(resolved.event ? [streamCategory(resolved.event.streamId)] : null);
     };
     const dropped = (error?: unknown): void => {
       if (this.subscription !== subscription) return;

@@ -59,17 +59,23 @@ CREATE INDEX IF NOT EXISTS events_transaction_id_global_position_idx
 CREATE INDEX IF NOT EXISTS events_category_transaction_id_global_position_idx
   ON ${s}.events (category, transaction_id, global_position);
 
--- NOTIFY is delivered at commit, so a woken reader finds the events committed.
+-- NOTIFY is delivered at commit, so a woken reader finds the events committed. The payload names
+-- the categories appended to (comma-separated; '' when too long to say), so that readers of other
+-- categories are not woken; identical notifications of one transaction are delivered once.
 CREATE OR REPLACE FUNCTION ${s}.notify_events_appended() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
+DECLARE
+  categories text;
 BEGIN
-  PERFORM pg_notify('${channel}', '');
+  SELECT string_agg(DISTINCT category, ',') INTO categories FROM appended;
+  PERFORM pg_notify('${channel}', CASE WHEN categories IS NULL OR octet_length(categories) > 7000 THEN '' ELSE categories END);
   RETURN NULL;
 END
 $fn$;
 
 CREATE OR REPLACE TRIGGER events_appended_notify
   AFTER INSERT ON ${s}.events
+  REFERENCING NEW TABLE AS appended
   FOR EACH STATEMENT EXECUTE FUNCTION ${s}.notify_events_appended();
 `;
 }

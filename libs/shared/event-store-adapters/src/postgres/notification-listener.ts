@@ -1,10 +1,13 @@
 import type { Client } from 'pg';
+import { CategoryWaiters } from '@datamingle/event-store';
 
 /**
- * One dedicated connection that LISTENs on a channel and wakes waiters on NOTIFY.
- * Connected lazily by the first wait; if it cannot connect or loses its connection, waits
- * fall back to their timeout and the next wait reconnects. Wake-ups may be spurious (after
- * (re)connecting, or a notification that arrived while nobody was waiting): callers re-read.
+ * One dedicated connection that LISTENs on a channel and wakes waiters on NOTIFY: a waiter of
+ * some categories only when the notification names one of them (its payload: the categories
+ * appended to, comma-separated; an empty payload wakes everyone). Connected lazily by the first
+ * wait; if it cannot connect or loses its connection, waits fall back to their timeout and the
+ * next wait reconnects. Wake-ups may be spurious (after (re)connecting, or a notification that
+ * arrived while nobody of its categories was waiting): callers re-read.
  */
 export class NotificationListener {
   private client: Client | null = null;
@@ -12,9 +15,8 @@ export class NotificationListener {
   /** Resolves at close(), ending a connect in progress (pg's connect() never settles when ended meanwhile). */
   private readonly closing: Promise<false>;
   private signalClosing: () => void = () => {};
-  private readonly waiters = new Set<() => void>();
-  /** A notification arrived while nobody waited: the next wait returns at once. */
-  private pending = false;
+  /** Notifications that arrived while nobody of their categories waited are pending: the next such wait returns at once. */
+  private readonly waiters = new CategoryWaiters(true);
   private closed = false;
 
   constructor(
@@ -27,23 +29,9 @@ export class NotificationListener {
     });
   }
 
-  wait(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  wait(timeoutMs: number, signal?: AbortSignal, categories?: readonly string[]): Promise<void> {
     if (this.closed || signal?.aborted) return Promise.resolve();
-    if (this.pending) {
-      this.pending = false;
-      return Promise.resolve();
-    }
-    const promise = new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        this.waiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, Math.max(0, timeoutMs));
-      signal?.addEventListener('abort', done, { once: true });
-      this.waiters.add(done);
-    });
+    const promise = this.waiters.wait(timeoutMs, signal, categories);
     this.ensureConnected();
     return promise;
   }
@@ -89,7 +77,7 @@ export class NotificationListener {
     client.on('error', drop);
     client.on('end', () => drop());
     client.on('notification', (message) => {
-      if (message.channel === this.channel) this.notify();
+      if (message.channel === this.channel) this.waiters.announce(message.payload ? message.payload.split(',') : null);
     });
     const listening = (async (): Promise<true> => {
       await client.connect();
@@ -112,14 +100,8 @@ export class NotificationListener {
     this.wakeAll(); // events committed before LISTEN took effect were not announced to us
   }
 
-  private notify(): void {
-    if (this.waiters.size === 0) this.pending = true;
-    else this.wakeAll();
-  }
-
   private wakeAll(): void {
-    this.pending = false;
-    for (const wake of [...this.waiters]) wake();
+    this.waiters.wakeAll();
   }
 }
 

@@ -313,14 +313,15 @@ export class PostgresEventStore extends EventStore implements InTransactionAppen
   }
 
   /**
-   * Resolves on the next NOTIFY of a committed append (any stream of this schema), after
+   * Resolves on the next NOTIFY of a committed append (to a stream of one of `categories`, or
+   * any stream of this schema when omitted), after
    * `timeoutMs`, when `signal` aborts, or at close(); never rejects. The LISTEN connection is
    * opened by the first call. Wake-ups can be spurious, and an event can be announced before
    * readAll may return it (while an older transaction is still open): callers re-read.
    */
-  override waitForEvents(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  override waitForEvents(timeoutMs: number, signal?: AbortSignal, categories?: readonly string[]): Promise<void> {
     if (this.closed) return Promise.resolve();
-    return this.listener.wait(timeoutMs, signal);
+    return this.listener.wait(timeoutMs, signal, categories);
   }
 
   /** True while the LISTEN connection of waitForEvents is up (it opens on the first wait). */

@@ -502,6 +502,25 @@ export function describeEventStoreContract(
         }, visibilityTimeoutMs + 30_000);
       }, visibilityTimeoutMs + 40_000);
 
+      it('wakes a reader of some categories for appends to them, not for appends to others', async () => {
+        const mine = categoryName();
+        const other = categoryName();
+        await eventually(async () => {
+          // Open the notification channel (and consume a wake-up pending from earlier tests).
+          await store().waitForEvents(300, undefined, [mine]);
+          let woken = false;
+          const started = Date.now();
+          const waiting = store().waitForEvents(20_000, undefined, [mine]).then(() => (woken = true));
+          await new Promise((r) => setTimeout(r, 100));
+          await store().appendToStream(`${other}-1`, [newEvent('NotMine')], { expectedRevision: 'any' });
+          await new Promise((r) => setTimeout(r, 700));
+          expect(woken).toBe(false);
+          await store().appendToStream(`${mine}-1`, [newEvent('Mine')], { expectedRevision: 'any' });
+          await waiting;
+          expect(Date.now() - started).toBeLessThan(4_000);
+        }, visibilityTimeoutMs + 30_000);
+      }, visibilityTimeoutMs + 40_000);
+
       it('resolves at once for an aborted signal, and when the signal aborts while waiting', async () => {
         const started = Date.now();
         await store().waitForEvents(60_000, AbortSignal.abort());

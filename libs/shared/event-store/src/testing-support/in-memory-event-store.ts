@@ -26,6 +26,7 @@ import {
   type StreamAppend,
 } from '../port';
 import { prepareAppend, prepareAppends, revisionMatches, type PreparedEvents } from '../append-validation';
+import { CategoryWaiters } from '../category-waiters';
 
 interface StoredEvent {
   id: string;
@@ -56,7 +57,7 @@ export class InMemoryEventStore extends EventStore {
   /** Per stream: indexes into `events`, in revision order. */
   private readonly streams = new Map<string, number[]>();
   private readonly ids = new Set<string>();
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new CategoryWaiters(false);
   private closed = false;
 
   override async appendToStream(
@@ -69,7 +70,7 @@ export class InMemoryEventStore extends EventStore {
     this.checkRevision(streamName, options.expectedRevision);
     this.checkIdsUnused(streamName, prepared);
     const result = this.write(streamName, prepared);
-    this.wake(prepared.length);
+    this.wake(prepared.length > 0 ? [streamName] : []);
     return result;
   }
 
@@ -83,7 +84,7 @@ export class InMemoryEventStore extends EventStore {
     });
     const result = new Map<string, bigint>();
     appends.forEach((a, i) => result.set(a.streamName, this.write(a.streamName, prepared[i]!).nextExpectedRevision));
-    this.wake(prepared.reduce((n, events) => n + events.length, 0));
+    this.wake(appends.filter((_, i) => prepared[i]!.length > 0).map((a) => a.streamName));
     return result;
   }
 
@@ -113,25 +114,15 @@ export class InMemoryEventStore extends EventStore {
     return result;
   }
 
-  /** Resolves at the next append (any stream), after `timeoutMs`, when `signal` aborts, or at close(); never rejects. */
-  override waitForEvents(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    if (this.closed || signal?.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        this.waiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, Math.max(0, timeoutMs));
-      signal?.addEventListener('abort', done, { once: true });
-      this.waiters.add(done);
-    });
+  /** Resolves at the next append to one of `categories` (any, when omitted), after `timeoutMs`, when `signal` aborts, or at close(); never rejects. */
+  override waitForEvents(timeoutMs: number, signal?: AbortSignal, categories?: readonly string[]): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return this.waiters.wait(timeoutMs, signal, categories);
   }
 
   override async close(): Promise<void> {
     this.closed = true;
-    for (const done of [...this.waiters]) done();
+    this.waiters.wakeAll();
   }
 
   private assertOpen(): void {
@@ -185,9 +176,10 @@ export class InMemoryEventStore extends EventStore {
     return low;
   }
 
-  private wake(appended: number): void {
-    if (appended === 0) return;
-    for (const done of [...this.waiters]) done();
+  /** Wakes the waiters of the categories of the streams that got events. */
+  private wake(streamNames: readonly string[]): void {
+    if (streamNames.length === 0) return;
+    this.waiters.announce([...new Set(streamNames.map(streamCategory))]);
   }
 }
 
