@@ -7,7 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
 import { SERVICE_NAMES } from '@datamingle/contracts';
 import { buildDocsSite, buildOpenApiDocument } from '@datamingle/gateway-openapi';
-import { createKeyLimits, GatewayStore, type LeasedKeyLimits } from '@datamingle/gateway-infrastructure';
+import { createKeyLimits, createKeyStateCache, GatewayStore, type KeyStateCache, type LeasedKeyLimits } from '@datamingle/gateway-infrastructure';
 import { IntegrationLogMaintenance, IntegrationLogStore } from '@datamingle/gateway-infrastructure';
 import { loadConfig, Logger, NestLoggerBridge, openReadModel, runMain, type PlatformConfig } from '@datamingle/platform';
 import { DEFAULT_DASHBOARD_DIR, loadDashboardSite } from './dashboard-site';
@@ -34,6 +34,8 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
   /** The integration log: entries batched into gateway.integration_logs; its partitions and purge. */
   private readonly integrationLog: IntegrationLogWriter;
   private readonly logMaintenance: IntegrationLogMaintenance;
+  /** Key state across requests, emptied on every committed change before the change's writer returns (null: GATEWAY_KEY_CACHE_ENTRIES=0). */
+  private readonly keyCache: KeyStateCache | null;
 
   constructor(
     @Inject(CONFIG) private readonly config: PlatformConfig,
@@ -60,6 +62,13 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
     this.limits = createKeyLimits(ds, {
       observer: metrics.keyLimitsObserver((operation, error) => logger.warn('key limits: background statement failed', { operation, error })),
     });
+    this.keyCache =
+      config.gatewayLimits.keyCacheEntries > 0
+        ? createKeyStateCache(ds, {
+            entries: config.gatewayLimits.keyCacheEntries,
+            onError: (error) => logger.warn('key cache: no LISTEN connection (every request reads key state meanwhile)', { error }),
+          })
+        : null;
     let secret = '';
     // Generated from the route table and the schemas in code, once per process.
     const openApi = buildOpenApiDocument();
@@ -76,6 +85,7 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
       logger,
       limits: this.limits,
       keyServiceConcurrency: config.gatewayLimits.keyServiceConcurrency,
+      ...(this.keyCache ? { keyCache: this.keyCache } : {}),
     });
     const readiness = createReadinessChecks(ds, this.clients);
     // The dashboard's built files (apps/dashboard/dist, `npm run build`), read once, served under /dashboard/.
@@ -119,6 +129,8 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
     this.securityEvents.start();
     this.limits.start();
     this.integrationLog.start();
+    // Never rejects: without its connection the cache is bypassed (and reconnects in the background).
+    await this.keyCache?.start();
     // Partitions of today and the next days before the first request (never rejects; retried later on failure).
     await this.logMaintenance.start();
     const port = await this.http.listen();
@@ -127,6 +139,8 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await this.http.close();
+    // Deregistered: admin changes stop waiting for this gateway's acknowledgement.
+    await this.keyCache?.stop();
     // After the last response: every lease of this instance back to the other gateways at once.
     await this.limits.stop().catch((error: unknown) => this.logger.warn('key limits: leases not released (they expire by themselves)', { error }));
     await this.usage.stop();

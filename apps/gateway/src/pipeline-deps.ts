@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import { SERVICE_NAMES } from '@datamingle/contracts';
 import { LruCache } from '@datamingle/kernel';
 import { hashApiKey, ServiceUnavailableError, type KeyLimits, type KeyRecord, type PipelineDeps } from '@datamingle/gateway-domain';
-import type { GatewayStore } from '@datamingle/gateway-infrastructure';
+import type { GatewayStore, KeyStateCache } from '@datamingle/gateway-infrastructure';
 import { isUnavailable, type Logger, type ReadinessCheck } from '@datamingle/platform';
 import type { KeyUsage } from './key-usage';
 import { KeyDispatch } from './key-dispatch';
@@ -31,6 +31,8 @@ export interface PipelineDepsParts {
   limits?: KeyLimits;
   /** Service calls of one key in flight at most (`GATEWAY_KEY_SERVICE_CONCURRENCY`); absent: no cap. */
   keyServiceConcurrency?: number;
+  /** Key state cached across requests, invalidated before every admin change returns (key-state-cache.ts); absent: one look-up per request. */
+  keyCache?: Pick<KeyStateCache, 'lookup'>;
 }
 
 /** Stored mappings kept per gateway process (a few KiB each at most 256 KiB; keyed by immutable version). */
@@ -56,7 +58,8 @@ export function createPipelineDeps(parts: PipelineDepsParts): PipelineDeps {
     now: () => new Date(),
     newRequestId: () => randomUUID(),
     hashApiKey: (key) => hashApiKey(parts.hmacSecret(), key),
-    findKeyByHash: (hash): Promise<KeyRecord | null> => fromGatewayDatabase(() => store.findKeyByHash(hash)),
+    findKeyByHash: (hash): Promise<KeyRecord | null> =>
+      fromGatewayDatabase(() => (parts.keyCache ? parts.keyCache.lookup(hash, () => store.findKeyByHash(hash)) : store.findKeyByHash(hash))),
     // A version never changes: read once per gateway process, then served from memory.
     loadMapping: async (tenantId, version) => {
       const cached = mappings.get(`${tenantId}/${version}`);

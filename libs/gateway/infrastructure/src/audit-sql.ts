@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import type { AuditEventInput } from '@datamingle/gateway-domain';
+import { awaitKeyStatePropagation, keyStateSeqOfTransaction } from './key-state-cache';
 
 /** Something that runs a query: a pool or a client inside a transaction. */
 export type Queryable = Pick<PoolClient, 'query'>;
@@ -14,13 +15,19 @@ export async function insertAuditEvent(q: Queryable, tenantId: string, event: Au
   );
 }
 
-/** Runs `work` in one transaction on one connection of `pool`. */
+/**
+ * Runs `work` in one transaction on one connection of `pool`. When it changed key state (a
+ * trigger set its seq: key-state-cache.ts), returns only once every live gateway dropped the state
+ * before it from its cache (auth-and-keys.md §4.4: the change holds on the very next request).
+ */
 export async function inTransaction<T>(pool: Pool, work: (q: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     const result = await work(client);
+    const keyStateSeq = await keyStateSeqOfTransaction(client);
     await client.query('COMMIT');
+    if (keyStateSeq !== null) await awaitKeyStatePropagation(client, keyStateSeq);
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

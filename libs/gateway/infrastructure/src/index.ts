@@ -4,3 +4,4 @@ export * from './admin-store';
 export * from './password-hasher';
 export * from './integration-log-store';
 export * from './key-limits';
+export * from './key-state-cache';

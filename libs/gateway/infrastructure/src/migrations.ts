@@ -405,5 +405,42 @@ export const gatewayMigrations: MigrationSet = {
       `GRANT SELECT, INSERT, UPDATE, DELETE ON gateway.key_rate_limits, gateway.key_slots, gateway.key_slot_demand TO ${APP_ROLE}`,
       `GRANT EXECUTE ON FUNCTION gateway.claim_key_slots(uuid, text, integer, integer, integer), gateway.renew_key_slot_leases(text, integer) TO ${APP_ROLE}`,
     ]),
+    // The gateways' cache of key state (key-state-cache.ts; auth-and-keys.md §4.4): every committed
+    // change of what the key lookup reads bumps gateway.key_state.seq and NOTIFYs it; each gateway
+    // flushes its cache on the notification and acknowledges the seq in gateway.gateway_instances;
+    // the writer returns once every live gateway acknowledged. The row lock on key_state orders the
+    // changes: a seq is committed once it is visible, and notifications arrive in seq order.
+    sqlMigration('GatewayKeyStateCache1765600000000', [
+      `CREATE TABLE gateway.key_state (id smallint PRIMARY KEY CHECK (id = 1), seq bigint NOT NULL)`,
+      `INSERT INTO gateway.key_state (id, seq) VALUES (1, 0)`,
+      `CREATE TABLE gateway.gateway_instances (
+         id uuid PRIMARY KEY,
+         acked bigint NOT NULL DEFAULT 0,
+         heartbeat_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+         started_at timestamptz NOT NULL DEFAULT clock_timestamp()
+       )`,
+      `CREATE FUNCTION gateway.key_state_changed() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+         DECLARE
+           s bigint;
+         BEGIN
+           UPDATE gateway.key_state SET seq = seq + 1 WHERE id = 1 RETURNING seq INTO s;
+           -- The writer's own seq, for this transaction only: it waits for the acknowledgements of it.
+           PERFORM set_config('datamingle.key_state_seq', s::text, true);
+           PERFORM pg_notify('gateway_key_state', s::text);
+           RETURN NULL;
+         END
+       $$`,
+      // Every column the key lookup reads (findKeyByHash); not last_used_at or log_retention_days.
+      `CREATE TRIGGER api_keys_key_state AFTER INSERT OR DELETE OR UPDATE OF tenant_id, name, key_hash, scopes, partner_id, expires_at, is_active, rate_limit_per_second
+         ON gateway.api_keys FOR EACH STATEMENT EXECUTE FUNCTION gateway.key_state_changed()`,
+      `CREATE TRIGGER tenants_key_state AFTER DELETE OR UPDATE OF slug, integration_enabled
+         ON gateway.tenants FOR EACH STATEMENT EXECUTE FUNCTION gateway.key_state_changed()`,
+      `CREATE TRIGGER partners_key_state AFTER DELETE OR UPDATE OF name, default_identifier_field
+         ON gateway.partners FOR EACH STATEMENT EXECUTE FUNCTION gateway.key_state_changed()`,
+      `CREATE TRIGGER mappings_key_state AFTER INSERT OR DELETE OR UPDATE
+         ON gateway.mappings FOR EACH STATEMENT EXECUTE FUNCTION gateway.key_state_changed()`,
+      `GRANT SELECT, UPDATE ON gateway.key_state TO ${APP_ROLE}`,
+      `GRANT SELECT, INSERT, UPDATE, DELETE ON gateway.gateway_instances TO ${APP_ROLE}`,
+    ]),
   ],
 };

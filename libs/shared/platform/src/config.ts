@@ -68,6 +68,8 @@ export interface GatewayLimits {
   bodyBufferWaitMs: number;
   /** Service calls of one API key in flight from one gateway at most; its further calls wait their turn (fairness between callers). */
   keyServiceConcurrency: number;
+  /** API keys whose state a gateway caches (invalidated before every admin change returns); 0: no cache, one look-up per request. */
+  keyCacheEntries: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -81,6 +83,13 @@ function port(env: Env, name: string, fallback: number): number {
   if (!/^[0-9]+$/.test(raw) || Number(raw) < 1 || Number(raw) > 65535) {
     throw new ConfigError(name, `expected a TCP port (1-65535), got '${raw}'`);
   }
+  return Number(raw);
+}
+
+function nonNegativeInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^[0-9]+$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw new ConfigError(name, `expected a non-negative integer, got '${raw}'`);
   return Number(raw);
 }
 
@@ -187,6 +196,7 @@ function gatewayLimits(env: Env): GatewayLimits {
     bodyBufferBytes: positiveInt(env, 'GATEWAY_BODY_BUFFER_BYTES', 134_217_728),
     bodyBufferWaitMs: positiveInt(env, 'GATEWAY_BODY_BUFFER_WAIT_MS', 5_000),
     keyServiceConcurrency: positiveInt(env, 'GATEWAY_KEY_SERVICE_CONCURRENCY', 16),
+    keyCacheEntries: nonNegativeInt(env, 'GATEWAY_KEY_CACHE_ENTRIES', 10_000),
   };
   if (limits.receiveTimeoutMs < limits.headersTimeoutMs) {
     throw new ConfigError('GATEWAY_RECEIVE_TIMEOUT_MS', `must be at least GATEWAY_HEADERS_TIMEOUT_MS (${limits.headersTimeoutMs})`);
