@@ -69,7 +69,8 @@ describe('postgresEventStoreMigration', () => {
     expect(sql).toMatch(/CREATE INDEX IF NOT EXISTS \w+\s+ON "event_store".events \(category, transaction_id, global_position\)/);
     expect(sql).toContain('CREATE OR REPLACE FUNCTION "event_store".notify_events_appended()');
     expect(sql).toContain('CREATE OR REPLACE TRIGGER events_appended_notify');
-    expect(sql).toContain(`pg_notify('event_store_events_appended', '')`);
+    expect(sql).toContain(`pg_notify('event_store_events_appended', CASE WHEN categories IS NULL`);
+    expect(sql).toContain('REFERENCING NEW TABLE AS appended');
     expect(sql).not.toMatch(/CREATE (TABLE|INDEX|SCHEMA) (?!IF NOT EXISTS)/);
     expect(PostgresEventStore.migrationSql()).toBe(sql);
     expect(postgresEventStoreChannel('tenant_a')).toBe('tenant_a_events_appended');
