@@ -153,7 +153,8 @@ export class KeyStateCache {
       // acknowledge the last committed seq (a seq becomes visible only once committed).
       this.flush();
       const { rows } = await client.query<{ seq: string }>(`SELECT seq FROM gateway.key_state WHERE id = 1`);
-      this.acked = BigInt(rows[0]?.seq ?? '0') > this.acked ? BigInt(rows[0]?.seq ?? '0') : this.acked;
+      const committed = BigInt(rows[0]?.seq ?? '0');
+      if (committed > this.acked) this.acked = committed;
       await client.query(
         `INSERT INTO gateway.gateway_instances (id, acked) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET acked = GREATEST(gateway.gateway_instances.acked, EXCLUDED.acked), heartbeat_at = clock_timestamp()`,
         [this.instanceId, this.acked.toString()],

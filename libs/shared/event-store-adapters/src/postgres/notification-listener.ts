@@ -39,7 +39,7 @@ export class NotificationListener {
   /** Resolves every pending wait, then ends the connection. */
   async close(): Promise<void> {
     this.closed = true;
-    this.wakeAll();
+    this.waiters.wakeAll();
     this.signalClosing();
     if (this.connecting) await this.connecting;
     const client = this.client;
@@ -72,7 +72,7 @@ export class NotificationListener {
       if (error) this.onError(error);
       this.client = null;
       void endQuietly(client);
-      this.wakeAll(); // notifications may have been missed while disconnected
+      this.waiters.wakeAll(); // notifications may have been missed while disconnected
     };
     client.on('error', drop);
     client.on('end', () => drop());
@@ -97,11 +97,7 @@ export class NotificationListener {
       return;
     }
     this.client = client;
-    this.wakeAll(); // events committed before LISTEN took effect were not announced to us
-  }
-
-  private wakeAll(): void {
-    this.waiters.wakeAll();
+    this.waiters.wakeAll(); // events committed before LISTEN took effect were not announced to us
   }
 }
 

@@ -58,17 +58,18 @@ function logAction(method: string, match: RouteMatch, httpStatus: number): LogAc
   }
 }
 
-/** A text of at most the stored size: as is, or its first 1,048,576 bytes stored as a JSON string. */
-function boundedText(text: string, kind: 'json' | 'maybeJson' | 'objectOrNull', shortened: string[], field: string): LoggedPayload {
+/** JSON text of at most the stored size: as is, or its first 1,048,576 bytes stored as a JSON string. */
+function boundedJson(text: string, shortened: string[], field: string): LoggedPayload {
   // Byte length only matters near the limit; a text of ≤ 1/3 of it in UTF-16 units always fits.
   if (text.length * 3 > MAX_LOGGED_PAYLOAD_BYTES && Buffer.byteLength(text, 'utf8') > MAX_LOGGED_PAYLOAD_BYTES) {
     shortened.push(field);
     return { text: truncateUtf8(text, MAX_LOGGED_PAYLOAD_BYTES) };
   }
-  return kind === 'json' ? { json: text } : kind === 'maybeJson' ? { maybeJson: text } : { objectOrNull: text };
+  return { json: text };
 }
 
-function rawPayload(ctx: RequestContext, draft: IntegrationLogDraft, shortened: string[]): LoggedPayload | null {
+/** The body's bytes as sent (the pipeline never decodes them; a body over 1 MiB is cut at a character boundary). */
+function rawPayload(ctx: RequestContext, shortened: string[]): LoggedPayload | null {
   const body = ctx.req.body;
   if (!Buffer.isBuffer(body) || body.length === 0) return null;
   if (body.length > MAX_LOGGED_PAYLOAD_BYTES) {
@@ -144,9 +145,9 @@ export function recordIntegrationLog(ctx: RequestContext, response: RawResponse,
   if (!draft || draft.skip || !sink) return;
   try {
     const shortened: string[] = [];
-    const raw = rawPayload(ctx, draft, shortened);
+    const raw = rawPayload(ctx, shortened);
     const mapped = mappedPayload(draft, raw, shortened);
-    const responseBody = response.body === null ? null : boundedText(response.body, 'json', shortened, 'response_body');
+    const responseBody = response.body === null ? null : boundedJson(response.body, shortened, 'response_body');
     const error = errorOf(response, outcomeError);
     const { match, caller } = draft;
     const segment = match.type === 'resource' && match.identifier ? (match.identifier.value ?? match.identifier.raw) : null;
