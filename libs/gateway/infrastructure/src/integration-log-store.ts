@@ -2,7 +2,8 @@
  * The integration log's storage (integration-logs.md) in gateway.integration_logs, a table
  * partitioned by UTC day of created_at (migration GatewayIntegrationLogs1765400000000):
  *
- * - {@link IntegrationLogStore.insertIntegrationLogs}: one multi-row INSERT per batch. Payloads
+ * - {@link IntegrationLogStore.insertIntegrationLogs}: one prepared INSERT per batch, its rows
+ *   unnested from one array parameter per column. Payloads
  *   arrive as JSON text and are never parsed in Node: PostgreSQL checks them
  *   (`pg_input_is_valid(text, 'json')`) and stores the JSON value, or the text as a JSON string.
  * - the admin reads: a keyset page of summaries (no payloads) and one whole entry as JSON text
@@ -29,13 +30,12 @@ export const MAX_LOG_RETENTION_DAYS = 3650;
  * millisecond, so the item lookup reads one partition.
  */
 export function uuidV7At(ms: number): string {
-  const b = randomBytes(16);
-  const t = BigInt(Math.max(0, Math.floor(ms)));
-  for (let i = 0; i < 6; i++) b[i] = Number((t >> BigInt(8 * (5 - i))) & 0xffn);
-  b[6] = (b[6]! & 0x0f) | 0x70;
-  b[8] = (b[8]! & 0x3f) | 0x80;
+  const time = Math.min(Math.max(0, Math.floor(ms)), 0xffff_ffff_ffff).toString(16).padStart(12, '0');
+  const b = randomBytes(10);
+  b[0] = (b[0]! & 0x0f) | 0x70;
+  b[2] = (b[2]! & 0x3f) | 0x80;
   const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  return `${time.slice(0, 8)}-${time.slice(8)}-${h.slice(0, 4)}-${h.slice(4, 8)}-${h.slice(8)}`;
 }
 
 /** The millisecond timestamp of a UUIDv7, or null for any other UUID. */
@@ -157,9 +157,9 @@ export class IntegrationLogStore {
    */
   async insertIntegrationLogs(entries: readonly IntegrationLogEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    const { text, params, days } = insertStatement(entries, this.now());
+    const { days, ...statement } = insertStatement(entries, this.now());
     try {
-      await this.pool.query(text, params);
+      await this.pool.query(statement);
     } catch (error) {
       if ((error as { code?: string }).code !== NO_PARTITION) throw error;
       const today = Math.floor(this.now() / DAY_MS);
@@ -167,7 +167,7 @@ export class IntegrationLogStore {
       if (wanted.length === 0) throw error;
       const first = Math.min(...wanted);
       await this.createPartitions(new Date(first * DAY_MS), Math.max(...wanted) - first + 1);
-      await this.pool.query(text, params);
+      await this.pool.query(statement);
     }
   }
 
@@ -341,52 +341,107 @@ export interface PurgeResult {
   longestRetentionDays: number;
 }
 
-/** The multi-row INSERT of a batch: one VALUES row per entry, every value a parameter. */
-function insertStatement(entries: readonly IntegrationLogEntry[], nowMs: number): { text: string; params: unknown[]; days: Set<number> } {
-  const params: unknown[] = [];
-  const rows: string[] = [];
+/** Each column's PostgreSQL type, in {@link COLUMNS} order: the element type of its array parameter. */
+const COLUMN_TYPES: Record<(typeof COLUMNS)[number], string> = {
+  id: 'uuid',
+  tenant_id: 'uuid',
+  created_at: 'timestamptz',
+  request_id: 'text',
+  partner_id: 'uuid',
+  partner_name: 'text',
+  api_key_id: 'uuid',
+  api_key_name: 'text',
+  resource: 'text',
+  action: 'text',
+  identifier: 'text',
+  method: 'text',
+  path: 'text',
+  query_string: 'text',
+  raw_payload: 'text',
+  mapped_payload: 'text',
+  response_body: 'text',
+  http_status: 'smallint',
+  status: 'text',
+  error_code: 'text',
+  error_message: 'text',
+  internal_id: 'uuid',
+  duration_ms: 'integer',
+  // A JSON array of strings per row, or NULL for none: text[] cannot be an element of an array parameter.
+  shortened_fields: 'text',
+};
+const PAYLOAD_COLUMNS = new Set<string>(['raw_payload', 'mapped_payload', 'response_body']);
+const PAYLOAD_KIND_PARAMS = ['raw_payload', 'mapped_payload', 'response_body'].map((_, i) => `$${COLUMNS.length + i + 1}::text[]`);
+
+/**
+ * The batch INSERT: ONE prepared statement whatever the batch's size, one array parameter per
+ * column (and one per payload column for the payload kinds) unnested into rows. A multi-row
+ * VALUES list with a parameter per value was parsed and planned anew for every batch size and
+ * cost PostgreSQL twice the CPU per entry (docs/benchmarks.md, "The hot paths against bare
+ * baselines").
+ */
+const INSERT_BATCH = {
+  name: 'gateway.integration_logs insert batch',
+  text: (() => {
+    const kindOf = (c: string) => `k_${c}`;
+    const select = COLUMNS.map((c) =>
+      PAYLOAD_COLUMNS.has(c)
+        ? `gateway.integration_log_json(u.${c}, u.${kindOf(c)})`
+        : c === 'shortened_fields'
+          ? `CASE WHEN u.${c} IS NULL THEN '{}'::text[] ELSE ARRAY(SELECT json_array_elements_text(u.${c}::json)) END`
+          : `u.${c}`,
+    );
+    const arrays = [...COLUMNS.map((c, i) => `$${i + 1}::${COLUMN_TYPES[c]}[]`), ...PAYLOAD_KIND_PARAMS];
+    const names = [...COLUMNS, ...[...PAYLOAD_COLUMNS].map(kindOf)];
+    return `INSERT INTO gateway.integration_logs (${COLUMNS.join(', ')})
+      SELECT ${select.join(', ')} FROM unnest(${arrays.join(', ')}) AS u(${names.join(', ')})`;
+  })(),
+};
+
+/** The parameters of {@link INSERT_BATCH} for a batch: one array per column, then the payload kinds. */
+function insertStatement(entries: readonly IntegrationLogEntry[], nowMs: number): { name: string; text: string; values: unknown[][]; days: Set<number> } {
+  const n = entries.length;
+  const column = (): unknown[] => new Array<unknown>(n);
+  const values = Array.from({ length: COLUMNS.length + PAYLOAD_COLUMNS.size }, column);
   const days = new Set<number>();
-  const p = (v: unknown, cast = ''): string => {
-    params.push(v);
-    return `$${params.length}${cast}`;
-  };
-  const payload = (v: LoggedPayload | null): string => {
-    const param = payloadParam(v);
-    if (param === null) return 'NULL';
-    return `gateway.integration_log_json(${p(param.value, '::text')}, '${param.kind}')`;
-  };
-  for (const e of entries) {
+  entries.forEach((e, row) => {
     const t = e.createdAt instanceof Date && Number.isFinite(e.createdAt.getTime()) ? e.createdAt.getTime() : nowMs;
     days.add(Math.floor(t / DAY_MS));
-    const values = [
-      p(uuidV7At(t), '::uuid'),
-      p(e.tenantId, '::uuid'),
-      p(new Date(t).toISOString(), '::timestamptz'),
-      p(cleanText(String(e.requestId)), '::text'),
-      p(uuidOrNull(e.partner?.id), '::uuid'),
-      p(e.partner ? cleanText(String(e.partner.name)) : null, '::text'),
-      p(e.apiKey.id, '::uuid'),
-      p(cleanText(String(e.apiKey.name)), '::text'),
-      p(e.resource, '::text'),
-      p(e.action, '::text'),
-      p(cleanOrNull(e.identifier), '::text'),
-      p(cleanText(e.method), '::text'),
-      p(cleanText(e.path), '::text'),
-      p(cleanText(e.queryString ?? ''), '::text'),
-      payload(e.rawPayload),
-      payload(e.mappedPayload),
-      payload(e.responseBody),
-      p(e.httpStatus, '::smallint'),
-      p(e.status, '::text'),
-      p(cleanOrNull(e.errorCode), '::text'),
-      p(cleanOrNull(e.errorMessage), '::text'),
-      p(uuidOrNull(e.internalId), '::uuid'),
-      p(Math.max(0, Math.min(2_147_483_647, Math.round(e.durationMs))), '::integer'),
-      p(e.shortenedFields ?? [], '::text[]'),
+    const raw = payloadParam(e.rawPayload);
+    const mapped = payloadParam(e.mappedPayload);
+    const body = payloadParam(e.responseBody);
+    const shortened = e.shortenedFields ?? [];
+    const rowValues = [
+      uuidV7At(t),
+      e.tenantId,
+      new Date(t).toISOString(),
+      cleanText(String(e.requestId)),
+      uuidOrNull(e.partner?.id),
+      e.partner ? cleanText(String(e.partner.name)) : null,
+      e.apiKey.id,
+      cleanText(String(e.apiKey.name)),
+      e.resource,
+      e.action,
+      cleanOrNull(e.identifier),
+      cleanText(e.method),
+      cleanText(e.path),
+      cleanText(e.queryString ?? ''),
+      raw?.value ?? null,
+      mapped?.value ?? null,
+      body?.value ?? null,
+      e.httpStatus,
+      e.status,
+      cleanOrNull(e.errorCode),
+      cleanOrNull(e.errorMessage),
+      uuidOrNull(e.internalId),
+      Math.max(0, Math.min(2_147_483_647, Math.round(e.durationMs))),
+      shortened.length === 0 ? null : JSON.stringify(shortened.map((f) => cleanText(String(f)))),
+      raw?.kind ?? null,
+      mapped?.kind ?? null,
+      body?.kind ?? null,
     ];
-    rows.push(`(${values.join(', ')})`);
-  }
-  return { text: `INSERT INTO gateway.integration_logs (${COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`, params, days };
+    rowValues.forEach((v, i) => (values[i]![row] = v));
+  });
+  return { ...INSERT_BATCH, values, days };
 }
 
 /** What the maintenance reports (the gateway logs it). */
