@@ -83,6 +83,28 @@ describe('orders use cases (in-memory event store)', () => {
     expect((await t.allEvents()).length).toBe(1);
   });
 
+  it('both values taken: one 400 naming both fields, before the SKU check and in place of the first refusal', async () => {
+    const t = setup();
+    replyData(await t.create(anOrderBody()));
+    const both = { code: 'VALIDATION_ERROR', details: { order_number: ['An order with this order_number already exists.'], external_order_id: ['An order with this external_order_id already exists.'] } };
+
+    expect(replyError(await t.create(anOrderBody()))).toMatchObject(both);
+    t.catalog.active.delete('RUG-8X10-RED');
+    expect(replyError(await t.create(anOrderBody()))).toMatchObject(both);
+    expect(replyError(await t.create(anOrderBody({ customer_name: '' })))).toMatchObject({ code: 'VALIDATION_ERROR', details: { order_number: both.details.order_number } });
+    expect((await t.allEvents()).length).toBe(1);
+  });
+
+  it('a create that succeeds makes no uniqueness look-up; a refused one does', async () => {
+    const t = setup();
+    // (without an external_order_id: the in-memory read model checks a claim with keysTaken itself)
+    const lookups = jest.spyOn(t.readModel, 'keysTaken');
+    replyData(await t.create(anOrderBody({ external_order_id: null })));
+    expect(lookups).not.toHaveBeenCalled();
+    replyError(await t.create(anOrderBody({ external_order_id: null })));
+    expect(lookups).toHaveBeenCalledTimes(1);
+  });
+
   it('a create racing an earlier one (stream exists, read model not yet projected) answers the duplicate order_number error', async () => {
     const t = setup();
     replyData(await t.create(anOrderBody()));
