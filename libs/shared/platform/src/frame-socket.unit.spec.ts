@@ -35,6 +35,10 @@ class WireStub extends EventEmitter {
     this.destroyed = true;
   }
   connect(): void {}
+  noDelay = false;
+  setNoDelay(on: boolean): void {
+    this.noDelay = on;
+  }
 }
 
 function pair(): { wire: WireStub; socket: FrameSocket; messages: unknown[]; errors: unknown[] } {
@@ -50,6 +54,10 @@ function pair(): { wire: WireStub; socket: FrameSocket; messages: unknown[]; err
 const sentBytes = (wire: WireStub) => Buffer.concat(wire.written);
 
 describe('FrameSocket (the transport framing)', () => {
+  it("turns Nagle's algorithm off on its socket (a frame is written whole; none waits for the previous one's ACK)", () => {
+    expect(pair().wire.noDelay).toBe(true);
+  });
+
   it('carries a packet through encode and decode unchanged, including non-ASCII text', () => {
     const packet = { pattern: 'orders.get', id: 'x1', data: { tenantId: 't', query: { a: 'ü€😀' }, body: {} } };
     const a = pair();
