@@ -14,3 +14,4 @@ export * from './time-limit';
 export { outsideTrace } from './tracing';
 export * from './partner-mapping';
 export * from './frame-socket';
+export * from './service-server';

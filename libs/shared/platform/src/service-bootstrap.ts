@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import type { DynamicModule, INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
+import type { MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { FrameSocket } from './frame-socket';
+import { ServiceServerTcp } from './service-server';
 import { loadConfig, type PlatformConfig } from './config';
 import { Logger } from './logger';
 import { shutdownTelemetry, telemetryStarted } from './telemetry';
@@ -52,7 +53,7 @@ export async function bootstrapService(options: ServiceBootstrapOptions): Promis
   // Tracing on (telemetry.ts): every message is handled under its SERVER span; off, no interceptor at all.
   if (telemetryStarted()) app.useGlobalInterceptors(new MessageSpanInterceptor());
   app.connectMicroservice<MicroserviceOptions>(
-    { transport: Transport.TCP, options: { host: options.transport.host, port: options.transport.port, socketClass: FrameSocket } },
+    { strategy: new ServiceServerTcp({ host: options.transport.host, port: options.transport.port, socketClass: FrameSocket }) },
     { inheritAppConfig: true },
   );
   app.enableShutdownHooks();
