@@ -9,7 +9,7 @@ import type { DataSource } from 'typeorm';
 import type { IntegrationLogEntry, IntegrationLogSummary, Page } from '@datamingle/gateway-domain';
 import type { AdminStore } from './admin-store';
 import type { GatewayStore } from './gateway-store';
-import { IntegrationLogMaintenance, IntegrationLogStore, uuidV7At, uuidV7Time } from './integration-log-store';
+import { arrayLiteral, IntegrationLogMaintenance, IntegrationLogStore, uuidV7At, uuidV7Time } from './integration-log-store';
 import { openAdminDatabase, type AdminDatabase } from './testing-support/admin-database';
 
 const DAY = 86_400_000;
@@ -79,6 +79,15 @@ describe('IntegrationLogStore on PostgreSQL', () => {
 
   afterAll(async () => {
     await db?.close();
+  });
+
+  it('writes array literals PostgreSQL reads back element for element (quotes, backslashes, braces, commas, NULL, "NULL", empty)', async () => {
+    const texts = ['plain', '', 'NULL', 'with "quotes"', 'back\\slash \\"', '{braces}', 'a,b', ' spaced ', 'new\nline', 'ünï 😀', null];
+    const [row] = await owner.query(`SELECT $1::text[] AS t, $2::integer[] AS n, $3::uuid[] AS u`, [arrayLiteral(texts), arrayLiteral([1, null, 201]), arrayLiteral([partner.id, null])]);
+    expect(row.t).toEqual(texts);
+    expect(row.n).toEqual([1, null, 201]);
+    expect(row.u).toEqual([partner.id, null]);
+    expect(arrayLiteral([])).toBe('{}');
   });
 
   it('makes UUIDv7 ids that carry their millisecond', () => {
@@ -154,6 +163,35 @@ describe('IntegrationLogStore on PostgreSQL', () => {
     expect(b.value).toMatchObject({ raw_payload: { a: '\u0000 escaped' }, mapped_payload: 'raw \u0000 byte', response_body: { ok: true }, identifier: 'with\uFFFDnul' });
     const c = await item(acme.id, valid.requestId);
     expect(c.value).toMatchObject({ raw_payload: [1, 'two'], mapped_payload: null, response_body: null });
+  });
+
+  it('keeps quotes, backslashes, newlines and non-ASCII text as sent; a lone UTF-16 surrogate becomes U+FFFD (never fails the batch)', async () => {
+    const odd = 'q"uo\\te\n\u00e9 — 😀 ünï';
+    const e = entry({
+      identifier: `SKU-${odd}`,
+      path: `/api/integrations/v1/orders/${odd}/`,
+      queryString: 'a="b"&c=\\d',
+      rawPayload: { maybeJson: `{"note": ${JSON.stringify(odd)}}` },
+      mappedPayload: { text: `plain ${odd}` },
+      responseBody: { json: '{"error":{"message":"bad \\"quote\\""}}' },
+      errorMessage: `Message with ${odd}`,
+      shortenedFields: ['raw_payload', 'response_body'],
+    });
+    const lone = entry({ identifier: 'half \uD800 pair', mappedPayload: { text: 'tail \uDC00' }, errorMessage: '\uD83D' });
+    await logs.insertIntegrationLogs([e, lone]);
+    const a = (await item(acme.id, e.requestId)).value;
+    expect(a).toMatchObject({
+      identifier: `SKU-${odd}`,
+      path: `/api/integrations/v1/orders/${odd}/`,
+      query_string: 'a="b"&c=\\d',
+      raw_payload: { note: odd },
+      mapped_payload: `plain ${odd}`,
+      response_body: { error: { message: 'bad "quote"' } },
+      error_message: `Message with ${odd}`,
+      shortened_fields: ['raw_payload', 'response_body'],
+    });
+    const b = (await item(acme.id, lone.requestId)).value;
+    expect(b).toMatchObject({ identifier: 'half \uFFFD pair', mapped_payload: 'tail \uFFFD', error_message: '\uFFFD' });
   });
 
   it('filters by every parameter of §5 and pages newest first with cursors', async () => {

@@ -11,7 +11,7 @@
  * - {@link IntegrationLogMaintenance}: partitions created ahead and the daily purge (retention per
  *   tenant), one gateway at a time.
  */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { auditEvent, CLI_AUDIT, type AuditContext, type IntegrationLogEntry, type IntegrationLogFilters, type IntegrationLogSummary, type LoggedPayload, type Page, type PageRequest } from '@datamingle/gateway-domain';
@@ -31,12 +31,23 @@ export const MAX_LOG_RETENTION_DAYS = 3650;
  */
 export function uuidV7At(ms: number): string {
   const time = Math.min(Math.max(0, Math.floor(ms)), 0xffff_ffff_ffff).toString(16).padStart(12, '0');
-  const b = randomBytes(10);
-  b[0] = (b[0]! & 0x0f) | 0x70;
-  b[2] = (b[2]! & 0x3f) | 0x80;
-  const h = b.toString('hex');
-  return `${time.slice(0, 8)}-${time.slice(8)}-${h.slice(0, 4)}-${h.slice(4, 8)}-${h.slice(8)}`;
+  if (randomAt + 10 > RANDOM_POOL.length) {
+    randomFillSync(RANDOM_POOL);
+    randomAt = 0;
+  }
+  const r = randomAt;
+  randomAt += 10;
+  const hex = (i: number, mask = 0xff, bits = 0) => HEX[(RANDOM_POOL[r + i]! & mask) | bits]!;
+  return `${time.slice(0, 8)}-${time.slice(8)}-${hex(0, 0x0f, 0x70)}${hex(1)}-${hex(2, 0x3f, 0x80)}${hex(3)}-${hex(4)}${hex(5)}${hex(6)}${hex(7)}${hex(8)}${hex(9)}`;
 }
+
+/**
+ * Randomness for {@link uuidV7At}, drawn 4 KiB at a time: a randomBytes call per id cost ~6 µs, the
+ * largest part of preparing a log batch. Every byte is used once.
+ */
+const RANDOM_POOL = Buffer.alloc(4096);
+let randomAt = RANDOM_POOL.length;
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** The millisecond timestamp of a UUIDv7, or null for any other UUID. */
 export function uuidV7Time(id: string): number | null {
@@ -341,7 +352,7 @@ export interface PurgeResult {
   longestRetentionDays: number;
 }
 
-/** Each column's PostgreSQL type, in {@link COLUMNS} order: the element type of its array parameter. */
+/** Each column's PostgreSQL type: the element type of its array parameter. */
 const COLUMN_TYPES: Record<(typeof COLUMNS)[number], string> = {
   id: 'uuid',
   tenant_id: 'uuid',
@@ -369,39 +380,59 @@ const COLUMN_TYPES: Record<(typeof COLUMNS)[number], string> = {
   // A JSON array of strings per row, or NULL for none: text[] cannot be an element of an array parameter.
   shortened_fields: 'text',
 };
-const PAYLOAD_COLUMNS = new Set<string>(['raw_payload', 'mapped_payload', 'response_body']);
-const PAYLOAD_KIND_PARAMS = ['raw_payload', 'mapped_payload', 'response_body'].map((_, i) => `$${COLUMNS.length + i + 1}::text[]`);
+const PAYLOAD_COLUMNS = ['raw_payload', 'mapped_payload', 'response_body'] as const;
+const kindOf = (column: string) => `${column}_kind`;
 
 /**
  * The batch INSERT: ONE prepared statement whatever the batch's size, one array parameter per
- * column (and one per payload column for the payload kinds) unnested into rows. A multi-row
- * VALUES list with a parameter per value was parsed and planned anew for every batch size and
- * cost PostgreSQL twice the CPU per entry (docs/benchmarks.md, "The hot paths against bare
- * baselines").
+ * column (and one per payload column for the payload kinds) unnested into rows. Measured against
+ * the alternatives (docs/benchmarks.md, "The hot paths against bare baselines"):
+ * - a multi-row VALUES list with a parameter per value was parsed and planned anew for every
+ *   batch size and cost PostgreSQL twice the CPU per entry;
+ * - the rows as one JSON document (json_to_recordset) cost PostgreSQL twice the execution time
+ *   of the arrays (a hash of the keys per row).
+ * The arrays are written by {@link arrayLiteral}: pg's own array encoding cost the gateway ~14 µs
+ * per entry, ~7 ms of event loop held for a batch of 500.
  */
 const INSERT_BATCH = {
   name: 'gateway.integration_logs insert batch',
   text: (() => {
-    const kindOf = (c: string) => `k_${c}`;
     const select = COLUMNS.map((c) =>
-      PAYLOAD_COLUMNS.has(c)
+      (PAYLOAD_COLUMNS as readonly string[]).includes(c)
         ? `gateway.integration_log_json(u.${c}, u.${kindOf(c)})`
         : c === 'shortened_fields'
           ? `CASE WHEN u.${c} IS NULL THEN '{}'::text[] ELSE ARRAY(SELECT json_array_elements_text(u.${c}::json)) END`
           : `u.${c}`,
     );
-    const arrays = [...COLUMNS.map((c, i) => `$${i + 1}::${COLUMN_TYPES[c]}[]`), ...PAYLOAD_KIND_PARAMS];
-    const names = [...COLUMNS, ...[...PAYLOAD_COLUMNS].map(kindOf)];
+    const types = [...COLUMNS.map((c) => COLUMN_TYPES[c]), ...PAYLOAD_COLUMNS.map(() => 'text')];
+    const names = [...COLUMNS, ...PAYLOAD_COLUMNS.map(kindOf)];
     return `INSERT INTO gateway.integration_logs (${COLUMNS.join(', ')})
-      SELECT ${select.join(', ')} FROM unnest(${arrays.join(', ')}) AS u(${names.join(', ')})`;
+      SELECT ${select.join(', ')} FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')}) AS u(${names.join(', ')})`;
   })(),
 };
 
-/** The parameters of {@link INSERT_BATCH} for a batch: one array per column, then the payload kinds. */
-function insertStatement(entries: readonly IntegrationLogEntry[], nowMs: number): { name: string; text: string; values: unknown[][]; days: Set<number> } {
+const ESCAPED = /["\\]/g;
+
+/**
+ * A one-dimensional PostgreSQL array literal of texts, numbers and NULLs: every text quoted, `"`
+ * and `\` escaped, in one pass that most texts (ids, names) skip.
+ */
+export function arrayLiteral(values: ReadonlyArray<string | number | null>): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) out += ',';
+    if (v === null || v === undefined) out += 'NULL';
+    else if (typeof v === 'number') out += String(v);
+    else out += `"${v.includes('"') || v.includes('\\') ? v.replace(ESCAPED, '\\$&') : v}"`;
+  }
+  return out + '}';
+}
+
+/** The parameters of {@link INSERT_BATCH} for a batch: one array literal per column, then the payload kinds. */
+function insertStatement(entries: readonly IntegrationLogEntry[], nowMs: number): { name: string; text: string; values: string[]; days: Set<number> } {
   const n = entries.length;
-  const column = (): unknown[] => new Array<unknown>(n);
-  const values = Array.from({ length: COLUMNS.length + PAYLOAD_COLUMNS.size }, column);
+  const columns = Array.from({ length: COLUMNS.length + PAYLOAD_COLUMNS.length }, () => new Array<string | number | null>(n));
   const days = new Set<number>();
   entries.forEach((e, row) => {
     const t = e.createdAt instanceof Date && Number.isFinite(e.createdAt.getTime()) ? e.createdAt.getTime() : nowMs;
@@ -439,9 +470,9 @@ function insertStatement(entries: readonly IntegrationLogEntry[], nowMs: number)
       mapped?.kind ?? null,
       body?.kind ?? null,
     ];
-    rowValues.forEach((v, i) => (values[i]![row] = v));
+    for (let i = 0; i < rowValues.length; i++) columns[i]![row] = rowValues[i]!;
   });
-  return { ...INSERT_BATCH, values, days };
+  return { ...INSERT_BATCH, values: columns.map(arrayLiteral), days };
 }
 
 /** What the maintenance reports (the gateway logs it). */
