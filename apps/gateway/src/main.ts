@@ -8,7 +8,7 @@ import type { DataSource } from 'typeorm';
 import { SERVICE_NAMES } from '@datamingle/contracts';
 import { buildDocsSite, buildOpenApiDocument } from '@datamingle/gateway-openapi';
 import { createKeyLimits, createKeyStateCache, GatewayStore, type KeyStateCache, type LeasedKeyLimits } from '@datamingle/gateway-infrastructure';
-import { IntegrationLogMaintenance, IntegrationLogStore } from '@datamingle/gateway-infrastructure';
+import { IntegrationLogMaintenance, IntegrationLogStore, PgIdempotencyStore } from '@datamingle/gateway-infrastructure';
 import { loadConfig, Logger, NestLoggerBridge, openReadModel, runMain, type PlatformConfig } from '@datamingle/platform';
 import { DEFAULT_DASHBOARD_DIR, loadDashboardSite } from './dashboard-site';
 import { AdminApi } from './admin/admin-api';
@@ -21,6 +21,8 @@ import { SecurityEventRecorder } from './security-events';
 import { ServiceClients } from './service-clients';
 
 const CONFIG = Symbol('CONFIG');
+/** How often each gateway deletes expired Idempotency-Key rows. */
+const IDEMPOTENCY_PURGE_MS = 10 * 60_000;
 const DS = Symbol('DS');
 
 @Injectable()
@@ -36,6 +38,9 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logMaintenance: IntegrationLogMaintenance;
   /** Key state across requests, emptied on every committed change before the change's writer returns (null: GATEWAY_KEY_CACHE_ENTRIES=0). */
   private readonly keyCache: KeyStateCache | null;
+  /** Idempotency-Key claims and stored responses; expired ones purged every IDEMPOTENCY_PURGE_MS. */
+  private readonly idempotency: PgIdempotencyStore;
+  private idempotencyPurge: NodeJS.Timeout | null = null;
 
   constructor(
     @Inject(CONFIG) private readonly config: PlatformConfig,
@@ -69,6 +74,7 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
             onError: (error) => logger.warn('key cache: no LISTEN connection (every request reads key state meanwhile)', { error }),
           })
         : null;
+    this.idempotency = new PgIdempotencyStore(ds);
     let secret = '';
     // Generated from the route table and the schemas in code, once per process.
     const openApi = buildOpenApiDocument();
@@ -86,6 +92,7 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
       limits: this.limits,
       keyServiceConcurrency: config.gatewayLimits.keyServiceConcurrency,
       ...(this.keyCache ? { keyCache: this.keyCache } : {}),
+      idempotency: this.idempotency,
     });
     const readiness = createReadinessChecks(ds, this.clients);
     // The dashboard's built files (apps/dashboard/dist, `npm run build`), read once, served under /dashboard/.
@@ -133,11 +140,17 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
     await this.keyCache?.start();
     // Partitions of today and the next days before the first request (never rejects; retried later on failure).
     await this.logMaintenance.start();
+    // Stored responses are kept 24 hours; an expired one is already ignored, the purge frees its row.
+    this.idempotencyPurge = setInterval(() => {
+      this.idempotency.purgeExpired().catch((error: unknown) => this.logger.warn('idempotency keys: purge failed (retried later)', { error }));
+    }, IDEMPOTENCY_PURGE_MS);
+    this.idempotencyPurge.unref();
     const port = await this.http.listen();
     this.logger.info('gateway listening', { port, base_domain: this.config.baseDomain });
   }
 
   async onModuleDestroy(): Promise<void> {
+    if (this.idempotencyPurge) clearInterval(this.idempotencyPurge);
     await this.http.close();
     // Deregistered: admin changes stop waiting for this gateway's acknowledgement.
     await this.keyCache?.stop();

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { SERVICE_NAMES } from '@datamingle/contracts';
 import { LruCache } from '@datamingle/kernel';
-import { hashApiKey, ServiceUnavailableError, type KeyLimits, type KeyRecord, type PipelineDeps } from '@datamingle/gateway-domain';
+import { hashApiKey, ServiceUnavailableError, type IdempotencyStore, type KeyLimits, type KeyRecord, type PipelineDeps } from '@datamingle/gateway-domain';
 import type { GatewayStore, KeyStateCache } from '@datamingle/gateway-infrastructure';
 import { isUnavailable, type Logger, type ReadinessCheck } from '@datamingle/platform';
 import type { KeyUsage } from './key-usage';
@@ -33,6 +33,8 @@ export interface PipelineDepsParts {
   keyServiceConcurrency?: number;
   /** Key state cached across requests, invalidated before every admin change returns (key-state-cache.ts); absent: one look-up per request. */
   keyCache?: Pick<KeyStateCache, 'lookup'>;
+  /** `Idempotency-Key` (history-feed-idempotency.md §3): claims and stored responses per API key. */
+  idempotency?: IdempotencyStore;
 }
 
 /** Stored mappings kept per gateway process (a few KiB each at most 256 KiB; keyed by immutable version). */
@@ -87,6 +89,16 @@ export function createPipelineDeps(parts: PipelineDepsParts): PipelineDeps {
     onUnexpectedError: (error, requestId) => logger.error('request failed', { request_id: requestId, error }),
     ...(parts.limits ? { limits: limitsOnGatewayDatabase(parts.limits) } : {}),
     ...(parts.integrationLog ? { integrationLog: parts.integrationLog } : {}),
+    ...(parts.idempotency ? { idempotency: idempotencyOnGatewayDatabase(parts.idempotency) } : {}),
+  };
+}
+
+/** A claim the gateway's database cannot answer is a 503 + Retry-After: nothing was processed. */
+function idempotencyOnGatewayDatabase(store: IdempotencyStore): IdempotencyStore {
+  return {
+    claim: (apiKeyId, key, fingerprint) => fromGatewayDatabase(() => store.claim(apiKeyId, key, fingerprint)),
+    complete: (apiKeyId, key, claimId, response) => store.complete(apiKeyId, key, claimId, response),
+    release: (apiKeyId, key, claimId) => store.release(apiKeyId, key, claimId),
   };
 }
 

@@ -5,3 +5,4 @@ export * from './password-hasher';
 export * from './integration-log-store';
 export * from './key-limits';
 export * from './key-state-cache';
+export * from './idempotency-store';

@@ -442,5 +442,26 @@ export const gatewayMigrations: MigrationSet = {
       `GRANT SELECT, UPDATE ON gateway.key_state TO ${APP_ROLE}`,
       `GRANT SELECT, INSERT, UPDATE, DELETE ON gateway.gateway_instances TO ${APP_ROLE}`,
     ]),
+    // Idempotency-Key (history-feed-idempotency.md §3; idempotency-store.ts): one row per (API key,
+    // Idempotency-Key): the request's fingerprint, then its stored response. A claim is a row
+    // in_flight with a claim id; an expired row (24 h) or a claim abandoned by a gateway that died
+    // is taken over by the next request with the key.
+    sqlMigration('GatewayIdempotencyKeys1765700000000', [
+      `CREATE TABLE gateway.idempotency_keys (
+         api_key_id uuid NOT NULL REFERENCES gateway.api_keys (id) ON DELETE CASCADE,
+         idempotency_key text NOT NULL CHECK (octet_length(idempotency_key) BETWEEN 1 AND 255),
+         fingerprint bytea NOT NULL,
+         claim_id uuid NOT NULL,
+         state text NOT NULL CHECK (state IN ('in_flight', 'done')),
+         status smallint NULL,
+         headers jsonb NULL,
+         body text NULL,
+         claimed_at timestamptz NOT NULL,
+         expires_at timestamptz NOT NULL,
+         PRIMARY KEY (api_key_id, idempotency_key)
+       )`,
+      `CREATE INDEX idempotency_keys_expires_at ON gateway.idempotency_keys (expires_at)`,
+      `GRANT SELECT, INSERT, UPDATE, DELETE ON gateway.idempotency_keys TO ${APP_ROLE}`,
+    ]),
   ],
 };

@@ -49,7 +49,7 @@ const JSON_MEDIA = 'application/json';
 // Components: headers, parameters, responses
 // ---------------------------------------------------------------------------------------------
 
-type HeaderName = 'X-Request-ID' | 'Cache-Control' | 'Retry-After' | 'Allow' | 'WWW-Authenticate' | 'X-RateLimit-Limit' | 'X-RateLimit-Remaining';
+type HeaderName = 'X-Request-ID' | 'Cache-Control' | 'Retry-After' | 'Allow' | 'WWW-Authenticate' | 'X-RateLimit-Limit' | 'X-RateLimit-Remaining' | 'Idempotent-Replayed';
 
 const HEADERS: Record<HeaderName, HeaderObject> = {
   'X-Request-ID': {
@@ -74,6 +74,10 @@ const HEADERS: Record<HeaderName, HeaderObject> = {
     description: 'Only for keys with a rate limit (same responses as `X-RateLimit-Limit`): whole tokens left after this request.',
     schema: { type: 'integer', minimum: 0 },
   },
+  'Idempotent-Replayed': {
+    description: 'Only on a response sent again for an `Idempotency-Key` already used for the same request (within 24 hours): nothing was processed again.',
+    schema: { type: 'string', const: 'true' },
+  },
 };
 
 function headerRef(name: HeaderName): ReferenceObject {
@@ -86,7 +90,7 @@ function headers(...names: HeaderName[]): Record<string, ReferenceObject> {
   return out;
 }
 
-type ParameterName = 'Limit' | 'Cursor' | 'OrderStatus' | 'UpdatedSince' | 'InventoryBy';
+type ParameterName = 'Limit' | 'Cursor' | 'OrderStatus' | 'UpdatedSince' | 'InventoryBy' | 'IdempotencyKey';
 
 const PARAMETERS: Record<ParameterName, ParameterObject> = {
   Limit: {
@@ -128,6 +132,14 @@ const PARAMETERS: Record<ParameterName, ParameterObject> = {
     required: false,
     description: '`location` (default, also when empty): `{identifier}` is a location `code`; `sku`: it is a product `sku`. Any other value (including other case) → `400 VALIDATION_ERROR`.',
     schema: { type: 'string', enum: ['location', 'sku'], default: 'location' },
+  },
+  IdempotencyKey: {
+    name: 'Idempotency-Key',
+    in: 'header',
+    required: false,
+    description:
+      'Makes the request safe to retry (history-feed-idempotency.md §3). Scoped to the API key, kept 24 hours. The first request with a key is processed and its response stored; the same request again (same method, path and body after JSON canonicalisation) gets the stored response with `Idempotent-Replayed: true`, processing nothing; another request with the key gets `422 VALIDATION_ERROR` (`Idempotency-Key was already used for a different request`); while the first is in flight, `409 CONFLICT` with `Retry-After: 1`. Nothing is stored for a `5xx` or `429` answer. A value that is not 1–255 printable ASCII characters gets `400 VALIDATION_ERROR`.',
+    schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]{1,255}$' },
   },
 };
 
@@ -601,6 +613,7 @@ function dataOperation(resource: Resource, route: RouteDefinition, method: DataM
     ),
   };
   if (spec.query) operation.parameters = spec.query.map(parameterRef);
+  if (method !== 'GET') withIdempotencyKey(operation, spec.success.status);
   if (spec.body) {
     const body: RequestBodyObject = {
       description: spec.body.description,
@@ -615,6 +628,26 @@ function dataOperation(resource: Resource, route: RouteDefinition, method: DataM
     operation.requestBody = body;
   }
   return operation;
+}
+
+/**
+ * `Idempotency-Key` on a POST, PUT or DELETE: the header parameter, `Idempotent-Replayed` on the
+ * success response (a replay repeats whatever was stored, so also on the documented errors' statuses),
+ * and the key's own answers joined to the 409 and 422 of the operation.
+ */
+function withIdempotencyKey(operation: OperationObject, successStatus: number): void {
+  operation.parameters = [...(operation.parameters ?? []), parameterRef('IdempotencyKey')];
+  const success = operation.responses[String(successStatus)] as ResponseObject;
+  success.headers = { ...success.headers, 'Idempotent-Replayed': headerRef('Idempotent-Replayed') };
+  const joined = (status: string, own: { codes: ErrorCode[]; when: string; headers?: HeaderName[] }) => {
+    const existing = operation.responses[status];
+    const existingRef = existing && isReference(existing) ? existing.$ref.split('/').pop() : undefined;
+    const before = existingRef === 'Duplicate' ? (['DUPLICATE'] as ErrorCode[]) : existingRef === 'Conflict' ? (['CONFLICT'] as ErrorCode[]) : existingRef === 'MappingError' ? (['MAPPING_ERROR'] as ErrorCode[]) : [];
+    const description = [existing && isReference(existing) ? existing.description ?? RESPONSES[existingRef as ResponseName]?.description : undefined, own.when].filter(Boolean).join(' ');
+    operation.responses[status] = errorResponse(description, [...new Set([...before, ...own.codes])], own.headers ?? []);
+  };
+  joined('409', { codes: ['CONFLICT'], when: '`CONFLICT` (`A request with this Idempotency-Key is in progress`, with `Retry-After: 1`): the key’s first request is still being processed.', headers: ['Retry-After'] });
+  joined('422', { codes: ['VALIDATION_ERROR'], when: '`VALIDATION_ERROR` (`Idempotency-Key was already used for a different request`): the key was used for another method, path or body.' });
 }
 
 /** The bodiless twin of a GET: same statuses and headers, no content (conventions.md §3.4). */

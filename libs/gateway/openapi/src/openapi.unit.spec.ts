@@ -124,17 +124,36 @@ describe('buildOpenApiDocument', () => {
     const common = ['401', '403', '413', '429', '500', '503', '504'];
     const sorted = (list: string[]) => [...list].sort();
     expect(sorted(statuses('orders/', 'get'))).toEqual(sorted(['200', '400', ...common]));
-    expect(sorted(statuses('orders/', 'post'))).toEqual(sorted(['201', '400', '415', '422', ...common]));
+    // 409 and 422 on every POST, PUT and DELETE: Idempotency-Key in flight / used for another request.
+    expect(sorted(statuses('orders/', 'post'))).toEqual(sorted(['201', '400', '409', '415', '422', ...common]));
     expect(sorted(statuses('orders/{identifier}/', 'get'))).toEqual(sorted(['200', '404', ...common]));
     expect(sorted(statuses('orders/{identifier}/', 'put'))).toEqual(sorted(['200', '400', '404', '409', '415', '422', ...common]));
     expect(sorted(statuses('orders/{identifier}/', 'delete'))).toEqual(sorted(['200', '400', '404', '409', '415', '422', ...common]));
     expect(sorted(statuses('products/', 'post'))).toEqual(sorted(['201', '400', '409', '415', '422', ...common]));
-    expect(sorted(statuses('products/{identifier}/', 'delete'))).toEqual(sorted(['200', '400', '404', '409', '415', ...common]));
+    expect(sorted(statuses('products/{identifier}/', 'delete'))).toEqual(sorted(['200', '400', '404', '409', '415', '422', ...common]));
     expect(sorted(statuses('locations/', 'post'))).toEqual(sorted(['201', '400', '409', '415', '422', ...common]));
     expect(sorted(statuses('inventory/', 'post'))).toEqual(sorted(['200', '400', '409', '415', '422', ...common]));
     expect(sorted(statuses('inventory/{identifier}/', 'get'))).toEqual(sorted(['200', '400', '404', ...common]));
     expect(sorted(statuses('inventory/{identifier}/', 'options'))).toEqual(sorted(['204', ...common]));
     expect(sorted(statuses('inventory/{identifier}/', 'head'))).toEqual(sorted(statuses('inventory/{identifier}/', 'get')));
+  });
+
+  it('documents Idempotency-Key on every POST, PUT and DELETE (the header, Idempotent-Replayed, its 409 and 422), and not on GET', () => {
+    for (const { operation, path, method } of operations(doc)) {
+      const names = (operation.parameters ?? []).map((p) => ('$ref' in p ? p.$ref.split('/').pop() : p.name));
+      const where = `${method} ${path}`;
+      if (['post', 'put', 'delete'].includes(method)) {
+        expect({ where, names }).toEqual({ where, names: expect.arrayContaining(['IdempotencyKey']) });
+        const success = Object.entries(operation.responses).find(([status]) => status.startsWith('2'))![1];
+        expect(Object.keys(resolve(doc, success).headers ?? {})).toContain('Idempotent-Replayed');
+        expect(resolve(doc, operation.responses['409']!).description).toContain('A request with this Idempotency-Key is in progress');
+        expect(Object.keys(resolve(doc, operation.responses['409']!).headers ?? {})).toContain('Retry-After');
+        expect(resolve(doc, operation.responses['422']!).description).toContain('Idempotency-Key was already used for a different request');
+      } else {
+        expect({ where, names }).toEqual({ where, names: expect.not.arrayContaining(['IdempotencyKey']) });
+      }
+    }
+    expect(doc.components.parameters['IdempotencyKey']).toMatchObject({ name: 'Idempotency-Key', in: 'header', required: false });
   });
 
   it('narrows each error response to the codes of its status (from ERROR_STATUS)', () => {

@@ -12,6 +12,7 @@ import { settleBody } from './steps/step-01-body-size';
 import { authenticationFailure, notifyKeyAuthenticated } from './steps/steps-02-05-authentication';
 import { routeRequest } from './steps/steps-08-10-routing';
 import { readBody } from './steps/steps-12-13-body';
+import { claimIdempotency, idempotencyKeyOf, settleIdempotency } from './steps/idempotency';
 import { recordIntegrationLog, startIntegrationLog } from './steps/integration-log';
 import { applyKeyLimits } from './steps/steps-06-07-limits';
 import { mappingErrorBeforeStep15, partnerRequestFields } from './steps/step-14-partner-mapping';
@@ -19,7 +20,7 @@ import { undecodableIdentifier } from './steps/step-15-identifier';
 import { dispatch } from './steps/steps-16-18-dispatch';
 import type { PipelineDeps, RawRequest, RawResponse } from './types';
 
-export type { ActiveMappingRef, BodyReadResult, KeyPartner, KeyRecord, Operation, PendingBody, PipelineDeps, RawRequest, RawResponse, SecurityEvent } from './types';
+export type { ActiveMappingRef, BodyReadResult, IdempotencyClaim, IdempotencyStore, KeyPartner, KeyRecord, Operation, PendingBody, PipelineDeps, RawRequest, RawResponse, SecurityEvent, StoredResponse } from './types';
 export { ServiceTimeoutError, ServiceUnavailableError, isIntegrationPath };
 
 /**
@@ -42,6 +43,7 @@ export { ServiceTimeoutError, ServiceUnavailableError, isIntegrationPath };
  * | 15 | identifier resolves (404): undecodable segments here, the rest in the service | steps/step-15-identifier.ts |
  * | 16–18 | validation, business rules, persist, response | the owning service; steps/steps-16-18-dispatch.ts sends and maps the reply |
  * | 18 | reverse field mapping of records and error paths for partner keys | the owning service (platform's partner-mapping.ts) |
+ * | — | `Idempotency-Key` of a POST, PUT or DELETE: claimed before 15–18 (replay, 422, 409), settled with the response | steps/idempotency.ts (store: the `idempotency` port) |
  * | log | one integration-log entry for every request past step 5 not refused at step 10 | steps/integration-log.ts (store: the `integrationLog` port) |
  */
 export async function handleIntegrationRequest(req: RawRequest, deps: PipelineDeps): Promise<RawResponse> {
@@ -58,6 +60,8 @@ export async function handleIntegrationRequest(req: RawRequest, deps: PipelineDe
   let response: RawResponse;
   try {
     response = finalize(outcome, ctx);
+    // Stored (or released) before the response leaves, so that a retry after it finds it.
+    await settleIdempotency(ctx, response);
   } finally {
     // Step 7's slot is held until the response is produced.
     ctx.releaseSlot?.();
@@ -143,6 +147,14 @@ async function routeAndHandle(ctx: RequestContext, caller: AuthenticatedCaller, 
     const mappingError = mappingErrorBeforeStep15(op, body, partner.mapping);
     if (mappingError) return errorOutcome(ctx, mappingError);
     return undecodableIdentifier(ctx, route, identifier, query);
+  }
+
+  // Idempotency-Key: the request claims its key right before the service processes it.
+  const idempotencyKey = idempotencyKeyOf(ctx);
+  if (idempotencyKey && 'error' in idempotencyKey) return errorOutcome(ctx, idempotencyKey.error);
+  if (idempotencyKey) {
+    const answered = await claimIdempotency(ctx, caller, idempotencyKey.key, bodyUtf8);
+    if (answered) return answered;
   }
 
   // Steps 15–18 in the owning service.

@@ -158,4 +158,37 @@ export interface PipelineDeps {
   integrationLog?: IntegrationLogSink;
   /** Told about every failure that became `500 INTERNAL_ERROR` (the response never reveals it). */
   onUnexpectedError?(error: unknown, requestId: string): void;
+  /** `Idempotency-Key` (history-feed-idempotency.md §3). Without it, the header is ignored. */
+  idempotency?: IdempotencyStore;
+}
+
+/** A response kept for an `Idempotency-Key`: what is sent again on a replay. */
+export interface StoredResponse {
+  status: number;
+  /** The response's own headers worth repeating (e.g. `Location`); not the per-request ones. */
+  headers: Record<string, string>;
+  /** Serialized JSON, or `null`. */
+  body: string | null;
+}
+
+/** What a claim of an `Idempotency-Key` found. */
+export type IdempotencyClaim =
+  /** The request is the key's first (or the key's earlier use expired or was abandoned): process it. */
+  | { state: 'claimed'; claimId: string }
+  /** The key's first request is still being processed. */
+  | { state: 'in_flight' }
+  /** The key was used for a different request (method, path or body). */
+  | { state: 'mismatch' }
+  /** The same request was answered already: send its response again. */
+  | { state: 'replay'; response: StoredResponse };
+
+/**
+ * The `Idempotency-Key` store: keys are scoped to the API key, kept 24 hours. `fingerprint` names
+ * the request (method, path, canonical body); a claim is settled by `complete` (its response is
+ * stored) or `release` (nothing is stored: the next request with the key is processed).
+ */
+export interface IdempotencyStore {
+  claim(apiKeyId: string, key: string, fingerprint: string): Promise<IdempotencyClaim>;
+  complete(apiKeyId: string, key: string, claimId: string, response: StoredResponse): Promise<void>;
+  release(apiKeyId: string, key: string, claimId: string): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import type { KeyRecord, PipelineDeps, RawRequest } from '../types';
+import type { IdempotencyClaimRef } from './idempotency';
 import type { IntegrationLogDraft } from './integration-log';
 
 /** Per-request facts fixed at step 0. */
@@ -18,6 +19,8 @@ export interface RequestContext {
   limitHeaders?: Record<string, string>;
   /** Frees the key's concurrency slot (step 7); called once the response is produced. */
   releaseSlot?: () => void;
+  /** The request's claim of its `Idempotency-Key`, settled with the response. */
+  idempotency?: IdempotencyClaimRef;
 }
 
 /** A response before the common headers and serialization are applied. */
