@@ -24,8 +24,6 @@ const OUT_OF_SCOPE: Record<number, string> = {
   86: 'change feed',
   87: 'change feed long polling',
   88: 'change feed cursor and scopes',
-  89: 'Idempotency-Key replay',
-  90: 'Idempotency-Key conflicts',
 };
 
 const CHECKLIST = Array.from({ length: CHECKLIST_LAST }, (_, i) => i + 1);
