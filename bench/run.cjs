@@ -3,7 +3,7 @@
  * Benchmarks through the gateway (autocannon), against the platform as `npm start` runs it
  * (launcher, embedded PostgreSQL with its default durable settings, one process per service).
  *
- *   npm run build && node bench/run.cjs [--duration 10] [--connections 20] [--only get|post|bulk|mapped|fairness]
+ *   npm run build && node bench/run.cjs [--duration 10] [--connections 20] [--only get|post|bulk|mapped|fairness|idempotency]
  *   MAPPED_ROUNDS=3 (mapped: alternating pass-through / partner-key runs per comparison)
  *   READER_RATE=0 (bulk: read the other tenant as fast as possible instead of at 200 req/s)
  *   BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (CPU profiles of every process)
@@ -58,6 +58,7 @@ const TARGETS = [
   { name: 'bulk 10,000 rows (ms)', value: (m) => m.bulk10k, max: 1000 },
   { name: 'bulk 50,000 rows (ms)', value: (m) => m.bulk50k, max: 5000 },
   { name: 'gateway RSS rise ÷ body size, 50,000-row bulk alone (median of 3)', value: (m) => m.bulkMemory, max: 3 },
+  { name: 'Idempotency-Key: POST p99 added at 400 req/s (ms, median of the rounds)', value: (m) => m.idempotencyP99Added, max: 3 },
 ];
 const measured = {};
 
@@ -229,7 +230,50 @@ async function bulkBenchmarks(port, admin) {
  */
 async function mappedBenchmarks(port, admin, base) {
   const ROUNDS = Number(process.env.MAPPED_ROUNDS ?? 3);
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  /**
+ * `--only idempotency`: POST /orders/ at 400 req/s offered without and with an Idempotency-Key
+ * (a new key per request, as an ERP sends them), alternated ROUNDS times in one run; what the key
+ * adds is the difference of the medians of the p99s (issue target: ≤ 3 ms).
+ */
+async function idempotencyBenchmarks(common, base) {
+  let n = 0;
+  const runId = Date.now().toString(36);
+  const opts = (withKey) => ({
+    ...common,
+    url: base,
+    overallRate: 400,
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/integrations/v1/orders/',
+        setupRequest: (req) => {
+          const i = n++;
+          return {
+            ...req,
+            headers: { ...req.headers, ...common.headers, 'content-type': 'application/json', ...(withKey ? { 'idempotency-key': `bench-${runId}-${i}` } : {}) },
+            body: JSON.stringify({ order_number: `I-${runId}-${i}`, customer_name: 'Bench Customer', items: [{ sku_code: 'RUG-5X7-BLU', quantity: 1 }, { sku_code: 'RUG-8X10-RED', quantity: 2 }] }),
+          };
+        },
+      },
+    ],
+  });
+  await run({ ...opts(true), duration: 2 }); // warm-up
+  const rows = [];
+  const without = [];
+  const withKey = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const a = await run(opts(false));
+    const b = await run(opts(true));
+    without.push(a.latency.p99);
+    withKey.push(b.latency.p99);
+    rows.push(summary(`POST /orders/ at 400 req/s, no Idempotency-Key (round ${i + 1})`, a), summary(`POST /orders/ at 400 req/s, with Idempotency-Key (round ${i + 1})`, b));
+  }
+  measured.idempotencyP99Added = median(withKey) - median(without);
+  rows.push({ name: 'Idempotency-Key: p99 added (median with − median without)', requests_per_s: '-', latency_ms: { p50: '-', p90: '-', p99: measured.idempotencyP99Added, max: '-' }, non2xx: 0, errors: 0, note: `p99 without ${without.join(' / ')} ms, with ${withKey.join(' / ')} ms` });
+  return rows;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const out = [];
   const key = admin('key', 'create', '--tenant', 'acme', '--name', 'mapped bench pass-through');
   admin('partner', 'create', '--tenant', 'acme', '--name', 'Acumatica bench', '--template', 'acumatica');
@@ -510,6 +554,49 @@ async function serviceUrls() {
   return urls;
 }
 
+/**
+ * `--only idempotency`: POST /orders/ at 400 req/s offered without and with an Idempotency-Key
+ * (a new key per request, as an ERP sends them), alternated ROUNDS times in one run; what the key
+ * adds is the difference of the medians of the p99s (issue target: ≤ 3 ms).
+ */
+async function idempotencyBenchmarks(common, base) {
+  let n = 0;
+  const runId = Date.now().toString(36);
+  const opts = (withKey) => ({
+    ...common,
+    url: base,
+    overallRate: 400,
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/integrations/v1/orders/',
+        setupRequest: (req) => {
+          const i = n++;
+          return {
+            ...req,
+            headers: { ...req.headers, ...common.headers, 'content-type': 'application/json', ...(withKey ? { 'idempotency-key': `bench-${runId}-${i}` } : {}) },
+            body: JSON.stringify({ order_number: `I-${runId}-${i}`, customer_name: 'Bench Customer', items: [{ sku_code: 'RUG-5X7-BLU', quantity: 1 }, { sku_code: 'RUG-8X10-RED', quantity: 2 }] }),
+          };
+        },
+      },
+    ],
+  });
+  await run({ ...opts(true), duration: 2 }); // warm-up
+  const rows = [];
+  const without = [];
+  const withKey = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const a = await run(opts(false));
+    const b = await run(opts(true));
+    without.push(a.latency.p99);
+    withKey.push(b.latency.p99);
+    rows.push(summary(`POST /orders/ at 400 req/s, no Idempotency-Key (round ${i + 1})`, a), summary(`POST /orders/ at 400 req/s, with Idempotency-Key (round ${i + 1})`, b));
+  }
+  measured.idempotencyP99Added = median(withKey) - median(without);
+  rows.push({ name: 'Idempotency-Key: p99 added (median with − median without)', requests_per_s: '-', latency_ms: { p50: '-', p90: '-', p99: measured.idempotencyP99Added, max: '-' }, non2xx: 0, errors: 0, note: `p99 without ${without.join(' / ')} ms, with ${withKey.join(' / ')} ms` });
+  return rows;
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
 /**
@@ -644,6 +731,8 @@ async function main() {
     // Not part of `all` (it takes minutes): `--only mapped`.
     if (ONLY === 'mapped') results.push(...(await mappedBenchmarks(gatewayPort, admin, base)));
     if (ONLY === 'all' || ONLY === 'fairness') results.push(...(await fairnessBenchmarks(gatewayPort, admin, base)));
+    // Not part of `all`: `--only idempotency`.
+    if (ONLY === 'idempotency') results.push(...(await idempotencyBenchmarks(common, base)));
   } finally {
     await statementsDb?.end();
     launcher.kill('SIGTERM');

@@ -126,13 +126,26 @@ export async function claimIdempotency(
     case 'in_flight':
       return errorOutcome(ctx, { code: 'CONFLICT', message: 'A request with this Idempotency-Key is in progress' }, { 'Retry-After': '1' });
     case 'replay':
-      return replayOutcome(claim.response);
+      return replayOutcome(ctx, claim.response);
   }
 }
 
-function replayOutcome(stored: StoredResponse): Outcome {
+/**
+ * The stored response again. An error body's `request_id` names the request answering it (it
+ * repeats this response's `X-Request-ID`, errors.md), so it is the replay's own; the rest is as stored.
+ */
+function replayOutcome(ctx: RequestContext, stored: StoredResponse): Outcome {
   const headers = { ...stored.headers, 'Idempotent-Replayed': 'true' };
-  return stored.body === null ? { status: stored.status, headers } : { status: stored.status, text: stored.body, headers };
+  if (stored.body === null) return { status: stored.status, headers };
+  if (stored.status >= 400) {
+    try {
+      const body = JSON.parse(stored.body) as Record<string, unknown>;
+      if (body && typeof body === 'object' && 'request_id' in body) return { status: stored.status, body: { ...body, request_id: ctx.requestId }, headers };
+    } catch {
+      // not JSON: sent as stored
+    }
+  }
+  return { status: stored.status, text: stored.body, headers };
 }
 
 /** Response headers kept with a stored response (the rest are the replay's own: request id, limits). */

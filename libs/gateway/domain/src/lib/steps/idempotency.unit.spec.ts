@@ -94,6 +94,9 @@ describe('Idempotency-Key (history-feed-idempotency.md §3)', () => {
     expect(invalid.status).toBe(400);
     expect(replayed.status).toBe(400);
     expect(replayed.headers['Idempotent-Replayed']).toBe('true');
+    // The error body's request_id is the replay's own (it repeats X-Request-ID); the rest as stored.
+    expect(json(replayed).request_id).toBe(replayed.headers['X-Request-ID']);
+    expect(json(replayed).error).toEqual(json(invalid).error);
     expect(fake.dispatched).toHaveLength(4);
   });
 
