@@ -61,50 +61,45 @@ describe('IntegrationLogWriter', () => {
     expect(w.stats()).toMatchObject({ recorded: 10, written: 10, queued: 0, bufferedBytes: 0 });
   });
 
-  it('leaves entries recorded during a write for the next tick, unless a full batch waits (no trail of small batches)', async () => {
-    const store = new FakeStore();
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const insert = store.insertIntegrationLogs.bind(store);
+  /** Holds the store's write that finds `held` batches written until `open()` is called. */
+  const holdWrite = (store: FakeStore, held: number): { open: () => void } => {
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const insert = FakeStore.prototype.insertIntegrationLogs.bind(store);
     store.insertIntegrationLogs = async (entries) => {
-      if (store.batches.length === 0) await gate;
+      if (store.batches.length === held) await gate;
       return insert(entries);
     };
+    return { open };
+  };
+
+  it('leaves entries recorded during a write for the next tick, unless a full batch waits (no trail of small batches)', async () => {
+    const store = new FakeStore();
+    const firstWrite = holdWrite(store, 0);
     const w = new IntegrationLogWriter(store, silent, { now, batchMaxEntries: 4, flushIntervalMs: 60_000 });
     for (let i = 0; i < 2; i++) w.record(entry(i));
     const first = w.flush();
     await new Promise((r) => setImmediate(r));
     w.record(entry(2)); // arrives during the write: no full batch (3 queued, with the 2 in flight)
-    release();
+    firstWrite.open();
     await first;
     expect(store.batches).toEqual([['req-0', 'req-1']]);
     expect(w.stats().queued).toBe(1);
     await w.flush();
     expect(store.batches).toEqual([['req-0', 'req-1'], ['req-2']]);
     // A full batch waiting (the queue counts the entries in flight) is written at once.
-    let reopen!: () => void;
-    const again = new Promise<void>((r) => (reopen = r));
-    store.insertIntegrationLogs = async (entries) => {
-      if (store.batches.length === 2) await again;
-      return insert(entries);
-    };
+    const thirdWrite = holdWrite(store, 2);
     for (let i = 3; i < 5; i++) w.record(entry(i));
     const second = w.flush();
     await new Promise((r) => setImmediate(r));
     for (let i = 5; i < 8; i++) w.record(entry(i));
-    reopen();
+    thirdWrite.open();
     await second;
     expect(store.batches.slice(2)).toEqual([['req-3', 'req-4'], ['req-5', 'req-6', 'req-7']]);
 
     // The same during a round the timer started: the late entries wait.
     const slow = new FakeStore();
-    let open!: () => void;
-    const held = new Promise<void>((r) => (open = r));
-    const slowInsert = slow.insertIntegrationLogs.bind(slow);
-    slow.insertIntegrationLogs = async (entries) => {
-      if (slow.batches.length === 0) await held;
-      return slowInsert(entries);
-    };
+    const { open } = holdWrite(slow, 0);
     const timed = new IntegrationLogWriter(slow, silent, { now, batchMaxEntries: 4, flushIntervalMs: 20 });
     timed.start();
     for (let i = 0; i < 2; i++) timed.record(entry(i));
