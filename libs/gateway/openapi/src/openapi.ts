@@ -646,7 +646,8 @@ function withIdempotencyKey(operation: OperationObject, successStatus: number): 
     const description = [existing && isReference(existing) ? existing.description ?? RESPONSES[existingRef as ResponseName]?.description : undefined, own.when].filter(Boolean).join(' ');
     operation.responses[status] = errorResponse(description, [...new Set([...before, ...own.codes])], own.headers ?? []);
   };
-  joined('409', { codes: ['CONFLICT'], when: '`CONFLICT` (`A request with this Idempotency-Key is in progress`, with `Retry-After: 1`): the key’s first request is still being processed.', headers: ['Retry-After'] });
+  // Retry-After is sent with this CONFLICT only, so it is not a required header of the joined 409.
+  joined('409', { codes: ['CONFLICT'], when: '`CONFLICT` (`A request with this Idempotency-Key is in progress`, with a `Retry-After: 1` header): the key’s first request is still being processed.' });
   joined('422', { codes: ['VALIDATION_ERROR'], when: '`VALIDATION_ERROR` (`Idempotency-Key was already used for a different request`): the key was used for another method, path or body.' });
 }
 
