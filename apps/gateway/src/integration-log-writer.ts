@@ -62,6 +62,9 @@ export interface IntegrationLogWriterStats {
   bufferedBytes: number;
 }
 
+/** An entry holding more than this (payload text included) is written in a batch of its own. */
+export const LARGE_ENTRY_BYTES = 65_536;
+
 /** Bytes an entry holds beside its payloads (ids, names, path...): counted once per entry. */
 const ENTRY_OVERHEAD_BYTES = 1_024;
 
@@ -258,8 +261,14 @@ export class IntegrationLogWriter implements IntegrationLogSink {
   private async writeOne(): Promise<boolean> {
     let count = 0;
     let bytes = 0;
-    const limit = this.singles > 0 ? 1 : this.batchMaxEntries;
-    while (count < this.queue.length && count < limit && (count === 0 || bytes + this.queue[count]!.bytes <= this.batchMaxBytes)) {
+    // An entry with large payloads goes alone (the store then sends each payload as its own
+    // parameter instead of encoding it into an array: see INSERT_ONE in integration-log-store.ts).
+    const limit = this.singles > 0 || this.queue[0]!.bytes > LARGE_ENTRY_BYTES ? 1 : this.batchMaxEntries;
+    while (
+      count < this.queue.length &&
+      count < limit &&
+      (count === 0 || (bytes + this.queue[count]!.bytes <= this.batchMaxBytes && this.queue[count]!.bytes <= LARGE_ENTRY_BYTES))
+    ) {
       bytes += this.queue[count]!.bytes;
       count++;
     }

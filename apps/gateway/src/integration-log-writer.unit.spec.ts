@@ -1,5 +1,5 @@
 import type { IntegrationLogEntry } from '@datamingle/gateway-domain';
-import { entryBytes, IntegrationLogWriter, type IntegrationLogDropReason } from './integration-log-writer';
+import { entryBytes, IntegrationLogWriter, LARGE_ENTRY_BYTES, type IntegrationLogDropReason } from './integration-log-writer';
 
 const entry = (n: number, payload = '{"a":1}'): IntegrationLogEntry => ({
   tenantId: '11111111-1111-4111-8111-111111111111',
@@ -114,6 +114,19 @@ describe('IntegrationLogWriter', () => {
     while (slow.batches.length < 2) await new Promise((r) => setTimeout(r, 5));
     expect(slow.batches[1]).toEqual(['req-2']);
     await timed.stop();
+  });
+
+  it('writes an entry with large payloads in a batch of its own (the store sends its payloads as plain parameters)', async () => {
+    const store = new FakeStore();
+    const w = new IntegrationLogWriter(store, silent, { now, batchMaxEntries: 10 });
+    const big = '{"rows":"' + 'x'.repeat(LARGE_ENTRY_BYTES) + '"}';
+    w.record(entry(0));
+    w.record(entry(1, big));
+    w.record(entry(2));
+    w.record(entry(3));
+    w.record(entry(4, big));
+    await w.flush();
+    expect(store.batches).toEqual([['req-0'], ['req-1'], ['req-2', 'req-3'], ['req-4']]);
   });
 
   it('starts a write as soon as a batch is full (without waiting for the timer)', async () => {

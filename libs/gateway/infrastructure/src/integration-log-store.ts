@@ -411,49 +411,74 @@ const INSERT_BATCH = {
   })(),
 };
 
-/** The parameters of {@link INSERT_BATCH} for a batch: one array per column, then the payload kinds. */
-function insertStatement(entries: readonly IntegrationLogEntry[], nowMs: number): { name: string; text: string; values: unknown[][]; days: Set<number> } {
-  const n = entries.length;
-  const columns = Array.from({ length: COLUMNS.length + PAYLOAD_COLUMNS.length }, () => new Array<string | number | null>(n));
+/**
+ * The INSERT of ONE entry: a parameter per value, no array. The writer sends an entry with large
+ * payloads alone (LARGE_ENTRY_BYTES in integration-log-writer.ts): pg's array encoding escapes and
+ * copies every element, which for payloads of up to 1 MiB each held the gateway's event loop for
+ * seconds and its memory for several copies (large-body-isolation e2e: +178 MiB RSS, 5 s to stop).
+ */
+const INSERT_ONE = {
+  name: 'gateway.integration_logs insert one',
+  text: (() => {
+    const kinds = new Map<string, number>(PAYLOAD_COLUMNS.map((c, i) => [c, COLUMNS.length + i + 1]));
+    const values = COLUMNS.map((c, i) =>
+      kinds.has(c)
+        ? `gateway.integration_log_json($${i + 1}::text, $${kinds.get(c)}::text)`
+        : c === 'shortened_fields'
+          ? `CASE WHEN $${i + 1}::text IS NULL THEN '{}'::text[] ELSE ARRAY(SELECT json_array_elements_text($${i + 1}::json)) END`
+          : `$${i + 1}::${COLUMN_TYPES[c]}`,
+    );
+    return `INSERT INTO gateway.integration_logs (${COLUMNS.join(', ')}) VALUES (${values.join(', ')})`;
+  })(),
+};
+
+/** One entry's values in {@link COLUMNS} order, then its payload kinds. */
+function rowOf(e: IntegrationLogEntry, t: number): Array<string | number | null> {
+  const raw = payloadParam(e.rawPayload);
+  const mapped = payloadParam(e.mappedPayload);
+  const body = payloadParam(e.responseBody);
+  const shortened = e.shortenedFields ?? [];
+  return [
+    uuidV7At(t),
+    e.tenantId,
+    new Date(t).toISOString(),
+    cleanText(String(e.requestId)),
+    uuidOrNull(e.partner?.id),
+    e.partner ? cleanText(String(e.partner.name)) : null,
+    e.apiKey.id,
+    cleanText(String(e.apiKey.name)),
+    e.resource,
+    e.action,
+    cleanOrNull(e.identifier),
+    cleanText(e.method),
+    cleanText(e.path),
+    cleanText(e.queryString ?? ''),
+    raw?.value ?? null,
+    mapped?.value ?? null,
+    body?.value ?? null,
+    e.httpStatus,
+    e.status,
+    cleanOrNull(e.errorCode),
+    cleanOrNull(e.errorMessage),
+    uuidOrNull(e.internalId),
+    Math.max(0, Math.min(2_147_483_647, Math.round(e.durationMs))),
+    shortened.length === 0 ? null : JSON.stringify(shortened.map((f) => cleanText(String(f)))),
+    raw?.kind ?? null,
+    mapped?.kind ?? null,
+    body?.kind ?? null,
+  ];
+}
+
+/** The statement of a batch: {@link INSERT_ONE} for one entry, else {@link INSERT_BATCH} with one array per column. */
+function insertStatement(entries: readonly IntegrationLogEntry[], nowMs: number): { name: string; text: string; values: unknown[]; days: Set<number> } {
   const days = new Set<number>();
-  entries.forEach((e, row) => {
+  const rows = entries.map((e) => {
     const t = e.createdAt instanceof Date && Number.isFinite(e.createdAt.getTime()) ? e.createdAt.getTime() : nowMs;
     days.add(Math.floor(t / DAY_MS));
-    const raw = payloadParam(e.rawPayload);
-    const mapped = payloadParam(e.mappedPayload);
-    const body = payloadParam(e.responseBody);
-    const shortened = e.shortenedFields ?? [];
-    const rowValues = [
-      uuidV7At(t),
-      e.tenantId,
-      new Date(t).toISOString(),
-      cleanText(String(e.requestId)),
-      uuidOrNull(e.partner?.id),
-      e.partner ? cleanText(String(e.partner.name)) : null,
-      e.apiKey.id,
-      cleanText(String(e.apiKey.name)),
-      e.resource,
-      e.action,
-      cleanOrNull(e.identifier),
-      cleanText(e.method),
-      cleanText(e.path),
-      cleanText(e.queryString ?? ''),
-      raw?.value ?? null,
-      mapped?.value ?? null,
-      body?.value ?? null,
-      e.httpStatus,
-      e.status,
-      cleanOrNull(e.errorCode),
-      cleanOrNull(e.errorMessage),
-      uuidOrNull(e.internalId),
-      Math.max(0, Math.min(2_147_483_647, Math.round(e.durationMs))),
-      shortened.length === 0 ? null : JSON.stringify(shortened.map((f) => cleanText(String(f)))),
-      raw?.kind ?? null,
-      mapped?.kind ?? null,
-      body?.kind ?? null,
-    ];
-    for (let i = 0; i < rowValues.length; i++) columns[i]![row] = rowValues[i]!;
+    return rowOf(e, t);
   });
+  if (rows.length === 1) return { ...INSERT_ONE, values: rows[0]!, days };
+  const columns = Array.from({ length: COLUMNS.length + PAYLOAD_COLUMNS.length }, (_, i) => rows.map((r) => r[i]!));
   return { ...INSERT_BATCH, values: columns, days };
 }
 
