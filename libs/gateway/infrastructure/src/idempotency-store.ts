@@ -83,7 +83,8 @@ export class PgIdempotencyStore implements IdempotencyStore {
       name: 'gateway.idempotency_keys complete',
       text: `UPDATE gateway.idempotency_keys SET state = 'done', status = $4, headers = $5::jsonb, body = $6
               WHERE api_key_id = $1 AND idempotency_key = $2 AND claim_id = $3 AND state = 'in_flight'`,
-      values: [apiKeyId, key, claimId, response.status, JSON.stringify(response.headers), response.body === null ? null : cleanText(response.body)],
+      // The body is serialized JSON: JSON escapes U+0000, so it always fits a text column.
+      values: [apiKeyId, key, claimId, response.status, JSON.stringify(response.headers), response.body],
     });
   }
 
@@ -109,6 +110,3 @@ export class PgIdempotencyStore implements IdempotencyStore {
     }
   }
 }
-
-/** PostgreSQL text cannot hold U+0000 (a response body never has one: JSON escapes it; defensive). */
-const cleanText = (s: string): string => (s.includes('\u0000') ? s.replace(/\u0000/g, '\uFFFD') : s);
