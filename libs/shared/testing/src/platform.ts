@@ -183,13 +183,79 @@ function assertBuilt(): void {
   }
 }
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+/** Polls `check`; ends early with the error `failed` returns (when it returns one). */
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string, failed?: () => Error | undefined): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
+    const ok = await check().catch(() => false);
+    const error = failed?.();
+    if (error) throw error;
+    if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** A process that said EADDRINUSE while starting: a port it was given is taken. It has been killed. */
+export class PortTakenError extends Error {}
+
+/** Start attempts of one process, each on new ports (see retryOnPortTaken). */
+const START_ATTEMPTS = 5;
+
+/**
+ * Runs `attempt` again while it fails with a PortTakenError, at most `attempts` times in all,
+ * after `newPorts` before each retry (or the attempt picks its ports itself). freePort() only finds
+ * a port that was free a moment ago: until the child binds it, another process can take it (even
+ * as the local port of an outgoing connection), and the child then exits with `listen EADDRINUSE`
+ * (it failed a CI run once).
+ */
+export async function retryOnPortTaken<T>(attempt: () => Promise<T>, newPorts: () => Promise<void> = async () => {}, attempts = START_ATTEMPTS): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || i >= attempts) throw error;
+      await newPorts();
+    }
+  }
+}
+
+/**
+ * Spawns `node <args>` and waits (30 s at most) until `ready` holds. Its output goes line by line
+ * to `onLine`, else through to the test's own (piped, not inherited, so that it can be read): as
+ * soon as a line says EADDRINUSE, this rejects with a PortTakenError. A process that is not ready
+ * is killed. `onSpawn` gets the process before the wait.
+ */
+export async function spawnUntilReady(
+  what: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: () => Promise<boolean>,
+  options: { onSpawn?: (child: ChildProcess) => void; onLine?: (line: string) => void } = {},
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  options.onSpawn?.(child);
+  let portTaken = false;
+  for (const [stream, through] of [[child.stdout, process.stdout], [child.stderr, process.stderr]] as const) {
+    let rest = '';
+    stream?.setEncoding('utf8');
+    stream?.on('data', (text: string) => {
+      if (!options.onLine) through.write(text);
+      const parts = (rest + text).split('\n');
+      rest = parts.pop() ?? '';
+      for (const line of parts) {
+        if (line.includes('EADDRINUSE')) portTaken = true;
+        if (line.length > 0) options.onLine?.(line);
+      }
+    });
+  }
+  try {
+    await waitFor(ready, 30_000, what, () => (portTaken ? new PortTakenError(`${what}: a port it was given is taken (EADDRINUSE)`) : undefined));
+  } catch (error) {
+    await killChild(child, 'SIGKILL');
+    throw error;
+  }
+  return child;
 }
 
 /** Runs the built admin CLI with `input` on stdin; resolves with stdout, rejects with stderr on a non-zero exit. */
@@ -222,7 +288,7 @@ export async function startTestPlatform(
 ): Promise<TestPlatform> {
   assertBuilt();
   const databaseUrl = await createTestDatabase('e2e');
-  const gatewayPort = await freePort();
+  let gatewayPort = await freePort();
   const servicePorts = new Map<RegistryService, number>();
   const healthPorts: Record<ServiceName, number> = { ...perService(() => 0), gateway: 0 };
   for (const s of REGISTRY_SERVICES) {
@@ -253,41 +319,52 @@ export async function startTestPlatform(
   const children = new Map<ServiceName, ChildProcess>();
   const output = new Map<ServiceName, string[]>(SERVICE_NAMES.map((s) => [s, []]));
   const start = async (service: ServiceName) => {
-    const child = spawn(process.execPath, [join(ROOT, 'apps', service, 'dist', 'main.js')], {
-      env: { ...env, HEALTH_PORT: String(healthPorts[service] || '') || undefined, ...options.serviceEnv?.(service, env) },
-      stdio: ['ignore', options.captureLogs ? 'pipe' : 'inherit', options.captureLogs ? 'pipe' : 'inherit'],
-    });
-    children.set(service, child);
-    if (options.captureLogs) {
-      const lines = output.get(service)!;
-      for (const stream of [child.stdout, child.stderr]) {
-        let rest = '';
-        stream?.setEncoding('utf8');
-        stream?.on('data', (text: string) => {
-          const parts = (rest + text).split('\n');
-          rest = parts.pop() ?? '';
-          lines.push(...parts.filter((l) => l.length > 0));
-        });
-      }
-    }
-    if (service === 'gateway') {
-      await waitFor(async () => (await rawRequest(gatewayPort, 'GET', '/healthz')).status === 200, 30_000, 'gateway');
-    } else {
-      await waitFor(async () => (await rawRequest(healthPorts[service], 'GET', '/readyz')).status === 200, 30_000, service);
-    }
+    const lines = output.get(service)!;
+    const probe = service === 'gateway' ? () => rawRequest(gatewayPort, 'GET', '/healthz') : () => rawRequest(healthPorts[service], 'GET', '/readyz');
+    await spawnUntilReady(
+      service,
+      [join(ROOT, 'apps', service, 'dist', 'main.js')],
+      { ...env, HEALTH_PORT: String(healthPorts[service] || '') || undefined, ...options.serviceEnv?.(service, env) },
+      async () => (await probe()).status === 200,
+      { onSpawn: (child) => children.set(service, child), ...(options.captureLogs ? { onLine: (line: string) => lines.push(line) } : {}) },
+    );
   };
+  /**
+   * `start` at start-up, again on new ports while its ports are taken (retryOnPortTaken): they go
+   * into `env` (its `*_URL`, GATEWAY_PORT), which its callers, started after it, are given. The
+   * lines of a failed attempt are dropped (their EADDRINUSE error is no error of the test's).
+   */
+  const startOnFreePorts = (service: ServiceName) =>
+    retryOnPortTaken(
+      () => start(service),
+      async () => {
+        if (service === 'gateway') {
+          gatewayPort = await freePort();
+          env['GATEWAY_PORT'] = String(gatewayPort);
+        } else {
+          servicePorts.set(service, await freePort());
+          healthPorts[service] = await freePort();
+          env[SERVICES[service].urlVariable] = `127.0.0.1:${servicePorts.get(service)}`;
+        }
+        output.get(service)!.length = 0;
+      },
+    );
   const kill = (service: ServiceName, signal: NodeJS.Signals = 'SIGKILL') => killChild(children.get(service), signal);
   const replicas: ChildProcess[] = [];
   const startReplica = async (service: ServiceName, opts: { env?: NodeJS.ProcessEnv } = {}): Promise<Replica> => {
-    const port = await freePort();
-    const healthPort = service === 'gateway' ? port : await freePort();
-    const own = service === 'gateway' ? { GATEWAY_PORT: String(port) } : { [SERVICES[service].urlVariable]: `127.0.0.1:${port}`, HEALTH_PORT: String(healthPort) };
-    const replicaEnv: NodeJS.ProcessEnv = { ...env, ...opts.env, ...own };
-    const child = spawn(process.execPath, [join(ROOT, 'apps', service, 'dist', 'main.js')], { env: replicaEnv, stdio: ['ignore', 'inherit', 'inherit'] });
-    replicas.push(child);
-    try {
+    // New ports on every attempt (retryOnPortTaken): whoever calls the replica learns them from the result.
+    const { port, healthPort, replicaEnv, child } = await retryOnPortTaken(async () => {
+      const port = await freePort();
+      const healthPort = service === 'gateway' ? port : await freePort();
+      const own = service === 'gateway' ? { GATEWAY_PORT: String(port) } : { [SERVICES[service].urlVariable]: `127.0.0.1:${port}`, HEALTH_PORT: String(healthPort) };
+      const replicaEnv: NodeJS.ProcessEnv = { ...env, ...opts.env, ...own };
       const probe = service === 'gateway' ? '/healthz' : '/readyz';
-      await waitFor(async () => (await rawRequest(healthPort, 'GET', probe)).status === 200, 30_000, `${service} replica`);
+      const child = await spawnUntilReady(`${service} replica`, [join(ROOT, 'apps', service, 'dist', 'main.js')], replicaEnv, async () => (await rawRequest(healthPort, 'GET', probe)).status === 200, {
+        onSpawn: (c) => replicas.push(c),
+      });
+      return { port, healthPort, replicaEnv, child };
+    });
+    try {
       if (service === 'gateway') await waitFor(async () => (await rawRequest(port, 'GET', '/readyz')).status === 200, 30_000, 'gateway replica readiness');
     } catch (error) {
       await killChild(child, 'SIGKILL');
@@ -323,8 +400,15 @@ export async function startTestPlatform(
     return { ...set, gateway };
   };
   try {
-    await Promise.all(SERVICE_NAMES.filter((s) => s !== 'gateway').map(start));
-    await start('gateway');
+    // In waves, callees first (as startReplicaSet): a service started again on new ports has them
+    // in `env` before its callers start.
+    let waiting: readonly RegistryService[] = REGISTRY_SERVICES;
+    while (waiting.length > 0) {
+      const ready = waiting.filter((s) => SERVICES[s].calls.every((c) => !waiting.includes(c)));
+      await Promise.all(ready.map(startOnFreePorts));
+      waiting = waiting.filter((s) => !ready.includes(s));
+    }
+    await startOnFreePorts('gateway');
     await waitFor(async () => (await rawRequest(gatewayPort, 'GET', '/readyz')).status === 200, 30_000, 'gateway readiness');
   } catch (error) {
     await Promise.all(SERVICE_NAMES.map((s) => kill(s)));
