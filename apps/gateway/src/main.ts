@@ -8,8 +8,8 @@ import type { DataSource } from 'typeorm';
 import { SERVICE_NAMES } from '@datamingle/contracts';
 import { buildDocsSite, buildOpenApiDocument } from '@datamingle/gateway-openapi';
 import { createKeyLimits, createKeyStateCache, GatewayStore, type KeyStateCache, type LeasedKeyLimits } from '@datamingle/gateway-infrastructure';
-import { IntegrationLogMaintenance, IntegrationLogStore, PgIdempotencyStore } from '@datamingle/gateway-infrastructure';
-import { loadConfig, Logger, NestLoggerBridge, openReadModel, runMain, type PlatformConfig } from '@datamingle/platform';
+import { EventStoreChangeFeed, IntegrationLogMaintenance, IntegrationLogStore, loadFeedCursorSecret, PgIdempotencyStore } from '@datamingle/gateway-infrastructure';
+import { loadConfig, Logger, NestLoggerBridge, openEventStore, openReadModel, runMain, type OpenEventStore, type PlatformConfig } from '@datamingle/platform';
 import { DEFAULT_DASHBOARD_DIR, loadDashboardSite } from './dashboard-site';
 import { AdminApi } from './admin/admin-api';
 import { GatewayHttpServer } from './http-server';
@@ -41,6 +41,9 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
   /** Idempotency-Key claims and stored responses; expired ones purged every IDEMPOTENCY_PURGE_MS. */
   private readonly idempotency: PgIdempotencyStore;
   private idempotencyPurge: NodeJS.Timeout | null = null;
+  /** The change feed's reader of the event store (opened before the server listens). */
+  private feedStore: OpenEventStore | null = null;
+  private feed: EventStoreChangeFeed | null = null;
 
   constructor(
     @Inject(CONFIG) private readonly config: PlatformConfig,
@@ -93,6 +96,7 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
       keyServiceConcurrency: config.gatewayLimits.keyServiceConcurrency,
       ...(this.keyCache ? { keyCache: this.keyCache } : {}),
       idempotency: this.idempotency,
+      changeFeed: () => this.feed,
     });
     const readiness = createReadinessChecks(ds, this.clients);
     // The dashboard's built files (apps/dashboard/dist, `npm run build`), read once, served under /dashboard/.
@@ -125,6 +129,11 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
     this.ready = store.hmacSecret().then(async (s) => {
       secret = s;
       await admin.ready();
+      // The change feed reads the event store itself (the events' order is the store's); its
+      // notification channel is opened now, so the first long poll is woken like every later one.
+      this.feedStore = await openEventStore(config, 'datamingle-gateway-feed', 4, (error) => logger.warn('change feed: event-store notifications interrupted', { error }));
+      this.feed = new EventStoreChangeFeed(this.feedStore.store, await loadFeedCursorSecret(ds));
+      await this.feedStore.store.waitForEvents(0);
     });
   }
 
@@ -162,6 +171,7 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
     await this.integrationLog.stop();
     await this.logMaintenance.stop();
     await this.clients.close();
+    await this.feedStore?.close();
     await this.ds.destroy();
   }
 }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { SERVICE_NAMES } from '@datamingle/contracts';
 import { LruCache } from '@datamingle/kernel';
-import { hashApiKey, ServiceUnavailableError, type IdempotencyStore, type KeyLimits, type KeyRecord, type PipelineDeps } from '@datamingle/gateway-domain';
+import { hashApiKey, ServiceUnavailableError, type ChangeFeedPort, type IdempotencyStore, type KeyLimits, type KeyRecord, type PipelineDeps } from '@datamingle/gateway-domain';
 import type { GatewayStore, KeyStateCache } from '@datamingle/gateway-infrastructure';
 import { isUnavailable, type Logger, type ReadinessCheck } from '@datamingle/platform';
 import type { KeyUsage } from './key-usage';
@@ -35,6 +35,8 @@ export interface PipelineDepsParts {
   keyCache?: Pick<KeyStateCache, 'lookup'>;
   /** `Idempotency-Key` (history-feed-idempotency.md §3): claims and stored responses per API key. */
   idempotency?: IdempotencyStore;
+  /** The change feed (§2), once the runtime opened it (`null` before). */
+  changeFeed?: () => ChangeFeedPort | null;
 }
 
 /** Stored mappings kept per gateway process (a few KiB each at most 256 KiB; keyed by immutable version). */
@@ -90,6 +92,30 @@ export function createPipelineDeps(parts: PipelineDepsParts): PipelineDeps {
     ...(parts.limits ? { limits: limitsOnGatewayDatabase(parts.limits) } : {}),
     ...(parts.integrationLog ? { integrationLog: parts.integrationLog } : {}),
     ...(parts.idempotency ? { idempotency: idempotencyOnGatewayDatabase(parts.idempotency) } : {}),
+    ...(parts.changeFeed ? { changeFeed: changeFeedOnEventStore(parts.changeFeed) } : {}),
+  };
+}
+
+/** The change feed once opened; a store that cannot answer is a 503 + Retry-After (nothing to undo: it is a read). */
+function changeFeedOnEventStore(feed: () => ChangeFeedPort | null): ChangeFeedPort {
+  const opened = (): ChangeFeedPort => {
+    const f = feed();
+    if (f === null) throw new ServiceUnavailableError('the change feed is not open yet');
+    return f;
+  };
+  return {
+    get cursorSecret() {
+      return opened().cursorSecret;
+    },
+    read: async (tenantId, after, categories, limit) => {
+      try {
+        return await opened().read(tenantId, after, categories, limit);
+      } catch (error) {
+        if (isUnavailable(error)) throw new ServiceUnavailableError(`event store unavailable: ${error instanceof Error ? error.message : String(error)}`);
+        throw error;
+      }
+    },
+    waitForChanges: (timeoutMs, categories, signal) => opened().waitForChanges(timeoutMs, categories, signal),
   };
 }
 

@@ -7,6 +7,8 @@ export class UpdateProductCommand extends RequestCommand {}
 export class DeactivateProductCommand extends RequestCommand {}
 export class GetProductQuery extends RequestQuery {}
 export class ListProductsQuery extends RequestQuery {}
+export class ProductHistoryQuery extends RequestQuery {}
+export class ProductRecordsQuery extends RequestQuery {}
 
 /** orders → catalog: which SKUs are active products. */
 export class ResolveSkusQuery extends Query<ResolveSkusReply> {

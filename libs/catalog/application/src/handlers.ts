@@ -3,11 +3,12 @@ import { CreateProductHandler } from './use-cases/create-product';
 import { DeactivateProductHandler } from './use-cases/deactivate-product';
 import { GetProductHandler } from './use-cases/get-product';
 import { ListProductsHandler } from './use-cases/list-products';
+import { ProductHistoryHandler, ProductRecordsHandler } from './use-cases/product-history';
 import { ResolveSkusHandler } from './use-cases/resolve-skus';
 import { SkuStatusHandler } from './use-cases/sku-status';
 import { UpdateProductHandler } from './use-cases/update-product';
 
-export { CreateProductHandler, DeactivateProductHandler, GetProductHandler, ListProductsHandler, ResolveSkusHandler, SkuStatusHandler, UpdateProductHandler };
+export { CreateProductHandler, DeactivateProductHandler, GetProductHandler, ListProductsHandler, ProductHistoryHandler, ProductRecordsHandler, ResolveSkusHandler, SkuStatusHandler, UpdateProductHandler };
 
 export const PRODUCT_HANDLERS = [
   SkuStatusHandler,
@@ -17,4 +18,6 @@ export const PRODUCT_HANDLERS = [
   GetProductHandler,
   ListProductsHandler,
   ResolveSkusHandler,
+  ProductHistoryHandler,
+  ProductRecordsHandler,
 ];

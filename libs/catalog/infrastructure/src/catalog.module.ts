@@ -6,6 +6,8 @@ import {
   DeactivateProductCommand,
   GetProductQuery,
   ListProductsQuery,
+  ProductHistoryQuery,
+  ProductRecordsQuery,
   PRODUCT_HANDLERS,
   ProductReadModel,
   ResolveSkusQuery,
@@ -30,6 +32,8 @@ export class CatalogModule {
           delete: { command: DeactivateProductCommand },
           get: { query: GetProductQuery },
           list: { query: ListProductsQuery },
+          history: { query: ProductHistoryQuery },
+          records: { query: ProductRecordsQuery },
         },
       },
       // The two look-ups of other services: inventory → catalog `skuStatus`, orders → catalog `resolveSkus`.

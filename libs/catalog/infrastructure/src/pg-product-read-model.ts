@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { ProductDto } from '@datamingle/contracts';
 import { encodeCursor } from '@datamingle/kernel';
 import { ProductReadModel, type ProductListQuery, type StoredProduct, type Written } from '@datamingle/catalog-application';
-import { asTenant, type DocumentProjection, isResolvableIdentifier, keysetPage, writeThenProject } from '@datamingle/read-model';
+import { asTenant, documentsByStream, type DocumentProjection, isResolvableIdentifier, keysetPage, writeThenProject } from '@datamingle/read-model';
 
 
 export class PgProductReadModel extends ProductReadModel {
@@ -19,6 +19,10 @@ export class PgProductReadModel extends ProductReadModel {
       sql.query(`SELECT stream_name, doc FROM catalog.products WHERE tenant_id = $1 AND sku = $2`, [tenantId, sku]),
     );
     return rows[0] ? { product: rows[0].doc, streamName: rows[0].stream_name } : null;
+  }
+
+  findByStreams(tenantId: string, streams: readonly string[]): Promise<Map<string, ProductDto>> {
+    return documentsByStream<ProductDto>(this.ds, 'catalog.products', tenantId, streams);
   }
 
   listActive(tenantId: string, query: ProductListQuery): Promise<{ items: ProductDto[]; nextCursor: string | null }> {

@@ -22,3 +22,4 @@ export * from './lib/admin/users';
 export * from './lib/admin/api';
 export * from './lib/admin/routes';
 export * from './lib/limits-and-logs';
+export { CHANGES_METHODS, decodeFeedCursor, encodeFeedCursor, FEED_RESOURCE } from './lib/steps/changes';

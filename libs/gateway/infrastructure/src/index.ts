@@ -6,3 +6,4 @@ export * from './integration-log-store';
 export * from './key-limits';
 export * from './key-state-cache';
 export * from './idempotency-store';
+export * from './change-feed';

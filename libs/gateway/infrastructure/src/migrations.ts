@@ -467,5 +467,13 @@ export const gatewayMigrations: MigrationSet = {
       `CREATE INDEX idempotency_keys_expires_at ON gateway.idempotency_keys USING brin (expires_at)`,
       `GRANT SELECT, INSERT, UPDATE, DELETE ON gateway.idempotency_keys TO ${APP_ROLE}`,
     ]),
+    // The change feed's cursors (history-feed-idempotency.md §2) are signed with this secret, so
+    // they are tamper-proof and bound to their tenant; kept as long as the installation (a cursor
+    // stays valid well beyond the spec's 30 days).
+    sqlMigration('GatewayChangeFeed1765800000000', [
+      `INSERT INTO gateway.settings (name, value)
+         VALUES ('feed_cursor_secret', replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''))
+         ON CONFLICT (name) DO NOTHING`,
+    ]),
   ],
 };

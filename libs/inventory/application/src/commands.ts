@@ -8,3 +8,6 @@ export class ListLocationsQuery extends RequestQuery {}
 export class SetInventoryLevelsCommand extends RequestCommand {}
 export class ListInventoryQuery extends RequestQuery {}
 export class GetInventoryQuery extends RequestQuery {}
+export class LocationHistoryQuery extends RequestQuery {}
+export class LocationRecordsQuery extends RequestQuery {}
+export class InventoryRecordsQuery extends RequestQuery {}

@@ -4,6 +4,7 @@ import { DeactivateLocationHandler } from './use-cases/deactivate-location';
 import { GetInventoryHandler } from './use-cases/get-inventory';
 import { GetLocationHandler } from './use-cases/get-location';
 import { ListInventoryHandler } from './use-cases/list-inventory';
+import { InventoryRecordsHandler, LocationHistoryHandler, LocationRecordsHandler } from './use-cases/location-history';
 import { ListLocationsHandler } from './use-cases/list-locations';
 import { SetInventoryLevelsHandler } from './use-cases/set-inventory-levels';
 import { UpdateLocationHandler } from './use-cases/update-location';
@@ -13,8 +14,11 @@ export {
   DeactivateLocationHandler,
   GetInventoryHandler,
   GetLocationHandler,
+  InventoryRecordsHandler,
   ListInventoryHandler,
   ListLocationsHandler,
+  LocationHistoryHandler,
+  LocationRecordsHandler,
   SetInventoryLevelsHandler,
   UpdateLocationHandler,
 };
@@ -28,4 +32,7 @@ export const INVENTORY_HANDLERS = [
   SetInventoryLevelsHandler,
   ListInventoryHandler,
   GetInventoryHandler,
+  LocationHistoryHandler,
+  LocationRecordsHandler,
+  InventoryRecordsHandler,
 ];

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { LocationDto } from '@datamingle/contracts';
 import { encodeCursor } from '@datamingle/kernel';
 import { LocationReadModel, type Page, type PageQuery, type StoredLocation, type Written } from '@datamingle/inventory-application';
-import { asTenant, type DocumentProjection, isResolvableIdentifier, keysetPage, writeThenProject } from '@datamingle/read-model';
+import { asTenant, documentsByStream, type DocumentProjection, isResolvableIdentifier, keysetPage, writeThenProject } from '@datamingle/read-model';
 
 
 export class PgLocationReadModel extends LocationReadModel {
@@ -19,6 +19,10 @@ export class PgLocationReadModel extends LocationReadModel {
       sql.query(`SELECT stream_name, doc FROM inventory.locations WHERE tenant_id = $1 AND code = $2`, [tenantId, code]),
     );
     return rows[0] ? { location: rows[0].doc, streamName: rows[0].stream_name } : null;
+  }
+
+  findByStreams(tenantId: string, streams: readonly string[]): Promise<Map<string, LocationDto>> {
+    return documentsByStream<LocationDto>(this.ds, 'inventory.locations', tenantId, streams);
   }
 
   listActive(tenantId: string, query: PageQuery): Promise<Page<LocationDto>> {

@@ -5,3 +5,5 @@ export class UpdateOrderCommand extends RequestCommand {}
 export class CancelOrderCommand extends RequestCommand {}
 export class GetOrderQuery extends RequestQuery {}
 export class ListOrdersQuery extends RequestQuery {}
+export class OrderHistoryQuery extends RequestQuery {}
+export class OrderRecordsQuery extends RequestQuery {}

@@ -4,7 +4,7 @@ import { appliedThenFailed } from '@datamingle/event-store';
 import { encodeCursor } from '@datamingle/kernel';
 import type { ClaimedWrite, ExternalIdClaim, OrderIdentifierField, OrderListQuery, StoredOrder, Written } from '@datamingle/orders-application';
 import { OrderReadModel } from '@datamingle/orders-application';
-import { asTenant, type DocumentProjection, isResolvableIdentifier, keysetPage, withTenant, writeThenProject } from '@datamingle/read-model';
+import { asTenant, documentsByStream, type DocumentProjection, isResolvableIdentifier, keysetPage, withTenant, writeThenProject } from '@datamingle/read-model';
 
 
 export class PgOrderReadModel extends OrderReadModel {
@@ -35,6 +35,10 @@ export class PgOrderReadModel extends OrderReadModel {
       ),
     );
     return rows[0] ? { order: rows[0].doc, streamName: rows[0].stream_name } : null;
+  }
+
+  findByStreams(tenantId: string, streams: readonly string[]): Promise<Map<string, OrderDto>> {
+    return documentsByStream<OrderDto>(this.ds, 'orders.orders', tenantId, streams);
   }
 
   async keysTaken(

@@ -4,6 +4,7 @@ import type { DomainEvent, EventStore } from '@datamingle/event-store';
 import { toValidationError } from '@datamingle/kernel';
 import type { Clock } from './clock';
 import { DocumentStreams, projectedBy, type DocumentKind, type ProjectingReadModel } from './document-streams';
+import { recordHistory } from './record-history';
 import { withRecord, type RecordLookup } from './record-replies';
 
 /** A record found by its natural key: its document and the stream it lives in. */
@@ -110,4 +111,13 @@ export function getDocument<ReadModel, Doc>(
   request: ServiceRequest,
 ): Promise<ServiceReply> {
   return withRecord(lookupOf(documents, readModel), request, ({ doc }) => ({ ok: true, status: 200, data: doc }));
+}
+
+/** History: the record the request names (404 as its GET), then a page of its stream's history (record-history.ts). */
+export function documentHistory<ReadModel extends ProjectingReadModel<Doc>, Input, Command, State, Event extends DomainEvent, Doc extends { id: string }>(
+  documents: KeyedDocuments<ReadModel, Input, Command, State, Event, Doc>,
+  deps: Pick<DocumentDeps<ReadModel>, 'store' | 'readModel'>,
+  request: ServiceRequest,
+): Promise<ServiceReply> {
+  return recordHistory(documents.kind, deps.store, lookupOf(documents, deps.readModel), request);
 }

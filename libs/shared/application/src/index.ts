@@ -20,3 +20,5 @@ export * from './written';
 export * from './record-replies';
 export * from './document-streams';
 export * from './document-use-cases';
+export * from './record-history';
+export * from './current-records';

@@ -28,6 +28,8 @@ export interface EventMetadata {
   correlation_id: string;
   causation_id: string;
   traceparent?: string;
+  /** The API key whose request caused the event (id and name); absent for the platform's own changes. */
+  api_key?: { id: string; name: string };
 }
 
 /** Where an event comes from: the owning service and the kind of record its stream holds. */
@@ -44,7 +46,7 @@ export interface EventSource {
  */
 export function eventMetadata(
   from: EventSource,
-  request: { tenantId: string; tenantSlug: string; requestId: string; traceparent?: string },
+  request: { tenantId: string; tenantSlug: string; requestId: string; traceparent?: string; apiKey?: { id: string; name: string } },
   event: { type: string; aggregateId: string; aggregateVersion: number; occurredAt: string },
 ): Record<string, unknown> {
   const meta: EventMetadata = {
@@ -59,6 +61,7 @@ export function eventMetadata(
     correlation_id: request.requestId,
     causation_id: request.requestId,
     ...(request.traceparent ? { traceparent: request.traceparent } : {}),
+    ...(request.apiKey ? { api_key: { id: request.apiKey.id, name: request.apiKey.name } } : {}),
   };
   return { ...meta };
 }

@@ -31,6 +31,19 @@ export interface ServiceRequest {
    * 1–2, always an eligible field of the resource). Absent: the platform default (§3).
    */
   identifierField?: string;
+  /**
+   * The API key that sent the request (id and name, never its value): stored with the events the
+   * request causes, for the record history's `api_key` (history-feed-idempotency.md §1).
+   */
+  apiKey?: { id: string; name: string };
+}
+
+/** One record the change feed asks its owning service for (the `records` operation's body `refs`). */
+export interface RecordRef {
+  /** The stream of the record (orders, products, locations); for inventory, the location's inventory stream. */
+  stream: string;
+  /** Inventory only: the SKU of the changed (location, SKU) pair. */
+  sku?: string;
 }
 
 /** A field mapping as the gateway sends it with a request. */

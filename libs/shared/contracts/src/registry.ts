@@ -32,8 +32,12 @@ export const SERVICES = {
 export type ServiceName = keyof typeof SERVICES;
 export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];
 
-/** The operations of the integration API's route shape (conventions.md §3.1). */
-export type OperationName = 'create' | 'list' | 'get' | 'update' | 'delete';
+/**
+ * The operations of the integration API's route shape (conventions.md §3.1), plus `history` (the
+ * item's `history/` sub-route, history-feed-idempotency.md §1) and `records` (not a route: the
+ * change feed's look-up of current records by stream, asked by the gateway, §2).
+ */
+export type OperationName = 'create' | 'list' | 'get' | 'update' | 'delete' | 'history' | 'records';
 
 /** Scope actions (auth-and-keys.md §5). */
 export type Action = 'read' | 'write' | 'delete';
@@ -68,6 +72,10 @@ export const RESOURCE_REGISTRY = {
       update: 'orders.update',
       /** DELETE cancels the order (orders.md §6). */
       delete: 'orders.cancel',
+      /** `GET orders/{identifier}/history/`: the record's events with their changes. */
+      history: 'orders.history',
+      /** The change feed's current records, by stream (gateway → service). */
+      records: 'orders.records',
     },
     identifierFields: ['external_order_id', 'order_number'],
     identifierExample: 'ERP-5001',
@@ -81,6 +89,10 @@ export const RESOURCE_REGISTRY = {
       update: 'products.update',
       /** DELETE deactivates the product (products.md §6). */
       delete: 'products.deactivate',
+      /** `GET products/{identifier}/history/`: the record's events with their changes. */
+      history: 'products.history',
+      /** The change feed's current records, by stream (gateway → service). */
+      records: 'products.records',
     },
     identifierFields: ['sku'],
     identifierExample: 'RUG-5X7-BLU',
@@ -94,6 +106,10 @@ export const RESOURCE_REGISTRY = {
       update: 'locations.update',
       /** DELETE deactivates the location (locations.md §6). */
       delete: 'locations.deactivate',
+      /** `GET locations/{identifier}/history/`: the record's events with their changes. */
+      history: 'locations.history',
+      /** The change feed's current records, by stream (gateway → service). */
+      records: 'locations.records',
     },
     identifierFields: ['code'],
     identifierExample: 'A-101',
@@ -106,6 +122,8 @@ export const RESOURCE_REGISTRY = {
       list: 'inventory.list',
       /** Records of one location, or of one SKU with `?by=sku`. */
       get: 'inventory.get',
+      /** The change feed's current inventory records, by (location, SKU) (gateway → service). */
+      records: 'inventory.records',
     },
     // A location code, or a SKU with ?by=sku: chosen by the query, not configurable (identifiers.md §1).
     identifierFields: [],
@@ -139,6 +157,8 @@ export const OPERATION_ACTIONS: Readonly<Record<OperationName, Action>> = {
   get: 'read',
   update: 'write',
   delete: 'delete',
+  history: 'read',
+  records: 'read',
 };
 
 /** The actions of a resource's scopes, in the grammar's order (`read`, `write`, `delete`). */

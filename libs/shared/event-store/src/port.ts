@@ -89,6 +89,14 @@ export interface ReadAllOptions {
   maxCount: number;
   /** Only streams whose category (text before the first '-') is one of these. */
   categories?: readonly string[];
+  /**
+   * Only one tenant's events (the change feed, history-feed-idempotency.md §2): events whose
+   * metadata `tenant_id` is this value, in streams named `<category>-<tenantId>-…` (the platform's
+   * stream naming; events.md metadata). Adapters serve it without reading other tenants' events
+   * where they can: PostgreSQL by an index on (tenant, global order); KurrentDB by a server-side
+   * stream-name filter of `$all` (which the server evaluates while reading the log).
+   */
+  tenantId?: string;
 }
 
 /** One stream's part of an in-transaction multi-stream append (expected revision 'any'). */

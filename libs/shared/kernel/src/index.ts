@@ -10,3 +10,4 @@ export * from './activatable';
 export * from './json-number';
 export * from './lru-cache';
 export * from './bounded-json';
+export * from './field-changes';

@@ -45,8 +45,8 @@ class LookupHandler implements IQueryHandler<Lookup> {
 }
 
 const INVENTORY: ServiceMessages<'inventory'> = {
-  locations: { create: { command: Create }, update: { command: Update }, delete: { command: Deactivate }, get: { query: Get }, list: { query: List } },
-  inventory: { create: { command: SetLevels }, list: { query: ListLevels }, get: { query: GetLevels } },
+  locations: { create: { command: Create }, update: { command: Update }, delete: { command: Deactivate }, get: { query: Get }, list: { query: List }, history: { query: Get }, records: { query: List } },
+  inventory: { create: { command: SetLevels }, list: { query: ListLevels }, get: { query: GetLevels }, records: { query: GetLevels } },
 };
 
 const request = (requestId: string, body: Record<string, unknown> = {}) =>

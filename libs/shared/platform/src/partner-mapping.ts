@@ -10,11 +10,28 @@ import { forwardMethodOf, MappingCache, type CompiledMapping } from '@datamingle
  * - Reverse (§6): the records of every order, product and location reply (one record or a list's
  *   elements); inventory records of the two inventory reads with the element map of the nested
  *   mapping (§6.3); never the inventory bulk summary.
+ * - History (history-feed-idempotency.md §1): the field paths of each entry's `changes`, like error paths.
+ * - The change feed's `records` (§2): each current record, as its GET would answer it.
  * - Errors (§7): `details` keys and quoted field names of validation, business-rule and duplicate
  *   errors; the request's query-parameter names are kept as they are.
  */
 
 function reverseData(compiled: CompiledMapping, resource: ResourceName, operation: OperationName, data: unknown): unknown {
+  if (operation === 'history') {
+    // History entries: only the field names of `changes` are the record's (history-feed-idempotency.md §1).
+    if (!Array.isArray(data)) return data;
+    return data.map((entry: { changes?: Record<string, unknown> }) =>
+      entry && typeof entry === 'object' && entry.changes && typeof entry.changes === 'object'
+        ? { ...entry, changes: Object.fromEntries(Object.entries(entry.changes).map(([path, change]) => [compiled.translatePath(path), change])) }
+        : entry,
+    );
+  }
+  if (operation === 'records') {
+    // The change feed's current records, in the refs' order; `null` where a record is gone.
+    if (!Array.isArray(data)) return data;
+    const reverse = (record: unknown) => (resource === 'inventory' ? compiled.reverseInventoryRecord(record) : compiled.reverseRecord(record));
+    return data.map((found: { identifier: unknown; record: unknown } | null) => (found === null ? null : { ...found, record: reverse(found.record) }));
+  }
   if (resource === 'inventory') {
     // The bulk summary (create) is never mapped; the reads answer lists of inventory records.
     if (operation === 'create' || !Array.isArray(data)) return data;

@@ -4,3 +4,4 @@ export * from './document-projection';
 export * from './projection-runner';
 export * from './keyset-page';
 export * from './rebuild';
+export * from './documents-by-stream';

@@ -6,6 +6,10 @@ import { ProductReadModel, type ProductListQuery, type StoredProduct, type Writt
 export class InMemoryProductReadModel extends ProductReadModel {
   private readonly docs = new InMemoryDocuments<ProductDto>();
 
+  async findByStreams(tenantId: string, streams: readonly string[]): Promise<Map<string, ProductDto>> {
+    return this.docs.byStreams(tenantId, streams);
+  }
+
   async findBySku(tenantId: string, sku: string): Promise<StoredProduct | null> {
     const found = this.docs.find(tenantId, (d) => d.sku === sku);
     return found ? { product: found.doc, streamName: found.streamName } : null;

@@ -18,9 +18,10 @@ import { applyKeyLimits } from './steps/steps-06-07-limits';
 import { mappingErrorBeforeStep15, partnerRequestFields } from './steps/step-14-partner-mapping';
 import { undecodableIdentifier } from './steps/step-15-identifier';
 import { dispatch } from './steps/steps-16-18-dispatch';
+import { handleChanges } from './steps/changes';
 import type { PipelineDeps, RawRequest, RawResponse } from './types';
 
-export type { ActiveMappingRef, BodyReadResult, IdempotencyClaim, IdempotencyStore, KeyPartner, KeyRecord, Operation, PendingBody, PipelineDeps, RawRequest, RawResponse, SecurityEvent, StoredResponse } from './types';
+export type { ActiveMappingRef, BodyReadResult, ChangeFeedPort, FeedEvent, IdempotencyClaim, IdempotencyStore, KeyPartner, KeyRecord, Operation, PendingBody, PipelineDeps, RawRequest, RawResponse, SecurityEvent, StoredResponse } from './types';
 export { ServiceTimeoutError, ServiceUnavailableError, isIntegrationPath };
 
 /**
@@ -43,6 +44,7 @@ export { ServiceTimeoutError, ServiceUnavailableError, isIntegrationPath };
  * | 15 | identifier resolves (404): undecodable segments here, the rest in the service | steps/step-15-identifier.ts |
  * | 16–18 | validation, business rules, persist, response | the owning service; steps/steps-16-18-dispatch.ts sends and maps the reply |
  * | 18 | reverse field mapping of records and error paths for partner keys | the owning service (platform's partner-mapping.ts) |
+ * | 8–18 | the change feed `changes/`: its own route, method, scope (every named resource) and query steps, events from the `changeFeed` port, current records from the owning services | steps/changes.ts |
  * | — | `Idempotency-Key` of a POST, PUT or DELETE: claimed before 15–18 (replay, 422, 409), settled with the response | steps/idempotency.ts (store: the `idempotency` port) |
  * | log | one integration-log entry for every request past step 5 not refused at step 10 | steps/integration-log.ts (store: the `integrationLog` port) |
  */
@@ -114,6 +116,8 @@ async function processRequest(ctx: RequestContext): Promise<Outcome> {
 
 /** Steps 8 onwards, for an authenticated caller. */
 async function routeAndHandle(ctx: RequestContext, caller: AuthenticatedCaller, match: RouteMatch): Promise<Outcome> {
+  // The change feed has its own steps 8–11 (its scope depends on the resources it names).
+  if (match.type === 'changes') return handleChanges(ctx, caller, BODYLESS_METHODS.has(ctx.method) ? parseQuery(ctx.rawQuery) : {});
   // Steps 8–10: route, method, scope (and OPTIONS).
   const routed = routeRequest(ctx, caller, match);
   if (!('route' in routed)) return routed;

@@ -74,6 +74,8 @@ export const gatewayErrors = {
   malformedJson: (explanation: string): ApiError =>
     apiError('VALIDATION_ERROR', MESSAGES.malformedJson(explanation), { non_field_errors: [MESSAGES.malformedJsonDetail] }),
   notAnObject: (): ApiError => validationError({ non_field_errors: [MESSAGES.notAnObject] }),
+  /** Invalid query parameters (details: parameter → messages). */
+  invalidQuery: (details: Record<string, string[]>): ApiError => validationError(details),
   invalidChoice: (parameter: string, value: string): ApiError => validationError({ [parameter]: [`"${value}" is not a valid choice.`] }),
   recordNotFound: (resource: Exclude<Resource, 'inventory'>, identifier: string): ApiError =>
     apiError('NOT_FOUND', MESSAGES.recordNotFound(RESOURCE_LABEL[resource], identifier)),

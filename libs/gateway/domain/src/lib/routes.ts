@@ -5,8 +5,12 @@ export const INTEGRATIONS_PREFIX = '/api/integrations';
 export const API_VERSION = 'v1';
 export const BASE_PATH = `${INTEGRATIONS_PREFIX}/${API_VERSION}/`;
 export const OPENAPI_SEGMENT = 'openapi.json';
+/** The change feed's route (history-feed-idempotency.md §2). */
+export const CHANGES_SEGMENT = 'changes';
+/** The item sub-route of a record's history (§1). */
+export const HISTORY_SEGMENT = 'history';
 
-export type RouteKind = 'collection' | 'item';
+export type RouteKind = 'collection' | 'item' | 'history';
 
 export interface RouteDefinition {
   resource: Resource;
@@ -21,6 +25,7 @@ const READ_ONLY_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const;
 const OPERATION_OF_METHOD: Readonly<Record<RouteKind, Readonly<Record<string, OperationName>>>> = {
   collection: { GET: 'list', HEAD: 'list', POST: 'create' },
   item: { GET: 'get', HEAD: 'get', PUT: 'update', DELETE: 'delete' },
+  history: { GET: 'history', HEAD: 'history' },
 };
 
 /**
@@ -36,11 +41,13 @@ function methodsOf(kind: RouteKind, operations: Readonly<Partial<Record<Operatio
 }
 
 /** The route table of conventions.md §3.1, keyed by the resource segment: derived from the resource registry. */
-export const ROUTES: Readonly<Record<Resource, { collection: RouteDefinition; item: RouteDefinition }>> = perResource((resource) => {
+export const ROUTES: Readonly<Record<Resource, { collection: RouteDefinition; item: RouteDefinition; history?: RouteDefinition }>> = perResource((resource) => {
   const { operations } = resourceDefinition(resource);
   return {
     collection: { resource, kind: 'collection', methods: methodsOf('collection', operations) },
     item: { resource, kind: 'item', methods: methodsOf('item', operations) },
+    // `<resource>/{identifier}/history/` for the resources whose records keep one (§1).
+    ...(operations.history !== undefined ? { history: { resource, kind: 'history' as const, methods: methodsOf('history', operations) } } : {}),
   };
 });
 
@@ -60,6 +67,8 @@ export interface IdentifierSegment {
 export type RouteMatch =
   | { type: 'resource'; route: RouteDefinition; identifier?: IdentifierSegment }
   | { type: 'openapi' }
+  /** The change feed, `changes/` (history-feed-idempotency.md §2). */
+  | { type: 'changes' }
   | { type: 'unknown' };
 
 /** Splits a request target into its raw path and raw query (without `?`; `null` when absent). */
@@ -135,10 +144,15 @@ export function matchRoute(rawPath: string): RouteMatch {
   if (segments.some((s) => s === '')) return { type: 'unknown' };
   const [first, second] = segments;
   if (segments.length === 1 && first === OPENAPI_SEGMENT) return { type: 'openapi' };
-  if (!isResourceName(first!) || segments.length > 2) return { type: 'unknown' };
+  if (segments.length === 1 && first === CHANGES_SEGMENT) return { type: 'changes' };
+  if (!isResourceName(first!) || segments.length > 3) return { type: 'unknown' };
   const routes = ROUTES[first];
   if (second === undefined) return { type: 'resource', route: routes.collection };
-  return { type: 'resource', route: routes.item, identifier: { raw: second, value: decodeIdentifierSegment(second) } };
+  const identifier = { raw: second, value: decodeIdentifierSegment(second) };
+  if (segments.length === 3) {
+    return segments[2] === HISTORY_SEGMENT && routes.history ? { type: 'resource', route: routes.history, identifier } : { type: 'unknown' };
+  }
+  return { type: 'resource', route: routes.item, identifier };
 }
 
 /** HTTP method → scope action (conventions.md §4); `null` for methods without one. */
@@ -167,6 +181,6 @@ export function operationFor(route: RouteDefinition, method: string, identifier?
   if (!route.methods.includes(method)) return null;
   const name = OPERATION_OF_METHOD[route.kind][method];
   if (!name) return null;
-  const withId = route.kind === 'item' && identifier !== undefined ? { identifier } : {};
+  const withId = route.kind !== 'collection' && identifier !== undefined ? { identifier } : {};
   return { resource: route.resource, action: OPERATION_ACTIONS[name], name, ...withId };
 }

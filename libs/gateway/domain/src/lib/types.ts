@@ -160,6 +160,40 @@ export interface PipelineDeps {
   onUnexpectedError?(error: unknown, requestId: string): void;
   /** `Idempotency-Key` (history-feed-idempotency.md §3). Without it, the header is ignored. */
   idempotency?: IdempotencyStore;
+  /** The change feed's events (history-feed-idempotency.md §2). Without it, `changes/` is an unknown route. */
+  changeFeed?: ChangeFeedPort;
+}
+
+/** One event of a tenant's change feed, as the store holds it. */
+export interface FeedEvent {
+  /** The store's position: the feed's cursors carry it. */
+  position: string;
+  resource: Resource;
+  streamName: string;
+  /** The record's id (for inventory: its location's). */
+  aggregateId: string;
+  type: string;
+  /** The aggregate version (stream revision + 1). */
+  version: number;
+  occurredAt: string;
+  /** Inventory: the SKU of the changed (location, SKU) pair. */
+  sku?: string;
+}
+
+/**
+ * The change feed's store side: one tenant's events in storage order (gap-free: never an event
+ * before one that can still commit ahead of it), and waiting for new ones.
+ */
+export interface ChangeFeedPort {
+  /** The secret the feed's cursors are signed with (the same on every gateway, kept across restarts). */
+  readonly cursorSecret: Uint8Array;
+  /** At most `limit` events of the tenant after `after` (null: from its first event), of streams of these categories. */
+  read(tenantId: string, after: string | null, categories: readonly string[], limit: number): Promise<FeedEvent[]>;
+  /**
+   * Resolves when an event of one of `categories` may have been stored (true), or after
+   * `timeoutMs` / when `signal` aborts (false). Never rejects.
+   */
+  waitForChanges(timeoutMs: number, categories: readonly string[], signal: AbortSignal): Promise<boolean>;
 }
 
 /** A response kept for an `Idempotency-Key`: what is sent again on a replay. */

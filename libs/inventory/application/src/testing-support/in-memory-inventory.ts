@@ -60,6 +60,15 @@ export class InMemoryInventoryLevels extends InventoryLevels {
     return summary;
   }
 
+  async findRecords(tenantId: string, pairs: ReadonlyArray<{ locationId: string; sku: string }>): Promise<Map<string, InventoryRecordDto>> {
+    const found = new Map<string, InventoryRecordDto>();
+    for (const p of pairs) {
+      const level = this.levels.get(this.key(tenantId, p.locationId, p.sku));
+      if (level) found.set(`${p.locationId}|${p.sku}`, { ...level.record });
+    }
+    return found;
+  }
+
   async list(tenantId: string, query: PageQuery): Promise<Page<InventoryRecordDto>> {
     return this.page(tenantId, () => true, query);
   }

@@ -6,6 +6,10 @@ import { LocationReadModel, type Page, type PageQuery, type StoredLocation, type
 export class InMemoryLocationReadModel extends LocationReadModel {
   private readonly docs = new InMemoryDocuments<LocationDto>();
 
+  async findByStreams(tenantId: string, streams: readonly string[]): Promise<Map<string, LocationDto>> {
+    return this.docs.byStreams(tenantId, streams);
+  }
+
   async findByCode(tenantId: string, code: string): Promise<StoredLocation | null> {
     const found = this.docs.find(tenantId, (d) => d.code === code);
     return found ? { location: found.doc, streamName: found.streamName } : null;

@@ -10,6 +10,10 @@ import { OrderReadModel, ProductCatalog, type ClaimedWrite, type ExternalIdClaim
 export class InMemoryOrderReadModel extends OrderReadModel {
   private readonly docs = new InMemoryDocuments<OrderDto>();
 
+  async findByStreams(tenantId: string, streams: readonly string[]): Promise<Map<string, OrderDto>> {
+    return this.docs.byStreams(tenantId, streams);
+  }
+
   async findByIdentifier(tenantId: string, identifier: string, field?: OrderIdentifierField): Promise<StoredOrder | null> {
     const found =
       field !== undefined

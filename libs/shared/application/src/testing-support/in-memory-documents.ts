@@ -26,6 +26,13 @@ export class InMemoryDocuments<Doc extends ListedDocument> {
     return this.all(tenantId).find((r) => matches(r.doc)) ?? null;
   }
 
+  /** The tenant's documents of these streams (copies), by stream name. */
+  byStreams(tenantId: string, streams: readonly string[]): Map<string, Doc> {
+    const found = new Map<string, Doc>();
+    for (const r of this.all(tenantId)) if (streams.includes(r.streamName)) found.set(r.streamName, r.doc);
+    return found;
+  }
+
   /** One page of the tenant's documents that `matches`, newest first (created_at, then id), after `query.cursor`. */
   page(tenantId: string, matches: (doc: Doc) => boolean, query: { limit: number; cursor: { c: string; i: string } | null }): Page<Doc> {
     const key = (c: string, i: string): [number, string] => [Date.parse(c), i];

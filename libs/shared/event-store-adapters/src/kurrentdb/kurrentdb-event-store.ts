@@ -177,7 +177,13 @@ export class KurrentDbEventStore extends EventStore {
     assertCount(options.maxCount, 'maxCount');
     if (options.maxCount === 0 || options.categories?.length === 0) return [];
     const after = options.after ? decodeKurrentPosition(options.after) : null;
-    const regex = options.categories ? `^(?:${options.categories.map(escapeRegex).join('|')})(?:-|$)` : USER_STREAMS;
+    const categories = options.categories ? `(?:${options.categories.map(escapeRegex).join('|')})` : '[^$-][^-]*';
+    const regex =
+      options.tenantId !== undefined
+        ? `^${categories}-${escapeRegex(options.tenantId)}-`
+        : options.categories
+          ? `^${categories}(?:-|$)`
+          : USER_STREAMS;
     const events: RecordedEvent[] = [];
     try {
       // A read from a position includes the event at it: read one more and drop what is not after `after`.
@@ -191,7 +197,9 @@ export class KurrentDbEventStore extends EventStore {
         const event = resolved.event;
         if (!event?.position || event.streamId.startsWith('$')) continue;
         if (after && comparePosition(event.position, after) <= 0) continue;
-        events.push(toRecordedEvent(event));
+        const recorded = toRecordedEvent(event);
+        if (options.tenantId !== undefined && recorded.metadata['tenant_id'] !== options.tenantId) continue;
+        events.push(recorded);
         if (events.length === options.maxCount) break;
       }
     } catch (error) {

@@ -59,6 +59,11 @@ CREATE INDEX IF NOT EXISTS events_transaction_id_global_position_idx
 CREATE INDEX IF NOT EXISTS events_category_transaction_id_global_position_idx
   ON ${s}.events (category, transaction_id, global_position);
 
+-- The change feed reads one tenant's events in global order (history-feed-idempotency.md §2):
+-- this index serves it without visiting other tenants' events.
+CREATE INDEX IF NOT EXISTS events_tenant_transaction_id_global_position_idx
+  ON ${s}.events ((metadata->>'tenant_id'), transaction_id, global_position);
+
 -- NOTIFY is delivered at commit, so a woken reader finds the events committed. The payload names
 -- the categories appended to (comma-separated; '' when too long to say), so that readers of other
 -- categories are not woken; identical notifications of one transaction are delivered once.

@@ -306,8 +306,13 @@ export class PostgresEventStore extends EventStore implements InTransactionAppen
     const { transactionId, globalPosition } = decodePosition(options.after ?? START_POSITION);
     if (options.maxCount === 0 || options.categories?.length === 0) return [];
     const params: unknown[] = [transactionId.toString(), globalPosition.toString(), options.maxCount];
-    const text = options.categories ? this.sql.readAllInCategories : this.sql.readAll;
+    let text = options.categories ? this.sql.readAllInCategories : this.sql.readAll;
     if (options.categories) params.push([...options.categories]);
+    if (options.tenantId !== undefined) {
+      text = this.sql.readTenant;
+      if (!options.categories) params.push(null);
+      params.push(options.tenantId);
+    }
     const result = await this.query<EventRow>(text, params);
     return result.rows.map(toRecordedEvent);
   }
@@ -582,6 +587,15 @@ function statements(s: string) {
     readAllInCategories: `SELECT ${columns} FROM ${s}.events ev
       WHERE ev.category = ANY($4::text[]) AND ${settledAfter}
       ORDER BY ev.transaction_id, ev.global_position LIMIT $3`,
+    // One tenant's events ($5; $4 the categories or null), on events_tenant_transaction_id_global_position_idx:
+    // the row comparison with the tenant as its first member is the index range, so a page never
+    // visits another tenant's rows.
+    readTenant: `SELECT ${columns} FROM ${s}.events ev
+      WHERE (ev.metadata->>'tenant_id') = $5::text
+        AND ((ev.metadata->>'tenant_id'), ev.transaction_id, ev.global_position) > ($5::text, $1::xid8, $2::bigint)
+        AND ev.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        AND ($4::text[] IS NULL OR ev.category = ANY($4::text[]))
+      ORDER BY (ev.metadata->>'tenant_id'), ev.transaction_id, ev.global_position LIMIT $3`,
   };
 }
 

@@ -480,6 +480,41 @@ export function describeEventStoreContract(
         expect(aAndB.events.map((e) => e.type)).toEqual(['a1', 'b1', 'a-stream-named-like-the-category', 'a2', 'b2']);
         expect([...aAndB.events, ...aAndB.others].every((e) => [catA, catB].includes(streamCategory(e.streamName)))).toBe(true);
       });
+
+      it('filters by tenant (metadata tenant_id, streams named <category>-<tenant>-…), in global order, with categories too', async () => {
+        const [catA, catB] = [categoryName(), categoryName()];
+        const [tenant, other] = [randomUUID(), randomUUID()];
+        const marker = await store().appendToStream(streamName(), [newEvent('Marker')], { expectedRevision: 'no_stream' });
+        const appends: [string, string, string][] = [
+          [`${catA}-${tenant}-1`, tenant, 'a1'],
+          [`${catA}-${other}-1`, other, 'other-a1'],
+          [`${catB}-${tenant}-1`, tenant, 'b1'],
+          [`${catA}-${tenant}-2`, tenant, 'a2'],
+          [`${catB}-${other}-1`, other, 'other-b1'],
+        ];
+        for (const [stream, tenantId, type] of appends) {
+          await store().appendToStream(stream, [newEvent(type, { at: type }, { tenant_id: tenantId })], { expectedRevision: 'any' });
+        }
+        const readTenant = async (options: { categories?: string[] }, count: number): Promise<RecordedEvent[]> => {
+          let found: RecordedEvent[] = [];
+          await eventually(async () => {
+            found = [];
+            let after: string | null = marker.position;
+            for (;;) {
+              const page = await store().readAll({ after, maxCount: 2, tenantId: tenant, ...options });
+              if (page.length === 0) break;
+              found.push(...page);
+              after = page[page.length - 1]!.position;
+            }
+            expect(found.length).toBe(count);
+          }, visibilityTimeoutMs);
+          return found;
+        };
+        const all = await readTenant({}, 3);
+        expect(all.map((e) => e.type)).toEqual(['a1', 'b1', 'a2']);
+        expectStrictlyIncreasing(all.map((e) => e.position));
+        expect((await readTenant({ categories: [catB] }, 1)).map((e) => e.type)).toEqual(['b1']);
+      });
     });
 
     describe('waitForEvents', () => {

@@ -109,7 +109,10 @@ export class InMemoryEventStore extends EventStore {
     if (options.maxCount === 0 || categories?.size === 0) return result;
     for (let i = this.firstIndexAfter(after); i < this.events.length && result.length < options.maxCount; i++) {
       const event = this.events[i]!;
-      if (!categories || categories.has(event.category)) result.push(toRecordedEvent(event));
+      if (categories && !categories.has(event.category)) continue;
+      const recorded = toRecordedEvent(event);
+      if (options.tenantId !== undefined && recorded.metadata['tenant_id'] !== options.tenantId) continue;
+      result.push(recorded);
     }
     return result;
   }

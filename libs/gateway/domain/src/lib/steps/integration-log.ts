@@ -23,7 +23,8 @@ export interface IntegrationLogDraft {
   reply?: ServiceReply;
 }
 
-const RESOURCE_OF: Readonly<Record<Resource, LogResource>> = { orders: 'order', products: 'product', locations: 'location', inventory: 'inventory' };
+/** The singular name of each resource: the log's `resource`, the change feed's `resource` and the stream category of its records' events. */
+export const RESOURCE_OF: Readonly<Record<Resource, LogResource>> = { orders: 'order', products: 'product', locations: 'location', inventory: 'inventory' };
 
 export function startIntegrationLog(ctx: RequestContext, caller: AuthenticatedCaller, match: RouteMatch): void {
   if (ctx.deps.integrationLog) ctx.log = { caller, match, skip: false, mapped: false };
@@ -40,13 +41,14 @@ export function logStatus(httpStatus: number, code: string | null): IntegrationL
 }
 
 function logAction(method: string, match: RouteMatch, httpStatus: number): LogAction | null {
+  if (match.type === 'changes' && (method === 'GET' || method === 'HEAD') && httpStatus !== 405) return 'list';
   if (match.type !== 'resource' || httpStatus === 405) return null;
   switch (method) {
     case 'POST':
       return 'create';
     case 'GET':
     case 'HEAD':
-      return match.route.kind === 'item' ? 'read' : 'list';
+      return match.route.kind === 'collection' ? 'list' : 'read';
     case 'PUT':
       return 'update';
     case 'DELETE':

@@ -21,7 +21,7 @@ export function routeRequest(ctx: RequestContext, caller: AuthenticatedCaller, m
   const { method } = ctx;
 
   // Step 8: route exists.
-  if (match.type === 'unknown' || (match.type === 'openapi' && !ctx.deps.openApiDocument)) {
+  if (match.type === 'unknown' || match.type === 'changes' || (match.type === 'openapi' && !ctx.deps.openApiDocument)) {
     return errorOutcome(ctx, gatewayErrors.routeNotFound());
   }
   if (match.type === 'openapi') {

@@ -25,6 +25,7 @@ export async function dispatch(
     tenantId: caller.key.tenantId,
     tenantSlug: caller.tenantSlug,
     requestId: ctx.requestId,
+    apiKey: { id: caller.key.id, name: caller.key.name },
     ...(isValidTraceparent(traceparent) ? { traceparent } : {}),
     ...(op.identifier !== undefined ? { identifier: op.identifier } : {}),
     query,

@@ -1,0 +1,64 @@
+import { RESOURCE_NAMES, type ResourceName } from '@datamingle/contracts';
+import type { EventStore, RecordedEvent } from '@datamingle/event-store';
+import { FEED_RESOURCE, type ChangeFeedPort, type FeedEvent } from '@datamingle/gateway-domain';
+import { formatTimestampMicros } from '@datamingle/kernel';
+
+const RESOURCE_OF_CATEGORY = new Map<string, ResourceName>(RESOURCE_NAMES.map((r) => [FEED_RESOURCE[r], r]));
+
+function categoryOf(streamName: string): string {
+  const i = streamName.indexOf('-');
+  return i < 0 ? streamName : streamName.slice(0, i);
+}
+
+/** An event of the store as the feed shows it; `null` for streams that hold no resource's records. */
+export function toFeedEvent(event: RecordedEvent): FeedEvent | null {
+  const resource = RESOURCE_OF_CATEGORY.get(categoryOf(event.streamName));
+  if (resource === undefined) return null;
+  const m = event.metadata;
+  const version = typeof m['aggregate_version'] === 'number' ? m['aggregate_version'] : Number(event.revision) + 1;
+  const occurred = typeof m['occurred_at'] === 'string' ? m['occurred_at'] : event.recordedAt;
+  const sku = resource === 'inventory' ? (event.data as { sku_code?: unknown } | null)?.sku_code : undefined;
+  return {
+    position: event.position,
+    resource,
+    streamName: event.streamName,
+    aggregateId: typeof m['aggregate_id'] === 'string' ? m['aggregate_id'] : '',
+    type: event.type,
+    version,
+    occurredAt: formatTimestampMicros(occurred),
+    ...(typeof sku === 'string' ? { sku } : {}),
+  };
+}
+
+/**
+ * The change feed over the event store's port (history-feed-idempotency.md §2): one tenant's
+ * events in the store's global order (`readAll` with `tenantId`: never an event ahead of one that
+ * can still commit before it — the PostgreSQL adapter reads only below the snapshot's xmin
+ * horizon, KurrentDB's `$all` is its commit order), woken by the store's notifications of
+ * committed appends (`waitForEvents`: PostgreSQL LISTEN/NOTIFY, KurrentDB a live `$all`
+ * subscription).
+ */
+export class EventStoreChangeFeed implements ChangeFeedPort {
+  constructor(
+    private readonly store: EventStore,
+    readonly cursorSecret: Uint8Array,
+  ) {}
+
+  async read(tenantId: string, after: string | null, categories: readonly string[], limit: number): Promise<FeedEvent[]> {
+    const events = await this.store.readAll({ after, maxCount: limit, categories, tenantId });
+    return events.map(toFeedEvent).filter((e): e is FeedEvent => e !== null);
+  }
+
+  async waitForChanges(timeoutMs: number, categories: readonly string[], signal: AbortSignal): Promise<boolean> {
+    const started = Date.now();
+    await this.store.waitForEvents(timeoutMs, signal, categories);
+    return !signal.aborted && Date.now() - started < timeoutMs;
+  }
+}
+
+/** The secret the feed's cursors are signed with: one per installation, created by the gateway's migration. */
+export async function loadFeedCursorSecret(db: { query(sql: string): Promise<Array<{ value: string }>> }): Promise<Buffer> {
+  const rows = await db.query(`SELECT value FROM gateway.settings WHERE name = 'feed_cursor_secret'`);
+  if (!rows[0]) throw new Error('gateway.settings has no feed_cursor_secret: run the migrations first');
+  return Buffer.from(rows[0].value, 'utf8');
+}
