@@ -8,6 +8,8 @@ import { ERROR_STATUS, ORDER_STATUSES, RESOURCE_NAMES, RESOURCE_REGISTRY, type E
 import {
   AUTH_MESSAGES,
   BASE_PATH,
+  CHANGES_METHODS,
+  CHANGES_SEGMENT,
   MAX_BODY_BYTES,
   OPENAPI_METHODS,
   OPENAPI_SEGMENT,
@@ -90,7 +92,7 @@ function headers(...names: HeaderName[]): Record<string, ReferenceObject> {
   return out;
 }
 
-type ParameterName = 'Limit' | 'Cursor' | 'OrderStatus' | 'UpdatedSince' | 'InventoryBy' | 'IdempotencyKey';
+type ParameterName = 'Limit' | 'Cursor' | 'OrderStatus' | 'UpdatedSince' | 'InventoryBy' | 'IdempotencyKey' | 'FeedAfter' | 'FeedResources' | 'FeedLimit' | 'FeedWait';
 
 const PARAMETERS: Record<ParameterName, ParameterObject> = {
   Limit: {
@@ -140,6 +142,38 @@ const PARAMETERS: Record<ParameterName, ParameterObject> = {
     description:
       'Makes the request safe to retry (history-feed-idempotency.md §3). Scoped to the API key, kept 24 hours. The first request with a key is processed and its response stored; the same request again (same method, path and body after JSON canonicalisation) gets the stored response with `Idempotent-Replayed: true`, processing nothing; another request with the key gets `422 VALIDATION_ERROR` (`Idempotency-Key was already used for a different request`); while the first is in flight, `409 CONFLICT` with `Retry-After: 1`. Nothing is stored for a `5xx` or `429` answer. A value that is not 1–255 printable ASCII characters gets `400 VALIDATION_ERROR`.',
     schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]{1,255}$' },
+  },
+  FeedAfter: {
+    name: 'after',
+    in: 'query',
+    required: false,
+    description:
+      'A `next_cursor` (or an entry’s `cursor`) of this tenant’s feed: the page starts right after it. Absent = the tenant’s first event. Opaque, signed and bound to the tenant; valid for at least 30 days (in fact as long as the installation). A cursor that was altered or belongs to another tenant → `400 VALIDATION_ERROR` (`Invalid cursor: \'<value>\'`, `details.after`).',
+    schema: { type: 'string', maxLength: 512 },
+  },
+  FeedResources: {
+    name: 'resources',
+    in: 'query',
+    required: false,
+    description: `Comma-separated resources to follow (${RESOURCE_NAMES.map((r) => `\`${r}\``).join(', ')}); default: every resource the key can read. A named resource the key cannot read → \`403 PERMISSION_DENIED\`; an unknown name → \`400 VALIDATION_ERROR\`. Send the same value with every page.`,
+    style: 'form',
+    explode: false,
+    schema: { type: 'array', items: { type: 'string', enum: [...RESOURCE_NAMES] } },
+  },
+  FeedLimit: {
+    name: 'limit',
+    in: 'query',
+    required: false,
+    description: 'Page size, default 100. A value matching `^-?[0-9]+$` is clamped to 1–1000; any other value means 100. Never an error.',
+    schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+  },
+  FeedWait: {
+    name: 'wait',
+    in: 'query',
+    required: false,
+    description:
+      'Long polling: when nothing new is stored, hold the request up to this many seconds (0–30) until at least one change arrives, counted from when the request obtains its concurrency slot (it holds the slot while it waits). Woken by the store’s notification of new events. Not an integer 0–30 → `400 VALIDATION_ERROR` (`details.wait`).',
+    schema: { type: 'integer', minimum: 0, maximum: 30, default: 0 },
   },
 };
 
@@ -358,7 +392,25 @@ function crudSpecs(resource: 'products' | 'locations', label: string, key: strin
   };
 }
 
+/** `GET <resource>/{identifier}/history/` (history-feed-idempotency.md §1) of a resource whose records keep a history. */
+function historySpec(resource: Exclude<Resource, 'inventory'>, label: string, operationId: string): OperationSpec {
+  return {
+    operationId,
+    summary: `History of ${label}`,
+    description: `The ${label}’s events, oldest first (ascending \`version\`), read from its event stream — complete from its creation and impossible to edit: each with its type, time, the request and API key that made it, and \`changes\` as \`[before, after]\` per field. Identifier resolution and \`404\` as the record’s \`GET\`. Cursor pagination as the lists (\`limit\` 1–200, default 50; \`next_cursor\` \`null\` on the last page), ascending.`,
+    success: { status: 200, schema: 'HistoryResponse', description: `A page of the ${label}’s history.` },
+    query: ['Limit', 'Cursor'],
+    errors: [
+      { status: 400, response: 'ValidationError', when: CURSOR_400 },
+      { status: 404, response: 'NotFound', when: NOT_FOUND_WHEN[resource] },
+    ],
+  };
+}
+
 const OPERATION_SPECS: Partial<Record<OperationKey, OperationSpec>> = {
+  'orders:history:GET': historySpec('orders', 'an order', 'getOrderHistory'),
+  'products:history:GET': historySpec('products', 'a product', 'getProductHistory'),
+  'locations:history:GET': historySpec('locations', 'a location', 'getLocationHistory'),
   'orders:collection:GET': {
     operationId: 'listOrders',
     summary: 'List orders',
@@ -686,15 +738,19 @@ function optionsOperation(operationId: string, tag: string, scope: string | null
 
 function resourcePathItem(resource: Resource, route: RouteDefinition): PathItemObject {
   const item: PathItemObject = {
-    summary: route.kind === 'collection' ? `${TAGS[resource].name} collection` : `One ${resource === 'inventory' ? 'location or SKU' : TAGS[resource].name.toLowerCase().replace(/s$/, '')}`,
+    summary:
+      route.kind === 'collection'
+        ? `${TAGS[resource].name} collection`
+        : `${route.kind === 'history' ? 'History of one' : 'One'} ${resource === 'inventory' ? 'location or SKU' : TAGS[resource].name.toLowerCase().replace(/s$/, '')}`,
     description: `Supported methods: ${route.methods.join(', ')}. Any other method → \`405 METHOD_NOT_ALLOWED\` with an \`Allow\` header (see \`components.responses.MethodNotAllowed\`). The path works with and without its trailing slash (never a redirect).`,
   };
-  if (route.kind === 'item') item.parameters = [identifierParameter(resource)];
+  if (route.kind !== 'collection') item.parameters = [identifierParameter(resource)];
   for (const method of route.methods) {
     if (method === 'HEAD') continue; // added from GET below
     if (method === 'OPTIONS') {
       const scope = requiredScope(resource, 'read');
-      item.options = optionsOperation(`options${TAGS[resource].name}${route.kind === 'collection' ? 'Collection' : 'Item'}`, TAGS[resource].name, scope, route.methods);
+      const kind = route.kind === 'collection' ? 'Collection' : route.kind === 'history' ? 'History' : 'Item';
+      item.options = optionsOperation(`options${TAGS[resource].name}${kind}`, TAGS[resource].name, scope, route.methods);
       continue;
     }
     item[method.toLowerCase() as HttpMethod] = dataOperation(resource, route, method as DataMethod);
@@ -704,6 +760,47 @@ function resourcePathItem(resource: Resource, route: RouteDefinition): PathItemO
     item.head = headOperation(item.get, RESPONSES);
   }
   return item;
+}
+
+const CHANGES_TAG = {
+  name: 'Changes',
+  description:
+    'The change feed (history-feed-idempotency.md §2): every change of the tenant’s records in the order it was stored, exactly once to a client that stores `next_cursor` after each page, with long polling.',
+};
+
+/** `changes/`: GET, HEAD and OPTIONS; the scope is the read scope of every resource followed. */
+function changesPathItem(): PathItemObject {
+  const scopes = RESOURCE_NAMES.map((r) => requiredScope(r, 'read'));
+  const scopeText = `**Scope:** the \`read\` scope of every resource in \`resources\` (${scopes.map((s) => `\`${s}\``).join(', ')}, or a wildcard granting it); without \`resources\`, the key follows every resource it can read (at least one).`;
+  const get: OperationObject = {
+    operationId: 'listChanges',
+    summary: 'Follow the change feed',
+    description: `The tenant’s events in the order they were stored — one global order per tenant, gap-free: a change committed later never appears before one already returned — oldest first, each with the record as its \`GET\` answers it now. Without \`after\` the feed starts at the tenant’s first event. \`next_cursor\` is always present; passing it back returns what was stored since, and an empty \`data\` with the same cursor means “nothing new yet”. With \`wait\`, an empty answer is held until a change arrives or the time is up. Independent of Kafka.\n\n${scopeText}`,
+    tags: [CHANGES_TAG.name],
+    security: [{ [API_KEY_SCHEME]: [] }],
+    'x-required-scope': null,
+    parameters: ['FeedAfter', 'FeedResources', 'FeedLimit', 'FeedWait'].map((p) => parameterRef(p as ParameterName)),
+    responses: buildResponses(
+      {
+        status: 200,
+        response: {
+          description: 'A page of changes (possibly empty).',
+          headers: headers('X-RateLimit-Limit', 'X-RateLimit-Remaining'),
+          content: { [JSON_MEDIA]: { schema: schemaRef('ChangeFeedResponse') } },
+        },
+      },
+      [{ status: 400, response: 'ValidationError', when: 'An `after` cursor that is not this tenant’s feed cursor (`details.after`), an unknown name in `resources`, a `wait` that is not an integer 0–30.' }],
+      null,
+    ),
+  };
+  get.responses['403'] = responseRef('Forbidden', '`NOT_AUTHENTICATED` (no key), `INTEGRATION_DISABLED`, or `PERMISSION_DENIED` (the key cannot read a resource named in `resources`, or none at all; `details.required_scope` names the missing scope).');
+  return {
+    summary: 'The change feed',
+    description: `Supported methods: ${CHANGES_METHODS.join(', ')}. Any other method → \`405 METHOD_NOT_ALLOWED\` with an \`Allow\` header. The path works with and without its trailing slash.`,
+    get,
+    head: headOperation(get, RESPONSES),
+    options: optionsOperation('optionsChanges', CHANGES_TAG.name, null, CHANGES_METHODS),
+  };
 }
 
 function openApiPathItem(): PathItemObject {
@@ -803,7 +900,9 @@ export function buildOpenApiDocument(options: BuildOpenApiOptions = {}): OpenApi
     const routes = ROUTES[resource];
     paths[`${BASE_PATH}${resource}/`] = resourcePathItem(resource, routes.collection);
     paths[`${BASE_PATH}${resource}/{identifier}/`] = resourcePathItem(resource, routes.item);
+    if (routes.history) paths[`${BASE_PATH}${resource}/{identifier}/history/`] = resourcePathItem(resource, routes.history);
   }
+  paths[`${BASE_PATH}${CHANGES_SEGMENT}/`] = changesPathItem();
   paths[OPENAPI_PATH] = openApiPathItem();
 
   const tenantVariable = { default: 'acme', description: 'Your tenant (workspace) slug.' };
@@ -827,7 +926,7 @@ export function buildOpenApiDocument(options: BuildOpenApiOptions = {}): OpenApi
     },
     servers,
     security: [{ [API_KEY_SCHEME]: [] }],
-    tags: [...resources.map((r) => ({ ...TAGS[r] })), { ...DISCOVERY_TAG }],
+    tags: [...resources.map((r) => ({ ...TAGS[r] })), { ...CHANGES_TAG }, { ...DISCOVERY_TAG }],
     paths,
     components: {
       schemas: buildSchemas(),

@@ -64,16 +64,19 @@ describe('buildOpenApiDocument', () => {
     for (const server of doc.servers) expect(server.variables?.['tenant']?.default).toBe('acme');
     expect(doc.components.securitySchemes['ApiKey']).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-API-Key' });
     expect(doc.security).toEqual([{ ApiKey: [] }]);
-    expect(doc.tags.map((t) => t.name)).toEqual(['Orders', 'Products', 'Locations', 'Inventory', 'Discovery']);
+    expect(doc.tags.map((t) => t.name)).toEqual(['Orders', 'Products', 'Locations', 'Inventory', 'Changes', 'Discovery']);
   });
 
   it('documents every route × method of the gateway route table, with trailing slashes', () => {
     const expected: string[] = [];
     for (const resource of Object.keys(ROUTES) as Resource[]) {
-      const { collection, item } = ROUTES[resource];
+      const { collection, item, history } = ROUTES[resource];
       for (const m of collection.methods) expected.push(`${m} ${BASE_PATH}${resource}/`);
       for (const m of item.methods) expected.push(`${m} ${BASE_PATH}${resource}/{identifier}/`);
+      for (const m of history?.methods ?? []) expected.push(`${m} ${BASE_PATH}${resource}/{identifier}/history/`);
     }
+    expect(ROUTES.orders.history?.methods).toEqual(['GET', 'HEAD', 'OPTIONS']);
+    for (const m of ['GET', 'HEAD', 'OPTIONS']) expected.push(`${m} ${BASE_PATH}changes/`);
     for (const m of OPENAPI_METHODS) expected.push(`${m} ${OPENAPI_PATH}`);
     const actual = operations(doc).map(({ path, method }) => `${method.toUpperCase()} ${path}`);
     expect(actual.sort()).toEqual(expected.sort());

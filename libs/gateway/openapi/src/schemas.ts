@@ -339,6 +339,49 @@ export function listEnvelope(description: string, item: JsonSchema): JsonSchemaO
   return record(description, { success: { const: true }, data: { type: 'array', items: item }, pagination: schemaRef('Pagination') });
 }
 
+// ---------------------------------------------------------------------------------------------
+// Record history and the change feed (history-feed-idempotency.md §1–2)
+// ---------------------------------------------------------------------------------------------
+
+const HISTORY_ENTRY: JsonSchemaObject = record('One event of a record’s stream, oldest first.', {
+  version: int('The event’s aggregate version (1 for the creation), as `aggregate_version` on Kafka.', 1),
+  type: str('The event type, e.g. `OrderUpdated`.'),
+  occurred_at: datetime('When the change happened.'),
+  request_id: str('The `X-Request-ID` of the request that made the change.', { nullable: true }),
+  api_key: {
+    type: ['object', 'null'],
+    additionalProperties: false,
+    required: ['id', 'name'],
+    properties: { id: uuid('The API key’s id.'), name: str('The API key’s name when the change was made.') },
+    description: 'The API key whose request made the change; `null` for changes the platform made itself.',
+  },
+  changes: {
+    type: 'object',
+    description:
+      'Each changed field (internal names; for a partner key, the partner’s) mapped to `[before, after]`: dot paths for nested fields, `items[<i>].<field>` for order lines; `null` where a side has no value. `id`, `created_at` and `updated_at` are not listed.',
+    additionalProperties: { type: 'array', minItems: 2, maxItems: 2 },
+  },
+});
+
+const FEED_PAGINATION: JsonSchemaObject = record('The feed’s position.', {
+  limit: int('Effective page size (1–1000).', 1, 1000),
+  next_cursor: str('Always present: pass it as `after` to get what was stored since (the same cursor when nothing new was).', { min: 1 }),
+});
+
+const CHANGE_ENTRY: JsonSchemaObject = record('One change, in the order the store holds the tenant’s events.', {
+  cursor: str('The feed’s position right after this change (resume from here).', { min: 1 }),
+  resource: { type: 'string', enum: ['order', 'product', 'location', 'inventory'], description: 'The kind of record changed.' },
+  id: str('The record’s internal id (for inventory: the location’s id).'),
+  identifier: str('The identifier that addresses the record for this key (for inventory: the location code); `null` when the record is gone.', { nullable: true }),
+  type: str('The event type, e.g. `OrderUpdated`, `InventoryLevelSet`.'),
+  version: int('The event’s aggregate version.', 1),
+  occurred_at: datetime('When the change happened.'),
+  record: {
+    type: ['object', 'null'],
+    description: 'The record as its GET answers it **now** (not as of this change); for inventory, the inventory record of the changed (location, SKU) pair. For a partner key, in the partner’s names.',
+  },
+});
+
 const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
 export const AUTH_ERROR_CODES = Object.keys(AUTH_MESSAGES) as AuthErrorCode[];
 
@@ -464,6 +507,11 @@ export type SchemaName =
   | 'LocationListResponse'
   | 'InventoryRecordListResponse'
   | 'InventoryBulkResponse'
+  | 'HistoryEntry'
+  | 'HistoryResponse'
+  | 'ChangeEntry'
+  | 'ChangeFeedPagination'
+  | 'ChangeFeedResponse'
   | 'ErrorCode'
   | 'AuthErrorCode'
   | 'FieldErrors'
@@ -503,6 +551,15 @@ export function buildSchemas(): Record<SchemaName, JsonSchemaObject> {
     LocationResponse: singleEnvelope('One location.', schemaRef('Location')),
     LocationListResponse: listEnvelope('A page of active locations, newest first.', schemaRef('Location')),
     InventoryRecordListResponse: listEnvelope('A page of inventory records, newest first.', schemaRef('InventoryRecord')),
+    HistoryEntry: HISTORY_ENTRY,
+    HistoryResponse: listEnvelope('A page of a record’s history, oldest first (ascending `version`).', schemaRef('HistoryEntry')),
+    ChangeEntry: CHANGE_ENTRY,
+    ChangeFeedPagination: FEED_PAGINATION,
+    ChangeFeedResponse: record('A page of the tenant’s changes, in storage order.', {
+      success: { const: true },
+      data: { type: 'array', items: schemaRef('ChangeEntry') },
+      pagination: schemaRef('ChangeFeedPagination'),
+    }),
     InventoryBulkResponse: singleEnvelope('Summary of a bulk inventory request (also when rows failed).', schemaRef('InventoryBulkSummary')),
     ErrorCode: {
       type: 'string',

@@ -868,7 +868,7 @@ describe('steps 15+: dispatch and replies', () => {
     expect(fake.dispatched).toEqual([
       {
         op: { resource: 'orders', action: 'write', name: 'update', identifier: 'ERP-5001' },
-        request: { tenantId: 'tenant-acme', tenantSlug: 'acme', requestId: 'rq', traceparent, identifier: 'ERP-5001', query: {}, body: { notes: 'x' } },
+        request: { tenantId: 'tenant-acme', tenantSlug: 'acme', requestId: 'rq', apiKey: { id: 'key-acme', name: 'ERP sync' }, traceparent, identifier: 'ERP-5001', query: {}, body: { notes: 'x' } },
       },
     ]);
   });
