@@ -31,7 +31,7 @@ describe('the resource registry', () => {
       locations: ['read', 'write', 'delete'],
       inventory: ['read', 'write'],
     });
-    expect(OPERATION_ACTIONS).toEqual({ create: 'write', list: 'read', get: 'read', update: 'write', delete: 'delete' });
+    expect(OPERATION_ACTIONS).toEqual({ create: 'write', list: 'read', get: 'read', update: 'write', delete: 'delete', history: 'read', records: 'read' });
   });
 
   it('gives every operation a message pattern of its own, named after the resource', () => {
@@ -44,9 +44,12 @@ describe('the resource registry', () => {
       'locations.get',
       'locations.update',
       'locations.deactivate',
+      'locations.history',
+      'locations.records',
       'inventory.bulk-set',
       'inventory.list',
       'inventory.get',
+      'inventory.records',
     ]);
   });
 
