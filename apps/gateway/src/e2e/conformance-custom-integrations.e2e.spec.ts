@@ -91,6 +91,31 @@ describe('Conformance: custom integrations (#60–#63, custom-integrations.md §
       expect(duplicate.body.error.message).toContain('po_number');
       expect(duplicate.body.error.message).not.toContain('order_number');
     });
+
+    it('answers a record’s history and the change feed in the partner names (history-feed-idempotency.md §1–2)', async () => {
+      expect((await partner.post('orders/', { po_number: 'PO-H-5001', vendor_name: 'Acme Corp', items: [{ sku_code: 'RUG-5X7-BLU', quantity: 1 }] })).status).toBe(201);
+      expect((await partner.put('orders/PO-H-5001/', { vendor_name: 'Acme Inc' })).status).toBe(200);
+      const history = await partner.get('orders/PO-H-5001/history/');
+      expect(history.status).toBe(200);
+      expect(history.body.data[0].changes.po_number).toEqual([null, 'PO-H-5001']);
+      expect(history.body.data[0].changes).not.toHaveProperty('order_number');
+      expect(history.body.data[1].changes).toEqual({ vendor_name: ['Acme Corp', 'Acme Inc'] });
+      // The pass-through key sees the internal names.
+      expect((await api.get('orders/PO-H-5001/history/')).body.data[1].changes).toEqual({ customer_name: ['Acme Corp', 'Acme Inc'] });
+      const entries: any[] = [];
+      let after = '';
+      for (;;) {
+        const page = await partner.get(`changes/?resources=orders&limit=500${after ? `&after=${encodeURIComponent(after)}` : ''}`);
+        expect(page.status).toBe(200);
+        entries.push(...page.body.data);
+        if (page.body.data.length === 0) break;
+        after = page.body.pagination.next_cursor;
+      }
+      const ours = entries.filter((e) => e.record?.po_number === 'PO-H-5001');
+      expect(ours.map((e) => e.type)).toEqual(['OrderCreated', 'OrderUpdated']);
+      expect(ours[0].record).toMatchObject({ po_number: 'PO-H-5001', vendor_name: 'Acme Inc' });
+      expect(ours[0].record).not.toHaveProperty('order_number');
+    });
   });
 
   describe('§11.2 dot paths on both sides', () => {
