@@ -160,6 +160,8 @@ class GatewayRuntime implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     if (this.idempotencyPurge) clearInterval(this.idempotencyPurge);
+    // Long polls answer now (an empty page with their cursor) instead of holding the shutdown.
+    this.feed?.close();
     await this.http.close();
     // Deregistered: admin changes stop waiting for this gateway's acknowledgement.
     await this.keyCache?.stop();

@@ -107,6 +107,9 @@ function changeFeedOnEventStore(feed: () => ChangeFeedPort | null): ChangeFeedPo
     get cursorSecret() {
       return opened().cursorSecret;
     },
+    get closing() {
+      return feed()?.closing ?? false;
+    },
     read: async (tenantId, after, categories, limit) => {
       try {
         return await opened().read(tenantId, after, categories, limit);

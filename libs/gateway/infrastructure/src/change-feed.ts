@@ -39,10 +39,21 @@ export function toFeedEvent(event: RecordedEvent): FeedEvent | null {
  * subscription).
  */
 export class EventStoreChangeFeed implements ChangeFeedPort {
+  private readonly shutdown = new AbortController();
+
   constructor(
     private readonly store: EventStore,
     readonly cursorSecret: Uint8Array,
   ) {}
+
+  get closing(): boolean {
+    return this.shutdown.signal.aborted;
+  }
+
+  /** Ends every wait at once (long polls answer what they have); reads still work until the store closes. */
+  close(): void {
+    this.shutdown.abort();
+  }
 
   async read(tenantId: string, after: string | null, categories: readonly string[], limit: number): Promise<FeedEvent[]> {
     const events = await this.store.readAll({ after, maxCount: limit, categories, tenantId });
@@ -50,9 +61,10 @@ export class EventStoreChangeFeed implements ChangeFeedPort {
   }
 
   async waitForChanges(timeoutMs: number, categories: readonly string[], signal: AbortSignal): Promise<boolean> {
+    if (this.closing) return false;
     const started = Date.now();
-    await this.store.waitForEvents(timeoutMs, signal, categories);
-    return !signal.aborted && Date.now() - started < timeoutMs;
+    await this.store.waitForEvents(timeoutMs, AbortSignal.any([signal, this.shutdown.signal]), categories);
+    return !signal.aborted && !this.closing && Date.now() - started < timeoutMs;
   }
 }
 

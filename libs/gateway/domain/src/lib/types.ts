@@ -187,6 +187,8 @@ export interface FeedEvent {
 export interface ChangeFeedPort {
   /** The secret the feed's cursors are signed with (the same on every gateway, kept across restarts). */
   readonly cursorSecret: Uint8Array;
+  /** True once the gateway is shutting down: long polls answer what they have instead of waiting. */
+  readonly closing: boolean;
   /** At most `limit` events of the tenant after `after` (null: from its first event), of streams of these categories. */
   read(tenantId: string, after: string | null, categories: readonly string[], limit: number): Promise<FeedEvent[]>;
   /**

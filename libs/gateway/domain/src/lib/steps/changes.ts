@@ -166,14 +166,15 @@ export async function handleChanges(ctx: RequestContext, caller: AuthenticatedCa
  * event committed between the read and the wait still wakes it. After a notification whose events
  * are not readable yet (an older transaction is still open, so the store's order is not settled
  * up to them) it looks again after 20 ms, doubling up to 1 s; otherwise it sleeps until the next
- * notification or the deadline — the database is not polled in a loop.
+ * notification or the deadline — the database is not polled in a loop. A gateway that is shutting
+ * down answers what it has (an empty page with the same cursor: the client asks again elsewhere).
  */
 async function readOrWait(feed: ChangeFeedPort, tenantId: string, query: FeedQuery, categories: string[], deadline: number): Promise<FeedEvent[]> {
   let recheckMs = 0;
   for (;;) {
     const remaining = deadline - Date.now();
     const stop = new AbortController();
-    const waiting = remaining > 0 ? feed.waitForChanges(recheckMs > 0 ? Math.min(remaining, recheckMs) : remaining, categories, stop.signal) : null;
+    const waiting = remaining > 0 && !feed.closing ? feed.waitForChanges(recheckMs > 0 ? Math.min(remaining, recheckMs) : remaining, categories, stop.signal) : null;
     let events: FeedEvent[];
     try {
       events = await feed.read(tenantId, query.after, categories, query.limit);
