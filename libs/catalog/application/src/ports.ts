@@ -20,7 +20,7 @@ export interface ProductListQuery {
 export abstract class ProductReadModel {
   abstract findBySku(tenantId: string, sku: string): Promise<StoredProduct | null>;
   /** The change feed's current records: the documents of these streams (absent: no such product of the tenant). */
-  abstract findByStreams(tenantId: string, streams: readonly string[]): Promise<Map<string, ProductDto>>;
+  abstract findByStreams(tenantId: string, streams: readonly string[]): Promise<Map<string, { doc: ProductDto; revision: number }>>;
   /** Active products only, newest first. */
   abstract listActive(tenantId: string, query: ProductListQuery): Promise<{ items: ProductDto[]; nextCursor: string | null }>;
   abstract activeSkus(tenantId: string, skus: readonly string[]): Promise<string[]>;

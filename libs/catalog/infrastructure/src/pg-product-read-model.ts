@@ -21,7 +21,7 @@ export class PgProductReadModel extends ProductReadModel {
     return rows[0] ? { product: rows[0].doc, streamName: rows[0].stream_name } : null;
   }
 
-  findByStreams(tenantId: string, streams: readonly string[]): Promise<Map<string, ProductDto>> {
+  findByStreams(tenantId: string, streams: readonly string[]): Promise<Map<string, { doc: ProductDto; revision: number }>> {
     return documentsByStream<ProductDto>(this.ds, 'catalog.products', tenantId, streams);
   }
 

@@ -25,6 +25,7 @@ export function toFeedEvent(event: RecordedEvent): FeedEvent | null {
     aggregateId: typeof m['aggregate_id'] === 'string' ? m['aggregate_id'] : '',
     type: event.type,
     version,
+    revision: Number(event.revision),
     occurredAt: formatTimestampMicros(occurred),
     ...(typeof sku === 'string' ? { sku } : {}),
   };

@@ -21,7 +21,7 @@ export abstract class LocationReadModel {
   abstract findByCode(tenantId: string, code: string): Promise<StoredLocation | null>;
   abstract listActive(tenantId: string, query: PageQuery): Promise<Page<LocationDto>>;
   /** The change feed's current records: the documents of these streams (absent: no such location of the tenant). */
-  abstract findByStreams(tenantId: string, streams: readonly string[]): Promise<Map<string, LocationDto>>;
+  abstract findByStreams(tenantId: string, streams: readonly string[]): Promise<Map<string, { doc: LocationDto; revision: number }>>;
   /** id and active flag of each of `codes` that exists. */
   abstract lookup(tenantId: string, codes: readonly string[]): Promise<Map<string, { id: string; active: boolean }>>;
   /** Runs `write` (an event-store append), then brings the stream's row up to date before returning. */
@@ -59,7 +59,7 @@ export abstract class InventoryLevels {
   ): Promise<InventoryBulkSummary>;
   abstract list(tenantId: string, query: PageQuery): Promise<Page<InventoryRecordDto>>;
   /** The change feed's current inventory records of these (location id, SKU) pairs, keyed `<location id>|<sku>` (absent: no row). */
-  abstract findRecords(tenantId: string, pairs: ReadonlyArray<{ locationId: string; sku: string }>): Promise<Map<string, InventoryRecordDto>>;
+  abstract findRecords(tenantId: string, pairs: ReadonlyArray<{ locationId: string; sku: string }>): Promise<Map<string, { record: InventoryRecordDto; revision: number }>>;
   abstract listByLocation(tenantId: string, locationId: string, query: PageQuery): Promise<Page<InventoryRecordDto>>;
   abstract listBySku(tenantId: string, sku: string, query: PageQuery): Promise<Page<InventoryRecordDto>>;
 }

@@ -135,18 +135,18 @@ export class PgInventoryLevels extends InventoryLevels {
     }
   }
 
-  async findRecords(tenantId: string, pairs: ReadonlyArray<{ locationId: string; sku: string }>): Promise<Map<string, InventoryRecordDto>> {
-    const found = new Map<string, InventoryRecordDto>();
+  async findRecords(tenantId: string, pairs: ReadonlyArray<{ locationId: string; sku: string }>): Promise<Map<string, { record: InventoryRecordDto; revision: number }>> {
+    const found = new Map<string, { record: InventoryRecordDto; revision: number }>();
     if (pairs.length === 0) return found;
-    const rows: Array<{ location_id: string; sku: string; record: InventoryRecordDto }> = await asTenant(this.ds, tenantId, (sql) =>
+    const rows: Array<{ location_id: string; sku: string; record: InventoryRecordDto; revision: string }> = await asTenant(this.ds, tenantId, (sql) =>
       sql.query(
-        `SELECT l.location_id::text AS location_id, l.sku, ${RECORD_JSON} AS record
+        `SELECT l.location_id::text AS location_id, l.sku, ${RECORD_JSON} AS record, l.revision::text AS revision
            FROM unnest($2::uuid[], $3::text[]) AS p(wanted_location, wanted_sku)
            JOIN inventory.levels l ON l.tenant_id = $1 AND l.location_id = p.wanted_location AND l.sku = p.wanted_sku`,
         [tenantId, pairs.map((p) => p.locationId), pairs.map((p) => p.sku)],
       ),
     );
-    for (const row of rows) found.set(`${row.location_id}|${row.sku}`, row.record);
+    for (const row of rows) found.set(`${row.location_id}|${row.sku}`, { record: row.record, revision: Number(row.revision) });
     return found;
   }
 

@@ -21,7 +21,7 @@ export class PgLocationReadModel extends LocationReadModel {
     return rows[0] ? { location: rows[0].doc, streamName: rows[0].stream_name } : null;
   }
 
-  findByStreams(tenantId: string, streams: readonly string[]): Promise<Map<string, LocationDto>> {
+  findByStreams(tenantId: string, streams: readonly string[]): Promise<Map<string, { doc: LocationDto; revision: number }>> {
     return documentsByStream<LocationDto>(this.ds, 'inventory.locations', tenantId, streams);
   }
 

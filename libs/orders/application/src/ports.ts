@@ -40,7 +40,7 @@ export abstract class OrderReadModel {
     exceptOrderId?: string,
   ): Promise<{ order_number: boolean; external_order_id: boolean }>;
   /** The change feed's current records: the documents of these streams (absent: no such order of the tenant). */
-  abstract findByStreams(tenantId: string, streams: readonly string[]): Promise<Map<string, OrderDto>>;
+  abstract findByStreams(tenantId: string, streams: readonly string[]): Promise<Map<string, { doc: OrderDto; revision: number }>>;
   abstract list(tenantId: string, query: OrderListQuery): Promise<{ items: OrderDto[]; nextCursor: string | null }>;
   /**
    * Runs `write` (which appends to the event store), then brings the stream's read-model row

@@ -37,7 +37,7 @@ export class PgOrderReadModel extends OrderReadModel {
     return rows[0] ? { order: rows[0].doc, streamName: rows[0].stream_name } : null;
   }
 
-  findByStreams(tenantId: string, streams: readonly string[]): Promise<Map<string, OrderDto>> {
+  findByStreams(tenantId: string, streams: readonly string[]): Promise<Map<string, { doc: OrderDto; revision: number }>> {
     return documentsByStream<OrderDto>(this.ds, 'orders.orders', tenantId, streams);
   }
 

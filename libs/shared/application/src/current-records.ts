@@ -13,7 +13,11 @@ export function recordRefsOf(request: ServiceRequest): RecordRef[] | null {
   if (!Array.isArray(refs) || refs.length > MAX_RECORD_REFS) return null;
   const valid = refs.every(
     (r: unknown) =>
-      typeof r === 'object' && r !== null && typeof (r as RecordRef).stream === 'string' && ((r as RecordRef).sku === undefined || typeof (r as RecordRef).sku === 'string'),
+      typeof r === 'object' &&
+      r !== null &&
+      typeof (r as RecordRef).stream === 'string' &&
+      ((r as RecordRef).sku === undefined || typeof (r as RecordRef).sku === 'string') &&
+      ((r as RecordRef).revision === undefined || Number.isSafeInteger((r as RecordRef).revision)),
   );
   return valid ? (refs as RecordRef[]) : null;
 }
@@ -25,21 +29,28 @@ export interface CurrentRecord<Doc = unknown> {
   record: Doc;
 }
 
+/** Whether a row reflecting `revision` of its stream is recent enough for a ref (one without a revision takes any). */
+export function reflects(ref: RecordRef, revision: number): boolean {
+  return ref.revision === undefined || revision >= ref.revision;
+}
+
 /**
  * The `records` operation of a record-per-stream resource: the current document of each ref's
- * stream with its identifier, in the refs' order, `null` where the tenant has no such record.
+ * stream with its identifier, in the refs' order; `null` where the tenant's read model has no row
+ * reflecting the ref's revision yet (records are never deleted: the writer's projection has not
+ * run yet — the caller asks again).
  */
 export async function currentRecords<Doc>(
   request: ServiceRequest,
-  findByStreams: (tenantId: string, streams: readonly string[]) => Promise<Map<string, Doc>>,
+  findByStreams: (tenantId: string, streams: readonly string[]) => Promise<Map<string, { doc: Doc; revision: number }>>,
   identifierOf: (doc: Doc, field: string | undefined) => string | null,
 ): Promise<ServiceReply> {
   const refs = recordRefsOf(request);
-  if (refs === null) throw new TypeError('records: body.refs must be an array of at most 1000 {stream, sku?} objects');
+  if (refs === null) throw new TypeError('records: body.refs must be an array of at most 1000 {stream, sku?, revision?} objects');
   const found = await findByStreams(request.tenantId, refs.map((r) => r.stream));
   const data = refs.map((r): CurrentRecord<Doc> | null => {
-    const doc = found.get(r.stream);
-    return doc === undefined ? null : { identifier: identifierOf(doc, request.identifierField), record: doc };
+    const row = found.get(r.stream);
+    return row === undefined || !reflects(r, row.revision) ? null : { identifier: identifierOf(row.doc, request.identifierField), record: row.doc };
   });
   return { ok: true, status: 200, data };
 }

@@ -44,6 +44,11 @@ export interface RecordRef {
   stream: string;
   /** Inventory only: the SKU of the changed (location, SKU) pair. */
   sku?: string;
+  /**
+   * The stream revision of the change: a record whose read-model row does not reflect it yet (the
+   * writer's projection has not run) is answered `null`, "not ready", never an older state.
+   */
+  revision?: number;
 }
 
 /** A field mapping as the gateway sends it with a request. */

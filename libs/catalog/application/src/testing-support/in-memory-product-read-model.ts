@@ -6,7 +6,7 @@ import { ProductReadModel, type ProductListQuery, type StoredProduct, type Writt
 export class InMemoryProductReadModel extends ProductReadModel {
   private readonly docs = new InMemoryDocuments<ProductDto>();
 
-  async findByStreams(tenantId: string, streams: readonly string[]): Promise<Map<string, ProductDto>> {
+  async findByStreams(tenantId: string, streams: readonly string[]): Promise<Map<string, { doc: ProductDto; revision: number }>> {
     return this.docs.byStreams(tenantId, streams);
   }
 

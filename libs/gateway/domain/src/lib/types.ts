@@ -175,6 +175,8 @@ export interface FeedEvent {
   type: string;
   /** The aggregate version (stream revision + 1). */
   version: number;
+  /** The event's revision in its stream (the records must reflect at least this one). */
+  revision: number;
   occurredAt: string;
   /** Inventory: the SKU of the changed (location, SKU) pair. */
   sku?: string;

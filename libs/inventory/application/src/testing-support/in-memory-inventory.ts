@@ -8,6 +8,8 @@ interface Level {
   tenantId: string;
   locationId: string;
   record: InventoryRecordDto;
+  /** The revision, in the location's inventory stream, of the event the record reflects. */
+  revision: number;
 }
 
 /**
@@ -48,11 +50,12 @@ export class InMemoryInventoryLevels extends InventoryLevels {
         }),
         { expectedRevision: stored === 0 ? 'no_stream' : BigInt(stored - 1) },
       );
-      for (const c of group) {
+      for (const [i, c] of group.entries()) {
         const updatedAt = String(application.event(c).metadata['occurred_at']);
         this.levels.set(this.key(tenantId, locationId, c.sku), {
           tenantId,
           locationId,
+          revision: stored + i,
           record: { location_code: c.locationCode, sku_code: c.sku, quantity: c.quantity, updated_at: updatedAt },
         });
       }
@@ -60,11 +63,11 @@ export class InMemoryInventoryLevels extends InventoryLevels {
     return summary;
   }
 
-  async findRecords(tenantId: string, pairs: ReadonlyArray<{ locationId: string; sku: string }>): Promise<Map<string, InventoryRecordDto>> {
-    const found = new Map<string, InventoryRecordDto>();
+  async findRecords(tenantId: string, pairs: ReadonlyArray<{ locationId: string; sku: string }>): Promise<Map<string, { record: InventoryRecordDto; revision: number }>> {
+    const found = new Map<string, { record: InventoryRecordDto; revision: number }>();
     for (const p of pairs) {
       const level = this.levels.get(this.key(tenantId, p.locationId, p.sku));
-      if (level) found.set(`${p.locationId}|${p.sku}`, { ...level.record });
+      if (level) found.set(`${p.locationId}|${p.sku}`, { record: { ...level.record }, revision: level.revision });
     }
     return found;
   }

@@ -6,7 +6,7 @@ import { LocationReadModel, type Page, type PageQuery, type StoredLocation, type
 export class InMemoryLocationReadModel extends LocationReadModel {
   private readonly docs = new InMemoryDocuments<LocationDto>();
 
-  async findByStreams(tenantId: string, streams: readonly string[]): Promise<Map<string, LocationDto>> {
+  async findByStreams(tenantId: string, streams: readonly string[]): Promise<Map<string, { doc: LocationDto; revision: number }>> {
     return this.docs.byStreams(tenantId, streams);
   }
 

@@ -1,5 +1,5 @@
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { currentRecords, documentHistory, recordRefsOf } from '@datamingle/application';
+import { currentRecords, documentHistory, recordRefsOf, reflects } from '@datamingle/application';
 import type { ServiceReply } from '@datamingle/contracts';
 import { EventStore } from '@datamingle/event-store';
 import { InventoryRecordsQuery, LocationHistoryQuery, LocationRecordsQuery } from '../commands';
@@ -46,10 +46,11 @@ export class InventoryRecordsHandler implements IQueryHandler<InventoryRecordsQu
     const pairs = refs.map((r) => (r.stream.startsWith(prefix) && r.sku !== undefined ? { locationId: r.stream.slice(prefix.length), sku: r.sku } : null));
     const wanted = pairs.filter((p): p is { locationId: string; sku: string } => p !== null && /^[0-9a-f-]{36}$/i.test(p.locationId));
     const found = await this.levels.findRecords(request.tenantId, wanted);
-    const data = pairs.map((p) => {
-      const record = p ? found.get(`${p.locationId}|${p.sku}`) : undefined;
+    const data = refs.map((ref, i) => {
+      const p = pairs[i];
+      const row = p ? found.get(`${p.locationId}|${p.sku}`) : undefined;
       // The inventory item route's identifier is the location code (inventory.md).
-      return record === undefined ? null : { identifier: record.location_code, record };
+      return row === undefined || !reflects(ref, row.revision) ? null : { identifier: row.record.location_code, record: row.record };
     });
     return { ok: true, status: 200, data };
   }

@@ -10,7 +10,7 @@ import { OrderReadModel, ProductCatalog, type ClaimedWrite, type ExternalIdClaim
 export class InMemoryOrderReadModel extends OrderReadModel {
   private readonly docs = new InMemoryDocuments<OrderDto>();
 
-  async findByStreams(tenantId: string, streams: readonly string[]): Promise<Map<string, OrderDto>> {
+  async findByStreams(tenantId: string, streams: readonly string[]): Promise<Map<string, { doc: OrderDto; revision: number }>> {
     return this.docs.byStreams(tenantId, streams);
   }
 

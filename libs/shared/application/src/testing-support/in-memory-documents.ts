@@ -14,7 +14,7 @@ export interface ListedDocument {
  * appended. Every answer is a copy.
  */
 export class InMemoryDocuments<Doc extends ListedDocument> {
-  private readonly rows = new Map<string, { tenantId: string; streamName: string; doc: Doc }>();
+  private readonly rows = new Map<string, { tenantId: string; streamName: string; doc: Doc; revision: number }>();
 
   /** The tenant's documents (copies) with their stream names. */
   all(tenantId: string): Array<{ doc: Doc; streamName: string }> {
@@ -26,10 +26,10 @@ export class InMemoryDocuments<Doc extends ListedDocument> {
     return this.all(tenantId).find((r) => matches(r.doc)) ?? null;
   }
 
-  /** The tenant's documents of these streams (copies), by stream name. */
-  byStreams(tenantId: string, streams: readonly string[]): Map<string, Doc> {
-    const found = new Map<string, Doc>();
-    for (const r of this.all(tenantId)) if (streams.includes(r.streamName)) found.set(r.streamName, r.doc);
+  /** The tenant's documents of these streams (copies) with the revision each reflects, by stream name. */
+  byStreams(tenantId: string, streams: readonly string[]): Map<string, { doc: Doc; revision: number }> {
+    const found = new Map<string, { doc: Doc; revision: number }>();
+    for (const r of this.rows.values()) if (r.tenantId === tenantId && streams.includes(r.streamName)) found.set(r.streamName, { doc: structuredClone(r.doc), revision: r.revision });
     return found;
   }
 
@@ -49,7 +49,7 @@ export class InMemoryDocuments<Doc extends ListedDocument> {
   /** Runs the write, then keeps the document it says it appended. */
   async writeAndProject<T>(tenantId: string, streamName: string, write: () => Promise<Written<T, Doc>>): Promise<T> {
     const { result, appended } = await write();
-    if (appended) this.rows.set(streamName, { tenantId, streamName, doc: structuredClone(appended.doc) });
+    if (appended) this.rows.set(streamName, { tenantId, streamName, doc: structuredClone(appended.doc), revision: Number(appended.toRevision) });
     return result;
   }
 }

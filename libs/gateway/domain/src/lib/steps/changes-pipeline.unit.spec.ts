@@ -18,7 +18,7 @@ class MemoryFeed implements ChangeFeedPort {
   private waiters: Array<() => void> = [];
 
   append(tenantId: string, event: Partial<FeedEvent> & { position: string }): void {
-    this.events.push({ tenantId, resource: 'orders', streamName: `order-${tenantId}-x`, aggregateId: 'id-1', type: 'OrderCreated', version: 1, occurredAt: '2026-05-01T12:00:00.000000Z', ...event });
+    this.events.push({ tenantId, resource: 'orders', streamName: `order-${tenantId}-x`, aggregateId: 'id-1', type: 'OrderCreated', version: 1, revision: 0, occurredAt: '2026-05-01T12:00:00.000000Z', ...event });
     const waiters = this.waiters;
     this.waiters = [];
     for (const wake of waiters) wake();
@@ -73,7 +73,7 @@ describe('GET changes/ through the pipeline', () => {
     ]);
     expect(decodeFeedCursor(SECRET, 'tenant-acme', body.pagination.next_cursor)).toEqual({ position: 'p1' });
     expect(body.pagination.limit).toBe(100);
-    expect(fake.dispatched.map((d) => [d.op.name, d.op.resource, d.request.body])).toEqual([['records', 'orders', { refs: [{ stream: 'order-tenant-acme-x' }] }]]);
+    expect(fake.dispatched.map((d) => [d.op.name, d.op.resource, d.request.body])).toEqual([['records', 'orders', { refs: [{ stream: 'order-tenant-acme-x', revision: 0 }] }]]);
     // Nothing new: empty data, the same cursor.
     const again = json(await get(fake, `changes/?after=${body.pagination.next_cursor}`));
     expect(again).toEqual({ success: true, data: [], pagination: { limit: 100, next_cursor: body.pagination.next_cursor } });
@@ -115,5 +115,26 @@ describe('GET changes/ through the pipeline', () => {
     const t = Date.now();
     expect(json(await get(fake, 'changes/?wait=30')).data).toEqual([]);
     expect(Date.now() - t).toBeLessThan(500);
+  });
+
+  it('ends a page before a change whose record is not projected yet, and waits for its first one', async () => {
+    const { fake, feed } = setup();
+    feed.append('tenant-acme', { position: 'p1', streamName: 'order-tenant-acme-a' });
+    feed.append('tenant-acme', { position: 'p2', streamName: 'order-tenant-acme-b' });
+    let projected = new Set(['order-tenant-acme-a']);
+    fake.reply = async (_op, req) => ({
+      ok: true,
+      status: 200,
+      data: (req.body['refs'] as Array<{ stream: string }>).map((r) => (projected.has(r.stream) ? { identifier: 'X', record: { stream: r.stream } } : null)),
+    });
+    const first = json(await get(fake, 'changes/'));
+    expect(first.data.map((e: { record: { stream: string } }) => e.record.stream)).toEqual(['order-tenant-acme-a']);
+    expect(decodeFeedCursor(SECRET, 'tenant-acme', first.pagination.next_cursor)).toEqual({ position: 'p1' });
+    // The next page's first change is not ready: the request waits for it rather than skip it.
+    const pending = get(fake, `changes/?after=${first.pagination.next_cursor}`);
+    await new Promise((r) => setTimeout(r, 60));
+    projected = new Set(['order-tenant-acme-a', 'order-tenant-acme-b']);
+    const second = json(await pending);
+    expect(second.data.map((e: { record: { stream: string } }) => e.record.stream)).toEqual(['order-tenant-acme-b']);
   });
 });

@@ -25,6 +25,12 @@ export const CHANGES_METHODS: readonly string[] = ['GET', 'HEAD', 'OPTIONS'];
 export const DEFAULT_FEED_LIMIT = 100;
 export const MAX_FEED_LIMIT = 1000;
 export const MAX_WAIT_SECONDS = 30;
+/**
+ * How long a page waits, at least, for the records of its first change to be projected (a change
+ * is visible in the store a moment before its writer has updated the read model): past it, the page
+ * answers what is ready — nothing, with the same cursor, when even the first is not.
+ */
+export const NOT_READY_GRACE_MS = 2_000;
 
 /** The feed's `resource` of each resource: its singular name, which is also the stream category its records' events are stored under. */
 export const FEED_RESOURCE: Readonly<Record<ResourceName, string>> = RESOURCE_OF;
@@ -152,12 +158,24 @@ export async function handleChanges(ctx: RequestContext, caller: AuthenticatedCa
   const categories = parsed.resources.map((r) => FEED_RESOURCE[r]);
   // `wait` counts from now: the request holds its concurrency slot (step 7) from here on.
   const deadline = Date.now() + parsed.waitMs;
-  const events = await readOrWait(feed, tenantId, parsed, categories, deadline);
-  const data = await feedEntries(ctx, caller, events);
-  if (!Array.isArray(data)) return data;
-  const last = events[events.length - 1];
-  const next = encodeFeedCursor(feed.cursorSecret, tenantId, last ? last.position : parsed.after);
-  return { status: 200, body: successEnvelope(data, { limit: parsed.limit, next_cursor: next }) };
+  const graceUntil = Math.max(deadline, Date.now() + NOT_READY_GRACE_MS);
+  let pauseMs = 5;
+  for (;;) {
+    const events = await readOrWait(feed, tenantId, parsed, categories, deadline);
+    const page = await feedEntries(ctx, caller, events);
+    if (!('entries' in page)) return page;
+    // A page ends before the first change whose record does not reflect it yet: never a missing or
+    // older record for a change (the client would never see its data), never a skipped change.
+    const ready = page.entries.findIndex((e) => e.record === null);
+    const shown = ready < 0 ? page.entries : page.entries.slice(0, ready);
+    if (shown.length > 0 || events.length === 0 || Date.now() >= graceUntil || feed.closing) {
+      const last = events[shown.length - 1];
+      const next = encodeFeedCursor(feed.cursorSecret, tenantId, last ? last.position : parsed.after);
+      return { status: 200, body: successEnvelope(shown, { limit: parsed.limit, next_cursor: next }) };
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(pauseMs, graceUntil - Date.now())));
+    pauseMs = Math.min(pauseMs * 2, 200);
+  }
 }
 
 /**
@@ -191,7 +209,19 @@ async function readOrWait(feed: ChangeFeedPort, tenantId: string, query: FeedQue
 }
 
 /** The page's entries, each with its record as its owning service answers it now (one `records` call per resource). */
-async function feedEntries(ctx: RequestContext, caller: AuthenticatedCaller, events: readonly FeedEvent[]): Promise<unknown[] | Outcome> {
+interface FeedEntry {
+  cursor: string;
+  resource: string;
+  id: string;
+  identifier: string | null;
+  type: string;
+  version: number;
+  occurred_at: string;
+  /** `null`: the owning service's read model does not reflect this change yet. */
+  record: unknown;
+}
+
+async function feedEntries(ctx: RequestContext, caller: AuthenticatedCaller, events: readonly FeedEvent[]): Promise<{ entries: FeedEntry[] } | Outcome> {
   let failure: Outcome | null = null;
   const byResource = new Map<ResourceName, number[]>();
   events.forEach((e, i) => byResource.set(e.resource, [...(byResource.get(e.resource) ?? []), i]));
@@ -205,7 +235,9 @@ async function feedEntries(ctx: RequestContext, caller: AuthenticatedCaller, eve
         tenantSlug: caller.tenantSlug,
         requestId: ctx.requestId,
         query: {},
-        body: { refs: indexes.map((i) => ({ stream: events[i]!.streamName, ...(events[i]!.sku !== undefined ? { sku: events[i]!.sku } : {}) })) },
+        body: {
+          refs: indexes.map((i) => ({ stream: events[i]!.streamName, revision: events[i]!.revision, ...(events[i]!.sku !== undefined ? { sku: events[i]!.sku } : {}) })),
+        },
         ...partner,
       };
       const reply = await ctx.deps.dispatch(op, request, caller.key.id);
@@ -224,7 +256,7 @@ async function feedEntries(ctx: RequestContext, caller: AuthenticatedCaller, eve
     }),
   );
   if (failure !== null) return failure;
-  return events.map((e, i) => ({
+  const entries = events.map((e, i): FeedEntry => ({
     cursor: encodeFeedCursor(ctx.deps.changeFeed!.cursorSecret, caller.key.tenantId, e.position),
     resource: FEED_RESOURCE[e.resource],
     id: e.aggregateId,
@@ -234,4 +266,5 @@ async function feedEntries(ctx: RequestContext, caller: AuthenticatedCaller, eve
     occurred_at: e.occurredAt,
     record: current[i]?.record ?? null,
   }));
+  return { entries };
 }
