@@ -3,7 +3,8 @@
  * Benchmarks through the gateway (autocannon), against the platform as `npm start` runs it
  * (launcher, embedded PostgreSQL with its default durable settings, one process per service).
  *
- *   npm run build && node bench/run.cjs [--duration 10] [--connections 20] [--only get|post|bulk|mapped|fairness|idempotency]
+ *   npm run build && node bench/run.cjs [--duration 10] [--connections 20] [--only get|post|bulk|mapped|fairness|idempotency|feed]
+ *   (feed: the change feed among 1,000,000 seeded events of other tenants, and long-poll wake-ups; bench/feed.cjs)
  *   MAPPED_ROUNDS=3 (mapped: alternating pass-through / partner-key runs per comparison)
  *   READER_RATE=0 (bulk: read the other tenant as fast as possible instead of at 200 req/s)
  *   BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (CPU profiles of every process)
@@ -59,6 +60,8 @@ const TARGETS = [
   { name: 'bulk 50,000 rows (ms)', value: (m) => m.bulk50k, max: 5000 },
   { name: 'gateway RSS rise ÷ body size, 50,000-row bulk alone (median of 3)', value: (m) => m.bulkMemory, max: 3 },
   { name: 'Idempotency-Key: POST p99 added at 400 req/s (ms, median of the rounds)', value: (m) => m.idempotencyP99Added, max: 3 },
+  { name: 'change feed: page of 100 among 1,000,000 other tenants\' events, p99 (ms, worst of the rounds)', value: (m) => m.feedPageP99, max: 20 },
+  { name: 'change feed: long poll answered after a write, p99 (ms after the write\'s 201, worst series)', value: (m) => m.feedWakeP99, max: 100 },
 ];
 const measured = {};
 
@@ -695,6 +698,11 @@ async function main() {
     if (ONLY === 'all' || ONLY === 'fairness') results.push(...(await fairnessBenchmarks(gatewayPort, admin, base)));
     // Not part of `all`: `--only idempotency`.
     if (ONLY === 'idempotency') results.push(...(await idempotencyBenchmarks(common, base)));
+    // Not part of `all` (it seeds 1,000,000 events): `--only feed`.
+    if (ONLY === 'feed') {
+      const { feedBenchmarks } = require('./feed.cjs');
+      results.push(...(await feedBenchmarks({ port: gatewayPort, admin, base, env, run, runMeasured, summary, measured, duration: DURATION, rounds: ROUNDS })));
+    }
   } finally {
     await statementsDb?.end();
     launcher.kill('SIGTERM');
