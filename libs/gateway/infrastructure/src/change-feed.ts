@@ -57,7 +57,8 @@ export class EventStoreChangeFeed implements ChangeFeedPort {
   }
 
   async read(tenantId: string, after: string | null, categories: readonly string[], limit: number): Promise<FeedEvent[]> {
-    const events = await this.store.readAll({ after, maxCount: limit, categories, tenantId });
+    // Only inventory's payload is used (its SKU): the others' are not read.
+    const events = await this.store.readAll({ after, maxCount: limit, categories, tenantId, dataCategories: [FEED_RESOURCE.inventory] });
     return events.map(toFeedEvent).filter((e): e is FeedEvent => e !== null);
   }
 

@@ -97,6 +97,12 @@ export interface ReadAllOptions {
    * stream-name filter of `$all` (which the server evaluates while reading the log).
    */
   tenantId?: string;
+  /**
+   * Only events of these categories need their `data`: an adapter may answer the others with
+   * `data: null` (PostgreSQL does, to spare reading and parsing payloads a reader does not use —
+   * the change feed needs only inventory's). Absent: every event with its data.
+   */
+  dataCategories?: readonly string[];
 }
 
 /** One stream's part of an in-transaction multi-stream append (expected revision 'any'). */

@@ -311,7 +311,7 @@ export class PostgresEventStore extends EventStore implements InTransactionAppen
     if (options.tenantId !== undefined) {
       text = this.sql.readTenant;
       if (!options.categories) params.push(null);
-      params.push(options.tenantId);
+      params.push(options.tenantId, options.dataCategories ? [...options.dataCategories] : null);
     }
     const result = await this.query<EventRow>(text, params);
     return result.rows.map(toRecordedEvent);
@@ -587,10 +587,10 @@ function statements(s: string) {
     readAllInCategories: `SELECT ${columns} FROM ${s}.events ev
       WHERE ev.category = ANY($4::text[]) AND ${settledAfter}
       ORDER BY ev.transaction_id, ev.global_position LIMIT $3`,
-    // One tenant's events ($5; $4 the categories or null), on events_tenant_transaction_id_global_position_idx:
+    // One tenant's events ($5; $4 the categories or null; $6 the categories whose data is read, or null for all), on events_tenant_transaction_id_global_position_idx:
     // the row comparison with the tenant as its first member is the index range, so a page never
     // visits another tenant's rows.
-    readTenant: `SELECT ${columns} FROM ${s}.events ev
+    readTenant: `SELECT ${columns.replace('ev.data,', `CASE WHEN $6::text[] IS NULL OR ev.category = ANY($6::text[]) THEN ev.data END AS data,`)} FROM ${s}.events ev
       WHERE (ev.metadata->>'tenant_id') = $5::text
         AND ((ev.metadata->>'tenant_id'), ev.transaction_id, ev.global_position) > ($5::text, $1::xid8, $2::bigint)
         AND ev.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
