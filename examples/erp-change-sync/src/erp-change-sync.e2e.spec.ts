@@ -1,17 +1,19 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { eventually, startTestPlatform, type TestPlatform } from '@datamingle/testing';
 import { ChangeFeedClient } from './feed-client';
-import { readState, type ErpRow } from './erp-table';
+import { readState, type ErpRow, type SyncState } from './erp-table';
 
 /**
  * The example sync client, as a process of its own, against the real platform: while 20 writers
  * change orders, products, locations and inventory, it follows the change feed into its ERP table
- * and is SIGKILLed twice; at the end the table holds every event of the tenant exactly once, in
- * the event store's order.
+ * and is SIGKILLed twice (once leaving a torn last line, once a page applied past its stored
+ * cursor); at the end the table holds every event of the tenant exactly once, in the event
+ * store's order (`event_store.events` by transaction, then position), each entry with its event's
+ * fields, its current record and the identifier that addresses it.
  */
 const ROOT = resolve(__dirname, '..', '..', '..');
 const PROJECT = join(ROOT, 'examples', 'erp-change-sync');
@@ -19,6 +21,8 @@ const MAIN = join(PROJECT, 'dist', 'main.js');
 const SKUS = ['SYNC-A', 'SYNC-B'];
 const WRITERS = 20;
 const WRITE_MS = 6_000;
+/** The start of a line whose write a crash cut short. */
+const TORN_LINE = '{"cursor":"torn-by-the-test","resource":"ord';
 
 /** The example as a child process: `node dist/main.js`, configured by the environment. */
 class SyncProcess {
@@ -102,16 +106,61 @@ describe('erp-change-sync follows the change feed exactly once across its own cr
     await platform?.stop();
   }, 60_000);
 
-  /** The tenant's events in the event store's order: what the feed must hand, each once. */
-  async function storedEvents(): Promise<{ category: string; event_type: string; version: number; aggregate_id: string; data: Record<string, unknown> }[]> {
-    const { rows } = await db.query(
-      `SELECT category, event_type, stream_revision + 1 AS version, metadata->>'aggregate_id' AS aggregate_id, data
+  /** A stored event, as the feed must hand it. */
+  interface StoredEvent {
+    global_position: number;
+    category: string;
+    event_type: string;
+    version: number;
+    aggregate_id: string;
+    occurred_at: string;
+    data: Record<string, unknown>;
+  }
+
+  /** Every event of the tenant in the event store's order (transaction, then position): what the feed must hand, each once. */
+  async function storedEvents(): Promise<StoredEvent[]> {
+    const { rows } = await db.query<StoredEvent & { global_position: string; version: string }>(
+      `SELECT global_position, category, event_type, stream_revision + 1 AS version, metadata->>'aggregate_id' AS aggregate_id,
+              metadata->>'occurred_at' AS occurred_at, data
          FROM event_store.events
-        WHERE metadata->>'tenant_id' = $1 AND category = ANY($2)
+        WHERE metadata->>'tenant_id' = $1
         ORDER BY transaction_id, global_position`,
-      [tenantId, ['order', 'product', 'location', 'inventory']],
+      [tenantId],
     );
-    return rows.map((r) => ({ ...r, version: Number(r.version) }));
+    return rows.map((r) => ({ ...r, global_position: Number(r.global_position), version: Number(r.version) }));
+  }
+
+  /**
+   * One change as a comparable line: what the event store says of a stored event, what the feed
+   * said of a row of the ERP table: resource, type, version (stream revision + 1), the record's id
+   * (inventory: the location's) and the occurrence time (ms).
+   */
+  const storedKey = (e: StoredEvent): string => [e.category, e.event_type, `v${e.version}`, e.aggregate_id, Date.parse(e.occurred_at)].join(' ');
+  const rowKey = (r: ErpRow): string => [r.resource, r.type, `v${r.version}`, r.id, Date.parse(r.occurred_at)].join(' ');
+  /** The tenant's stored events once the writers are done (the first test's). */
+  let storedByWriters: StoredEvent[] = [];
+
+  /** The feed's identifier and record of a row against each other: a problem, or null. */
+  function rowProblem(r: ErpRow, event: StoredEvent | undefined): string | null {
+    if (r.record === null || typeof r.record !== 'object') return 'no record';
+    const record = r.record as Record<string, unknown>;
+    if (r.resource === 'inventory' && event && (record['location_code'] !== event.data['location_code'] || record['sku_code'] !== event.data['sku_code'])) {
+      return `record of ${String(record['location_code'])}/${String(record['sku_code'])}, the change is of ${String(event.data['location_code'])}/${String(event.data['sku_code'])}`;
+    }
+    const expected: Record<string, unknown> = {
+      order: record['external_order_id'] ?? record['order_number'],
+      product: record['sku'],
+      location: record['code'],
+      inventory: record['location_code'],
+    };
+    if (r.identifier === null || r.identifier !== expected[r.resource]) return `identifier ${String(r.identifier)}, expected ${String(expected[r.resource])}`;
+    if (r.resource !== 'inventory' && record['id'] !== r.id) return `record id ${String(record['id'])}, expected ${r.id}`;
+    if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/.test(r.occurred_at)) return `occurred_at ${r.occurred_at}`;
+    // The record as it is now: at least as new as the change that brought it there (an order's,
+    // product's or location's `updated_at` is its last event's time; an inventory record's is the
+    // database's clock, written in the event's own transaction).
+    if (r.resource !== 'inventory' && !(Date.parse(String(record['updated_at'])) >= Date.parse(r.occurred_at))) return `record updated_at ${String(record['updated_at'])}, before the change (${r.occurred_at})`;
+    return null;
   }
 
   it('20 writers across resources, the reader killed twice: every stored change once, in storage order', async () => {
@@ -157,45 +206,88 @@ describe('erp-change-sync follows the change feed exactly once across its own cr
         }
       }
     };
-    // The reader is SIGKILLed twice while the writers run, and started again right away.
+    // The checkpoints the reader stores, as they come (the state file is replaced by a rename: each read is a whole one).
+    const checkpoints: string[] = [];
+    let watching = true;
+    const watcher = (async () => {
+      for (; watching; await sleep(5)) {
+        const text = existsSync(stateFile) ? readFileSync(stateFile, 'utf8') : '';
+        if (text !== '' && text !== checkpoints.at(-1)) checkpoints.push(text);
+      }
+    })();
+    // The reader is SIGKILLed twice while the writers run, and started again right away. Where a
+    // SIGKILL lands is luck, so each kill also leaves the files as the worst moment would have:
+    // the first as if it had come in the middle of writing a line (a torn last line), the second
+    // as if it had come between a page's apply and its checkpoint (the state file one checkpoint
+    // back, the lines applied since past its `output_bytes`).
     const killer = async () => {
-      const kills: number[] = [];
-      for (const at of [WRITE_MS * 0.3, WRITE_MS * 0.65]) {
+      const kills: Array<{ rows: number; pastCursor: number }> = [];
+      for (const [k, at] of [WRITE_MS * 0.3, WRITE_MS * 0.65].entries()) {
         await sleep(Math.max(0, deadline - WRITE_MS + at - Date.now()));
-        const applied = rowsOf(outputFile).length;
-        const exit = await sync.kill('SIGKILL');
-        expect(exit.signal).toBe('SIGKILL');
-        kills.push(applied);
+        expect(await sync.kill('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
+        const table = readFileSync(outputFile);
+        const current = readState(stateFile);
+        if (k === 0) {
+          appendFileSync(outputFile, TORN_LINE);
+        } else {
+          const earlier = checkpoints
+            .map((text) => JSON.parse(text) as SyncState)
+            .filter((c) => c.output_bytes < current.output_bytes)
+            .at(-1);
+          if (earlier === undefined) throw new Error(`no checkpoint before ${JSON.stringify(current)} was seen: the reader made no progress`);
+          writeFileSync(stateFile, JSON.stringify(earlier) + '\n');
+        }
+        const after = readState(stateFile).output_bytes;
+        kills.push({ rows: rowsOf(outputFile).length, pastCursor: table.subarray(after).toString('utf8').split('\n').length - 1 });
         sync.start();
       }
       return kills;
     };
-    const [kills] = await Promise.all([killer(), ...Array.from({ length: WRITERS }, (_, w) => writer(w))]);
+    let kills: Awaited<ReturnType<typeof killer>>;
+    try {
+      [kills] = await Promise.all([killer(), ...Array.from({ length: WRITERS }, (_, w) => writer(w))]);
+    } finally {
+      watching = false;
+      await watcher;
+    }
     expect(failures).toEqual([]);
 
     const stored = await storedEvents();
-    // Caught up: the table stops growing at the number of stored events.
-    await eventually(() => expect(rowsOf(outputFile).length).toBe(stored.length), 60_000, 200);
-    await sleep(3_000);
+    storedByWriters = stored;
+    // Only the feed's resources store events of a tenant: the feed hands all of them.
+    expect([...new Set(stored.map((e) => e.category))].sort()).toEqual(['inventory', 'location', 'order', 'product']);
+    // Caught up: the table reaches the number of stored events and the reader's checkpoint covers
+    // it; then one more long poll, in which nothing more may come.
+    const caughtUp = Date.now() + 60_000;
+    while (sync.running() && Date.now() < caughtUp && (rowsOf(outputFile).length < stored.length || readState(stateFile).output_bytes !== readFileSync(outputFile).length)) await sleep(100);
+    await sleep(2_500);
+    // (A reader that stopped on its own says why.)
+    expect(sync.running() ? 'running' : sync.lines.slice(-3)).toBe('running');
     const rows = rowsOf(outputFile);
-    expect(rows.length).toBe(stored.length);
-    expect(new Set(rows.map((r) => r.cursor)).size).toBe(rows.length);
 
-    const storeKeys = stored.map((e) => `${e.category} ${e.event_type} v${e.version} ${e.category === 'inventory' ? `${String(e.data['location_code'])}/${String(e.data['sku_code'])}` : e.aggregate_id}`);
-    const outputKeys = rows.map((r) => {
-      const record = r.record as Record<string, unknown>;
-      return `${r.resource} ${r.type} v${r.version} ${r.resource === 'inventory' ? `${String(record['location_code'])}/${String(record['sku_code'])}` : r.id}`;
-    });
-    expect(outputKeys).toEqual(storeKeys);
+    // Every stored change once, in storage order, with the event's own fields.
+    expect(rows.map(rowKey)).toEqual(stored.map(storedKey));
+    expect(new Set(rows.map((r) => r.cursor)).size).toBe(rows.length);
     // The stored cursor is the last page's next_cursor, and covers the whole table.
     expect(readState(stateFile).output_bytes).toBe(readFileSync(outputFile).length);
 
-    const recoveries = sync.lines.filter((l) => l.includes('recovering:'));
+    // The restarts recovered: the torn line cut off, the lines past the cursor skipped when the feed handed them again.
+    const cutOff = sync.lines.flatMap((l) => /cut off an unfinished last line \((\d+) bytes\)/.exec(l)?.slice(1) ?? []).map(Number);
+    expect(cutOff).toHaveLength(1);
+    expect(cutOff[0]).toBeGreaterThanOrEqual(Buffer.byteLength(TORN_LINE));
+    const recovered = sync.lines.flatMap((l) => /recovering: (\d+) changes/.exec(l)?.slice(1) ?? []).map(Number);
+    const skipped = sync.lines.flatMap((l) => /skipped (\d+) already applied/.exec(l)?.slice(1) ?? []).map(Number);
+    expect(kills[1]!.pastCursor).toBeGreaterThan(0);
+    expect(recovered).toContain(kills[1]!.pastCursor);
+    expect(skipped.reduce((a, b) => a + b, 0)).toBe(recovered.reduce((a, b) => a + b, 0));
+
     const counts = stored.reduce<Record<string, number>>((c, e) => ({ ...c, [e.category]: (c[e.category] ?? 0) + 1 }), {});
+    const overtaken = stored.filter((e, i) => i > 0 && e.global_position < stored[i - 1]!.global_position).length;
     process.stdout.write(
-      `erp-change-sync e2e: ${requests.count} writes by ${WRITERS} writers in ${WRITE_MS / 1000} s, ${stored.length} events (${JSON.stringify(counts)}), ` +
-        `reader killed at ${kills.join(' and ')} applied rows, ${recoveries.length} restarts found rows past the stored cursor, ` +
-        `${((Date.now() - started) / 1000).toFixed(1)} s in all\n`,
+      `erp-change-sync e2e: ${requests.count} writes by ${WRITERS} writers in ${WRITE_MS / 1000} s, ${stored.length} events (${JSON.stringify(counts)}; ` +
+        `${overtaken} stored after one of a later position), synced once each in storage order; ` +
+        `reader SIGKILLed at ${kills.map((k) => `${k.rows} rows (${k.pastCursor} past the stored cursor)`).join(' and ')}, ` +
+        `${recovered.reduce((a, b) => a + b, 0)} changes skipped as already applied; ${((Date.now() - started) / 1000).toFixed(1)} s in all\n`,
     );
   }, 180_000);
 
@@ -224,9 +316,9 @@ describe('erp-change-sync follows the change feed exactly once across its own cr
       const woken = await page;
       waiting.close();
       expect(Date.now() - t).toBeLessThan(10_000);
-      expect(woken.data.map((e) => [e.resource, e.type, e.identifier])).toEqual([['product', 'ProductCreated', 'SYNC-LATE']]);
+      expect(woken.data.map((e) => [e.resource, e.type, e.version])).toEqual([['product', 'ProductCreated', 1]]);
       expect(woken.nextCursor).not.toBe(cursor);
-      await eventually(() => expect(rowsOf(outputFile).at(-1)?.identifier).toBe('SYNC-LATE'), 10_000, 100);
+      await eventually(() => expect(rowsOf(outputFile).at(-1)?.cursor).toBe(woken.data[0]!.cursor), 10_000, 100);
     } finally {
       client.close();
     }
@@ -237,4 +329,14 @@ describe('erp-change-sync follows the change feed exactly once across its own cr
     expect(Date.now() - t).toBeLessThan(1_500);
     expect(sync.lines.at(-1)).toMatch(/^erp-change-sync: stopped: /);
   }, 60_000);
+
+  it("every change in the ERP table carries the record as it is now (at least as new as the change) and the identifier that addresses it", () => {
+    const rows = rowsOf(outputFile);
+    expect(rows.length).toBeGreaterThan(0);
+    const problems = rows.flatMap((r, i) => {
+      const problem = rowProblem(r, storedByWriters[i]);
+      return problem ? [`row ${i} (${rowKey(r)}): ${problem}`] : [];
+    });
+    expect({ rows: rows.length, problems: problems.slice(0, 20) }).toEqual({ rows: rows.length, problems: [] });
+  });
 });
