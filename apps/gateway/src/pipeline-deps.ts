@@ -26,7 +26,7 @@ export interface PipelineDepsParts {
   securityEvents: Pick<SecurityEventRecorder, 'record'>;
   /** The integration log's writer (integration-logs.md: batched, asynchronous, never fails a request). */
   integrationLog?: PipelineDeps['integrationLog'];
-  logger: Pick<Logger, 'error'>;
+  logger: Pick<Logger, 'error' | 'warn'>;
   /** Steps 6–7: the per-key rate limit and concurrency slots shared by every gateway instance. */
   limits?: KeyLimits;
   /** Service calls of one key in flight at most (`GATEWAY_KEY_SERVICE_CONCURRENCY`); absent: no cap. */
@@ -89,6 +89,13 @@ export function createPipelineDeps(parts: PipelineDepsParts): PipelineDeps {
       securityEvents.record(e);
     },
     onUnexpectedError: (error, requestId) => logger.error('request failed', { request_id: requestId, error }),
+    onFeedHeldBack: (held) =>
+      logger.warn('change feed held back: the record of the next change is not projected yet', {
+        tenant_id: held.tenantId,
+        stream: held.streamName,
+        revision: held.revision,
+        request_id: held.requestId,
+      }),
     ...(parts.limits ? { limits: limitsOnGatewayDatabase(parts.limits) } : {}),
     ...(parts.integrationLog ? { integrationLog: parts.integrationLog } : {}),
     ...(parts.idempotency ? { idempotency: idempotencyOnGatewayDatabase(parts.idempotency) } : {}),

@@ -19,7 +19,7 @@ function parts(overrides: Partial<PipelineDepsParts> = {}) {
     clients: { dispatch: async () => ({ ok: true, status: 200, body: {} }) as never },
     metrics: { observeServiceCall: (service, pattern, seconds) => void observed.push([service, pattern, seconds]) },
     securityEvents: { record: (e) => void recorded.push(e) },
-    logger: { error: (_message, fields) => void errors.push(fields) },
+    logger: { error: (_message, fields) => void errors.push(fields), warn: () => undefined },
   };
   return { parts: { ...base, ...overrides }, marked, recorded, observed, errors };
 }

@@ -162,6 +162,11 @@ export interface PipelineDeps {
   idempotency?: IdempotencyStore;
   /** The change feed's events (history-feed-idempotency.md §2). Without it, `changes/` is an unknown route. */
   changeFeed?: ChangeFeedPort;
+  /**
+   * Told when a feed page was held back past its grace because the record of its first change is
+   * still not projected (the tenant's feed cannot move on until it is): an operator should look.
+   */
+  onFeedHeldBack?(held: { tenantId: string; streamName: string; revision: number; requestId: string }): void;
 }
 
 /** One event of a tenant's change feed, as the store holds it. */

@@ -121,6 +121,8 @@ describe('GET changes/ through the pipeline', () => {
     const { fake, feed } = setup();
     feed.append('tenant-acme', { position: 'p1', streamName: 'order-tenant-acme-a' });
     feed.append('tenant-acme', { position: 'p2', streamName: 'order-tenant-acme-b' });
+    const held: unknown[] = [];
+    fake.deps.onFeedHeldBack = (h) => held.push(h);
     let projected = new Set(['order-tenant-acme-a']);
     fake.reply = async (_op, req) => ({
       ok: true,
@@ -136,5 +138,18 @@ describe('GET changes/ through the pipeline', () => {
     projected = new Set(['order-tenant-acme-a', 'order-tenant-acme-b']);
     const second = json(await pending);
     expect(second.data.map((e: { record: { stream: string } }) => e.record.stream)).toEqual(['order-tenant-acme-b']);
+    expect(held).toEqual([]);
   });
+
+  it('answers an empty page with the same cursor when the first change stays unprojected past the grace, and says so', async () => {
+    const { fake, feed } = setup();
+    const heldBack: unknown[] = [];
+    fake.deps.onFeedHeldBack = (h) => heldBack.push(h);
+    feed.append('tenant-acme', { position: 'p1', streamName: 'order-tenant-acme-a', revision: 3 });
+    fake.reply = async (_op, req) => ({ ok: true, status: 200, data: (req.body['refs'] as unknown[]).map(() => null) });
+    const body = json(await get(fake, 'changes/'));
+    expect(body.data).toEqual([]);
+    expect(decodeFeedCursor(SECRET, 'tenant-acme', body.pagination.next_cursor)).toEqual({ position: null });
+    expect(heldBack).toEqual([{ tenantId: 'tenant-acme', streamName: 'order-tenant-acme-a', revision: 3, requestId: expect.any(String) }]);
+  }, 10_000);
 });

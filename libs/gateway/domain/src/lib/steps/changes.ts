@@ -169,6 +169,9 @@ export async function handleChanges(ctx: RequestContext, caller: AuthenticatedCa
     const ready = page.entries.findIndex((e) => e.record === null);
     const shown = ready < 0 ? page.entries : page.entries.slice(0, ready);
     if (shown.length > 0 || events.length === 0 || Date.now() >= graceUntil || feed.closing) {
+      if (shown.length === 0 && events.length > 0 && !feed.closing) {
+        ctx.deps.onFeedHeldBack?.({ tenantId, streamName: events[0]!.streamName, revision: events[0]!.revision, requestId: ctx.requestId });
+      }
       const last = events[shown.length - 1];
       const next = encodeFeedCursor(feed.cursorSecret, tenantId, last ? last.position : parsed.after);
       return { status: 200, body: successEnvelope(shown, { limit: parsed.limit, next_cursor: next }) };
