@@ -177,13 +177,7 @@ export class KurrentDbEventStore extends EventStore {
     assertCount(options.maxCount, 'maxCount');
     if (options.maxCount === 0 || options.categories?.length === 0) return [];
     const after = options.after ? decodeKurrentPosition(options.after) : null;
-    const categories = options.categories ? `(?:${options.categories.map(escapeRegex).join('|')})` : '[^$-][^-]*';
-    const regex =
-      options.tenantId !== undefined
-        ? `^${categories}-${escapeRegex(options.tenantId)}-`
-        : options.categories
-          ? `^${categories}(?:-|$)`
-          : USER_STREAMS;
+    const regex = readAllStreamFilter(options);
     const events: RecordedEvent[] = [];
     try {
       // A read from a position includes the event at it: read one more and drop what is not after `after`.
@@ -326,6 +320,17 @@ function comparePosition(a: Position, b: Position): number {
   if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
   if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
   return 0;
+}
+
+/**
+ * The server-side stream-name filter of a `readAll`: the requested categories (a stream named like
+ * the category, or `<category>-…`), one tenant's streams (`<category>-<tenant>-…`, the platform's
+ * naming; the change feed), or every stream not starting with `$`.
+ */
+export function readAllStreamFilter(options: Pick<ReadAllOptions, 'categories' | 'tenantId'>): string {
+  const categories = options.categories ? `(?:${options.categories.map(escapeRegex).join('|')})` : '[^$-][^-]*';
+  if (options.tenantId !== undefined) return `^${categories}-${escapeRegex(options.tenantId)}-`;
+  return options.categories ? `^${categories}(?:-|$)` : USER_STREAMS;
 }
 
 function escapeRegex(text: string): string {
