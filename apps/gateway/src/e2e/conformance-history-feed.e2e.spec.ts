@@ -184,6 +184,23 @@ describe('Conformance: record history and the change feed (#85–#88)', () => {
     expectError(await api.get('changes/?wait=31'), 400, 'VALIDATION_ERROR');
   });
 
+  it('answers HEAD and OPTIONS on the feed and history routes, 405 with Allow for other methods', async () => {
+    const head = await api.request('HEAD', 'changes/');
+    expect(head.status).toBe(200);
+    expect(head.text).toBe('');
+    const options = await api.request('OPTIONS', 'changes/');
+    expect(options.status).toBe(204);
+    expect(options.headers['allow']).toBe('GET, HEAD, OPTIONS');
+    const del = await api.del('changes/');
+    expect(del.status).toBe(405);
+    expect(del.headers['allow']).toBe('GET, HEAD, OPTIONS');
+    expect((await api.request('HEAD', 'orders/ERP-H1/history/')).status).toBe(200);
+    expect((await api.request('OPTIONS', 'orders/ERP-H1/history/')).headers['allow']).toBe('GET, HEAD, OPTIONS');
+    // The trailing slash is optional, as on every route.
+    expect((await api.get('changes')).status).toBe(200);
+    expect((await api.get('orders/ERP-H1/history')).status).toBe(200);
+  });
+
   it('#88 another tenant’s cursor gets 400 VALIDATION_ERROR; a key without orders read scope asking for resources=orders gets 403 PERMISSION_DENIED', async () => {
     const theirs = (await other.get('changes/')).body.pagination.next_cursor as string;
     const res = await api.get(`changes/?after=${encodeURIComponent(theirs)}`);
