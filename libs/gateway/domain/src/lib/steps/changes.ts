@@ -199,8 +199,10 @@ async function readOrWait(feed: ChangeFeedPort, tenantId: string, query: FeedQue
     let events: FeedEvent[];
     try {
       events = await feed.read(tenantId, query.after, categories, query.limit);
-    } finally {
-      if (waiting === null) stop.abort();
+    } catch (error) {
+      // A failed read ends its wait too (no registration outlives the request).
+      stop.abort();
+      throw error;
     }
     if (events.length > 0 || waiting === null) {
       stop.abort();
