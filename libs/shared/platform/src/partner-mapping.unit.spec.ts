@@ -98,4 +98,36 @@ describe('PartnerMappings', () => {
     const reply: ServiceReply = { ok: true, status: 201, data: { a: 1 } };
     expect(mapped.ok && mapped.reverse(reply)).toBe(reply);
   });
+
+  it('maps the field paths of a history’s changes, and each of the change feed’s records (null kept), back to the partner’s names', () => {
+    const history = new PartnerMappings().apply(req({}), 'orders', 'history');
+    if (!history.ok) throw new Error('expected a mapping');
+    const entries = [
+      { version: 1, type: 'OrderCreated', changes: { order_number: [null, 'PO-1'], 'items[0].quantity': [null, 2], status: [null, 'pending'] } },
+      { version: 2, type: 'OrderUpdated', changes: { customer_name: ['A', 'B'] } },
+    ];
+    expect(history.reverse({ ok: true, status: 200, data: entries, pagination: { limit: 50, next_cursor: null } })).toEqual({
+      ok: true,
+      status: 200,
+      data: [
+        { version: 1, type: 'OrderCreated', changes: { po_number: [null, 'PO-1'], 'lines[0].qty': [null, 2], status: [null, 'pending'] } },
+        { version: 2, type: 'OrderUpdated', changes: { vendor: ['A', 'B'] } },
+      ],
+      pagination: { limit: 50, next_cursor: null },
+    });
+    const records = new PartnerMappings().apply(req({ refs: [] }), 'orders', 'records');
+    if (!records.ok) throw new Error('expected a mapping');
+    expect(records.reverse({ ok: true, status: 200, data: [{ identifier: 'PO-1', record: { order_number: 'PO-1', customer_name: 'A' } }, null] })).toEqual({
+      ok: true,
+      status: 200,
+      data: [{ identifier: 'PO-1', record: { po_number: 'PO-1', vendor: 'A' } }, null],
+    });
+    const inventory = new PartnerMappings().apply(req({ refs: [] }, INVENTORY, 'm2:1'), 'inventory', 'records');
+    if (!inventory.ok) throw new Error('expected a mapping');
+    expect(inventory.reverse({ ok: true, status: 200, data: [{ identifier: 'A-1', record: { location_code: 'A-1', sku_code: 'S', quantity: 3, updated_at: 't' } }] })).toEqual({
+      ok: true,
+      status: 200,
+      data: [{ identifier: 'A-1', record: { Loc: 'A-1', Sku: 'S', OnHand: 3, updated_at: 't' } }],
+    });
+  });
 });
