@@ -1,18 +1,13 @@
 import { RESOURCE_NAMES, type ResourceName } from '@datamingle/contracts';
-import type { EventStore, RecordedEvent } from '@datamingle/event-store';
+import { streamCategory, type EventStore, type RecordedEvent } from '@datamingle/event-store';
 import { FEED_RESOURCE, type ChangeFeedPort, type FeedEvent } from '@datamingle/gateway-domain';
 import { formatTimestampMicros } from '@datamingle/kernel';
 
 const RESOURCE_OF_CATEGORY = new Map<string, ResourceName>(RESOURCE_NAMES.map((r) => [FEED_RESOURCE[r], r]));
 
-function categoryOf(streamName: string): string {
-  const i = streamName.indexOf('-');
-  return i < 0 ? streamName : streamName.slice(0, i);
-}
-
 /** An event of the store as the feed shows it; `null` for streams that hold no resource's records. */
 export function toFeedEvent(event: RecordedEvent): FeedEvent | null {
-  const resource = RESOURCE_OF_CATEGORY.get(categoryOf(event.streamName));
+  const resource = RESOURCE_OF_CATEGORY.get(streamCategory(event.streamName));
   if (resource === undefined) return null;
   const m = event.metadata;
   const version = typeof m['aggregate_version'] === 'number' ? m['aggregate_version'] : Number(event.revision) + 1;

@@ -109,11 +109,12 @@ export function queryParamsError(errors: FieldErrorCollector, invalidCursor: str
 /**
  * The `limit` query parameter (pagination.md §1): parsed only when it matches `^-?[0-9]+$`,
  * then clamped to 1–200; anything else (absent, empty, `abc`, `10.5`, `+5`, ` 5`, `1e2`) → 50.
+ * `range` gives another default and maximum with the same rule (the change feed: 100, 1–1000).
  */
-export function parseLimit(raw: string | undefined | null): number {
-  if (typeof raw !== 'string' || !/^-?[0-9]+$/.test(raw)) return DEFAULT_LIMIT;
+export function parseLimit(raw: string | undefined | null, range: { fallback: number; max: number } = { fallback: DEFAULT_LIMIT, max: MAX_LIMIT }): number {
+  if (typeof raw !== 'string' || !/^-?[0-9]+$/.test(raw)) return range.fallback;
   const n = Number(raw);
   if (n < MIN_LIMIT) return MIN_LIMIT;
-  if (n > MAX_LIMIT) return MAX_LIMIT;
+  if (n > range.max) return range.max;
   return n;
 }

@@ -11,6 +11,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { RESOURCE_NAMES, type ApiError, type ResourceName, type ServiceRequest } from '@datamingle/contracts';
+import { invalidCursorError, parseLimit } from '@datamingle/kernel';
 import { gatewayErrors, successEnvelope } from '../responses';
 import { requiredScope, scopeAllows } from '../scopes';
 import type { ChangeFeedPort, FeedEvent, Operation } from '../types';
@@ -87,15 +88,14 @@ function namedResources(raw: string | undefined): { names: string[]; explicit: b
   return { names: [...new Set(raw.split(',').map((s) => s.trim()).filter((s) => s !== ''))], explicit: true };
 }
 
-function parseFeedLimit(raw: string | undefined): number {
-  // pagination.md §1's rule, with the feed's range.
-  if (typeof raw !== 'string' || !/^-?[0-9]+$/.test(raw)) return DEFAULT_FEED_LIMIT;
-  return Math.min(MAX_FEED_LIMIT, Math.max(1, Number(raw)));
-}
-
-function parseFeedQuery(query: Record<string, string>, feed: ChangeFeedPort, tenantId: string, readable: ResourceName[]): FeedQuery | ApiError {
+function parseFeedQuery(
+  query: Record<string, string>,
+  { names, explicit }: { names: string[]; explicit: boolean },
+  feed: ChangeFeedPort,
+  tenantId: string,
+  readable: ResourceName[],
+): FeedQuery | ApiError {
   const details: Record<string, string[]> = {};
-  const { names, explicit } = namedResources(query['resources']);
   const unknown = explicit ? names.filter((n) => !(RESOURCE_NAMES as string[]).includes(n)) : [];
   if (unknown.length > 0) details['resources'] = unknown.map((n) => `"${n}" is not a valid choice.`);
   let waitMs = 0;
@@ -118,9 +118,10 @@ function parseFeedQuery(query: Record<string, string>, feed: ChangeFeedPort, ten
   }
   if (Object.keys(details).length > 0) {
     const error = gatewayErrors.invalidQuery(details);
-    return invalidAfter !== null ? { ...error, message: `Invalid cursor: '${invalidAfter.slice(0, 200)}'` } : error;
+    return invalidAfter !== null ? { ...error, message: invalidCursorError(invalidAfter).message } : error;
   }
-  return { resources: readable, limit: parseFeedLimit(query['limit']), waitMs, after };
+  // pagination.md §1's rule, with the feed's range.
+  return { resources: readable, limit: parseLimit(query['limit'], { fallback: DEFAULT_FEED_LIMIT, max: MAX_FEED_LIMIT }), waitMs, after };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -134,7 +135,8 @@ export async function handleChanges(ctx: RequestContext, caller: AuthenticatedCa
   if (!CHANGES_METHODS.includes(ctx.method)) return methodNotAllowed(ctx, CHANGES_METHODS);
 
   // Step 10: the read scope of every named resource (default: all the key can read; at least one).
-  const { names, explicit } = namedResources(query['resources']);
+  const named = namedResources(query['resources']);
+  const { names, explicit } = named;
   const known = names.filter((n): n is ResourceName => (RESOURCE_NAMES as string[]).includes(n));
   const denied = explicit ? known.find((r) => !scopeAllows(caller.key.scopes, r, 'read')) : undefined;
   const readable = known.filter((r) => scopeAllows(caller.key.scopes, r, 'read'));
@@ -147,7 +149,7 @@ export async function handleChanges(ctx: RequestContext, caller: AuthenticatedCa
   if (ctx.method === 'OPTIONS') return optionsOutcome(CHANGES_METHODS);
 
   // Step 11.
-  const parsed = parseFeedQuery(query, feed, caller.key.tenantId, readable);
+  const parsed = parseFeedQuery(query, named, feed, caller.key.tenantId, readable);
   if ('code' in parsed) return errorOutcome(ctx, parsed);
   if (parsed.resources.length === 0) {
     // Only unknown names were given: nothing to read (they were refused above as invalid choices).
@@ -229,7 +231,11 @@ interface FeedEntry {
 async function feedEntries(ctx: RequestContext, caller: AuthenticatedCaller, events: readonly FeedEvent[]): Promise<{ entries: FeedEntry[] } | Outcome> {
   let failure: Outcome | null = null;
   const byResource = new Map<ResourceName, number[]>();
-  events.forEach((e, i) => byResource.set(e.resource, [...(byResource.get(e.resource) ?? []), i]));
+  events.forEach((e, i) => {
+    const indexes = byResource.get(e.resource);
+    if (indexes) indexes.push(i);
+    else byResource.set(e.resource, [i]);
+  });
   const current: Array<{ identifier: string | null; record: unknown } | null> = events.map(() => null);
   await Promise.all(
     [...byResource].map(async ([resource, indexes]) => {
@@ -246,10 +252,9 @@ async function feedEntries(ctx: RequestContext, caller: AuthenticatedCaller, eve
         ...partner,
       };
       const reply = await ctx.deps.dispatch(op, request, caller.key.id);
-      const outcome = replyOutcome(ctx, reply);
       if (!reply.ok) {
         // The service's own answer (e.g. its 503) is the request's.
-        failure ??= outcome;
+        failure ??= replyOutcome(ctx, reply);
         return;
       }
       const records = Array.isArray(reply.data) ? (reply.data as unknown[]) : null;
