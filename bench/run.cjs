@@ -146,9 +146,11 @@ async function bulkBenchmarks(port, admin) {
     return out;
   };
   const timed = async (name, body) => {
+    if (statementsDb) await statementsDb.query('SELECT pg_stat_statements_reset()');
     const started = process.hrtime.bigint();
     const r = await post('/api/integrations/v1/inventory/', body);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    if (statementsDb) await printStatements(name, 1);
     if (r.status !== 200 || r.body.data.failed !== 0) throw new Error(`${name}: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
     return { name, ms: Math.round(ms), created: r.body.data.created, updated: r.body.data.updated };
   };
@@ -477,14 +479,18 @@ async function runMeasured(opts, label) {
   const r = await run(opts);
   r.cpu = cpuPerRequest(before, cpuSnapshot(), Math.max(1, r.requests.total));
   if (statementsDb && label) {
-    const { rows } = await statementsDb.query(
-      `SELECT calls, total_exec_time, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15`,
-    );
-    const n = Math.max(1, r.requests.total);
-    console.log(`\nPostgreSQL statements during ${label} (${n} requests; per request: calls, execution ms):`);
-    for (const row of rows) console.log(`  ${(row.calls / n).toFixed(3).padStart(7)} × ${(row.total_exec_time / n).toFixed(4).padStart(8)} ms  ${row.query}`);
+    await printStatements(label, Math.max(1, r.requests.total));
   }
   return r;
+}
+
+/** PostgreSQL's statements since the last pg_stat_statements_reset(), per request (`--pg-statements`). */
+async function printStatements(label, n) {
+  const { rows } = await statementsDb.query(
+    `SELECT calls, total_exec_time, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15`,
+  );
+  console.log(`\nPostgreSQL statements during ${label} (${n} requests; per request: calls, execution ms):`);
+  for (const row of rows) console.log(`  ${(row.calls / n).toFixed(3).padStart(7)} × ${(row.total_exec_time / n).toFixed(4).padStart(8)} ms  ${row.query}`);
 }
 
 /** Resident set size in bytes (Linux /proc). */

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Client, Pool, type PoolClient } from 'pg';
 import { createTestDatabase, eventually, holdLockInOtherSession, terminateBackendWaitingOnLock } from '@datamingle/testing';
-import { catchUpOnce, EventStoreUnavailableError, WriteInDoubtError, writeOutcomeOf, WrongExpectedVersionError, type NewEvent, type RecordedEvent } from '@datamingle/event-store';
+import { catchUpOnce, DuplicateEventIdError, EventStoreUnavailableError, WriteInDoubtError, writeOutcomeOf, WrongExpectedVersionError, type NewEvent, type RecordedEvent } from '@datamingle/event-store';
 import { describeEventStoreContract } from '@datamingle/event-store/testing';
 import { decodePosition, START_POSITION } from './position';
-import { commitPostgresTransaction, PostgresEventStore, TransactionRolledBackError } from './postgres-event-store';
+import { commitPostgresTransaction, COPY_MIN_EVENTS, PostgresEventStore, TransactionRolledBackError } from './postgres-event-store';
 
 jest.setTimeout(20_000);
 
@@ -82,6 +82,70 @@ describe('PostgresEventStore (PostgreSQL specifics)', () => {
     }
     expect(await store.readStream(s)).toEqual([]);
     await store.appendToStream(s, [event('Y')], { expectedRevision: 'no_stream' });
+  });
+
+  describe(`appendToStreamsInTransaction of ${COPY_MIN_EVENTS} events or more (COPY)`, () => {
+    /** Text that COPY's text format must escape, and text beyond ASCII. */
+    const awkward = 'tab\there, newline\nthere, cr\rthere, back\\slash, \\N, \\., quote " and ünïcödé 😀';
+
+    async function appendMany(appends: ReadonlyArray<{ streamName: string; events: NewEvent[] }>, options: { versionMetadataKey?: string } = {}) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const revisions = await store.appendToStreamsInTransaction(client, appends, options);
+        await commitPostgresTransaction(client);
+        return revisions;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    }
+
+    it('stores every event as given, in append order, with revisions continuing existing streams and versions in metadata', async () => {
+      const start = await marker();
+      const existing = `copy${randomUUID().replace(/-/g, '')}-with\ttab\\and backslash`;
+      await store.appendToStream(existing, [event('Before')], { expectedRevision: 'no_stream' });
+      const appends = [
+        { streamName: existing, events: [0, 1].map((i) => ({ id: randomUUID(), type: `Type\t${i}`, data: { i, text: awkward, nested: { list: [awkward, null, 1.5] } }, metadata: { note: awkward } })) },
+        ...Array.from({ length: COPY_MIN_EVENTS }, (_, k) => ({
+          streamName: `copy${randomUUID().replace(/-/g, '')}-${k}`,
+          events: [{ id: randomUUID(), type: 'Counted', data: { k }, metadata: {} }],
+        })),
+      ];
+      const revisions = await appendMany(appends, { versionMetadataKey: 'aggregate_version' });
+      expect(revisions.get(existing)).toEqual({ firstRevision: 1n, lastRevision: 2n });
+      expect(revisions.get(appends[1]!.streamName)).toEqual({ firstRevision: 0n, lastRevision: 0n });
+
+      const stored = await store.readStream(existing);
+      expect(stored.map((e) => [e.type, e.revision, e.data, e.metadata])).toEqual([
+        ['Before', 0n, { type: 'Before' }, {}],
+        ['Type\t0', 1n, { i: 0, text: awkward, nested: { list: [awkward, null, 1.5] } }, { note: awkward, aggregate_version: 2 }],
+        ['Type\t1', 2n, { i: 1, text: awkward, nested: { list: [awkward, null, 1.5] } }, { note: awkward, aggregate_version: 3 }],
+      ]);
+      // The store's global order is the append's order.
+      const ids: string[] = appends.flatMap((a) => a.events.map((e) => e.id));
+      const read = await store.readAll({ after: start, maxCount: ids.length + 10 });
+      expect(read.filter((e) => ids.includes(e.id)).map((e) => e.id)).toEqual(ids);
+      expect(read.find((e) => e.streamName === appends[7]!.streamName)).toMatchObject({ type: 'Counted', revision: 0n, data: { k: 6 }, metadata: { aggregate_version: 1 } });
+    });
+
+    it('refuses an event id already stored (DuplicateEventIdError) and leaves nothing of the append', async () => {
+      const taken = randomUUID();
+      await store.appendToStream(stream(), [{ id: taken, type: 'First', data: {}, metadata: {} }], { expectedRevision: 'no_stream' });
+      const appends = Array.from({ length: COPY_MIN_EVENTS }, (_, k) => ({
+        streamName: stream(),
+        events: [{ id: k === COPY_MIN_EVENTS - 1 ? taken : randomUUID(), type: 'Late', data: { k }, metadata: {} }],
+      }));
+      const error = await appendMany(appends).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(DuplicateEventIdError);
+      expect((error as DuplicateEventIdError).message).toContain(taken);
+      expect(await store.readStream(appends[0]!.streamName)).toEqual([]);
+    });
   });
 
   const stream = (): string => `late${randomUUID().replace(/-/g, '')}-1`;

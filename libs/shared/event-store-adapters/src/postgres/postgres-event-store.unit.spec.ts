@@ -2,7 +2,7 @@ import { DuplicateEventIdError, EventStoreUnavailableError, WrongExpectedVersion
 import { duplicateEventIdFromDetail, isConnectionError, isDefinitiveFailure, toEventStoreError } from './errors';
 import { assertValidSchemaName, postgresEventStoreChannel, postgresEventStoreMigration } from './migration';
 import { comparePositions, decodePosition, encodePosition, START_POSITION } from './position';
-import { PostgresEventStore } from './postgres-event-store';
+import { copyText, PostgresEventStore } from './postgres-event-store';
 
 const MAX_UINT64 = 18446744073709551615n;
 
@@ -157,5 +157,13 @@ describe('PostgreSQL error mapping', () => {
     ])('%s is in doubt', (_, error) => {
       expect(isDefinitiveFailure(error)).toBe(false);
     });
+  });
+});
+
+describe('copyText (COPY text format)', () => {
+  it('escapes backslash, newline, carriage return and tab, and leaves everything else as it is', () => {
+    expect(copyText('plain ünïcödé 😀 "quoted" \\N')).toBe('plain ünïcödé 😀 "quoted" \\\\N');
+    expect(copyText('a\tb\nc\rd\\e')).toBe('a\\tb\\nc\\rd\\\\e');
+    expect(copyText('')).toBe('');
   });
 });
