@@ -11,10 +11,10 @@
  * - {@link IntegrationLogMaintenance}: partitions created ahead and the daily purge (retention per
  *   tenant), one gateway at a time.
  */
-import { randomFillSync } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { auditEvent, CLI_AUDIT, type AuditContext, type IntegrationLogEntry, type IntegrationLogFilters, type IntegrationLogSummary, type LoggedPayload, type Page, type PageRequest } from '@datamingle/gateway-domain';
+import { uuidV7At } from '@datamingle/event-store';
 import { poolOf } from '@datamingle/read-model';
 import { inTransaction, insertAuditEvent } from './audit-sql';
 
@@ -26,28 +26,10 @@ export const DEFAULT_LOG_RETENTION_DAYS = 90;
 export const MAX_LOG_RETENTION_DAYS = 3650;
 
 /**
- * A UUIDv7 (RFC 9562) whose 48-bit timestamp is `ms`: the entry's id names its created_at to the
- * millisecond, so the item lookup reads one partition.
+ * An entry's id is a UUIDv7 whose 48-bit timestamp is its created_at: the id names the partition
+ * its item look-up reads (event-store's uuidV7At, re-exported for the log's callers and tests).
  */
-export function uuidV7At(ms: number): string {
-  const time = Math.min(Math.max(0, Math.floor(ms)), 0xffff_ffff_ffff).toString(16).padStart(12, '0');
-  if (randomAt + 10 > RANDOM_POOL.length) {
-    randomFillSync(RANDOM_POOL);
-    randomAt = 0;
-  }
-  const r = randomAt;
-  randomAt += 10;
-  const hex = (i: number, mask = 0xff, bits = 0) => HEX[(RANDOM_POOL[r + i]! & mask) | bits]!;
-  return `${time.slice(0, 8)}-${time.slice(8)}-${hex(0, 0x0f, 0x70)}${hex(1)}-${hex(2, 0x3f, 0x80)}${hex(3)}-${hex(4)}${hex(5)}${hex(6)}${hex(7)}${hex(8)}${hex(9)}`;
-}
-
-/**
- * Randomness for {@link uuidV7At}, drawn 4 KiB at a time: a randomBytes call per id cost ~6 µs, the
- * largest part of preparing a log batch. Every byte is used once.
- */
-const RANDOM_POOL = Buffer.alloc(4096);
-let randomAt = RANDOM_POOL.length;
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+export { uuidV7At };
 
 /** The millisecond timestamp of a UUIDv7, or null for any other UUID. */
 export function uuidV7Time(id: string): number | null {
