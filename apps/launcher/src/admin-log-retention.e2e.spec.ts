@@ -26,7 +26,7 @@ describe('admin CLI: integration log retention', () => {
     expect(await retention('globex')).toBe(90);
     const events = (await cli.db.query(`SELECT action, actor, target, changes FROM gateway.audit_events WHERE action = 'settings.updated'`)).rows;
     expect(events).toEqual([{ action: 'settings.updated', actor: { type: 'cli' }, target: { type: 'settings', id: out.id, name: 'acme' }, changes: { log_retention_days: [90, 365] } }]);
-  });
+   }, 30_000);
 
   it('refuses fewer than 90 or more than 3650 days, a missing value and an unknown tenant', async () => {
     await expect(cli.run('tenant', 'update', 'acme', '--log-retention-days', '89')).rejects.toThrow(/--log-retention-days must be a whole number of days from 90 to 3650/);
@@ -35,5 +35,7 @@ describe('admin CLI: integration log retention', () => {
     await expect(cli.run('tenant', 'update', 'acme')).rejects.toThrow(/needs --log-retention-days/);
     await expect(cli.run('tenant', 'update', 'nope', '--log-retention-days', '120')).rejects.toThrow(/tenant 'nope' does not exist/);
     expect(await retention('acme')).toBe(365);
-  });
+    // Five CLI processes, each starting Node and connecting: 5 s (jest's default) was too little
+    // on a loaded CI machine.
+  }, 60_000);
 });
