@@ -10,8 +10,8 @@
  *   BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (CPU profiles of every process)
  *   --rounds 3 (hot paths: bare/platform pairs alternated, median ratio; runs at the offered rate, worst p99)
  *   --check (exit 1 when a hot-path target of the table below is missed)
- *   --pg-statements (PostgreSQL's time per statement and request in each measured run, from
- *     pg_stat_statements, loaded through EMBEDDED_POSTGRES_SETTINGS)
+ *   --pg-statements (PostgreSQL's time per statement and request in each measured run and each
+ *     bulk request, from pg_stat_statements, loaded through EMBEDDED_POSTGRES_SETTINGS)
  *
  * GET and POST are also run against the bare baselines (bench/bare-baseline.cjs: one Fastify + pg
  * process doing the least the request must, on the same PostgreSQL) in the same run, and every
